@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+// Tinct: line-art and photo colorization with an in-process pix2pix engine.
+// Dependency direction: CBLAS → Tensors → NN → Pix2Pix → Server → tinct,
+// CImageCodecs → ImageCodecs → Pix2Pix. See ../shared/STYLE.md.
+import PackageDescription
+
+/// Release builds of numeric code drop bounds checks; debug builds keep them for tests.
+let numericFlags: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))
+]
+
+let package = Package(
+    name: "tinct",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tinct", targets: ["tinct"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "CImageCodecs",
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
+        ),
+        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: numericFlags),
+        .target(name: "NN", dependencies: ["Tensors"], swiftSettings: numericFlags),
+        .target(name: "ImageCodecs", dependencies: ["CImageCodecs"], swiftSettings: numericFlags),
+        .target(
+            name: "Pix2Pix",
+            dependencies: ["NN", "Tensors", "ImageCodecs"],
+            swiftSettings: numericFlags
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Pix2Pix", "ImageCodecs",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "tinct",
+            dependencies: [
+                "Server", "Pix2Pix", "NN", "Tensors", "ImageCodecs",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: numericFlags
+        ),
+        .target(name: "TestSupport", dependencies: ["Tensors", "NN"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensors", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "Pix2PixTests", dependencies: ["Pix2Pix", "NN", "Tensors", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+// OpenBLAS's CBLAS interface plus its thread-count control.
+#include <cblas.h>

@@ -1,0 +1,83 @@
+import Tensors
+
+/// An elementwise nonlinearity y = f(x) whose derivative can be written from x and y.
+public protocol ActivationFunction {
+    func value(_ x: Float) -> Float
+    /// dy/dx given the input and the output at that point.
+    func derivative(x: Float, y: Float) -> Float
+}
+
+/// Applies an `ActivationFunction` elementwise, out of place (input and output are both kept
+/// for backward). Shapes: any; y has x's shape.
+public final class Activation<F: ActivationFunction>: Layer {
+    public let function: F
+    private var input: Tensor?
+    private var output: Tensor?
+    private var gradInput: Tensor?
+
+    public init(_ function: F) { self.function = function }
+
+    public func forward(_ x: Tensor) -> Tensor {
+        input = x
+        let y = Tensor.reuse(output, shape: x.shape)
+        output = y
+        let (px, py, f) = (UncheckedSendable(x.data), UncheckedSendable(y.data), function)
+        Parallel.forEachChunk(x.count, costPerItem: 2) { r in
+            for i in r { py.value[i] = f.value(px.value[i]) }
+        }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input, let y = output else { preconditionFailure("Activation.backward before forward") }
+        precondition(dy.shape == x.shape, "Activation.backward: gradient shape \(dy.shape) for input \(x.shape)")
+        let dx = Tensor.reuse(gradInput, shape: x.shape)
+        gradInput = dx
+        let (px, py, pdy, pdx, f) = (UncheckedSendable(x.data), UncheckedSendable(y.data), UncheckedSendable(dy.data), UncheckedSendable(dx.data), function)
+        Parallel.forEachChunk(x.count, costPerItem: 2) { r in
+            for i in r { pdx.value[i] = pdy.value[i] * f.derivative(x: px.value[i], y: py.value[i]) }
+        }
+        return dx
+    }
+}
+
+/// max(0, x).
+public struct ReLUFunction: ActivationFunction {
+    public init() {}
+    @inlinable public func value(_ x: Float) -> Float { x > 0 ? x : 0 }
+    @inlinable public func derivative(x: Float, y: Float) -> Float { x > 0 ? 1 : 0 }
+}
+
+/// x for x > 0, slope·x otherwise (pix2pix uses slope 0.2).
+public struct LeakyReLUFunction: ActivationFunction {
+    public let slope: Float
+    public init(slope: Float = 0.2) { self.slope = slope }
+    @inlinable public func value(_ x: Float) -> Float { x > 0 ? x : slope * x }
+    @inlinable public func derivative(x: Float, y: Float) -> Float { x > 0 ? 1 : slope }
+}
+
+/// tanh(x); derivative 1 − y².
+public struct TanhFunction: ActivationFunction {
+    public init() {}
+    @inlinable public func value(_ x: Float) -> Float { Float(_tanh(Double(x))) }
+    @inlinable public func derivative(x: Float, y: Float) -> Float { 1 - y * y }
+}
+
+/// 1 / (1 + e^−x); derivative y(1 − y).
+public struct SigmoidFunction: ActivationFunction {
+    public init() {}
+    @inlinable public func value(_ x: Float) -> Float { Float(1 / (1 + _exp(-Double(x)))) }
+    @inlinable public func derivative(x: Float, y: Float) -> Float { y * (1 - y) }
+}
+
+public typealias ReLU = Activation<ReLUFunction>
+public typealias LeakyReLU = Activation<LeakyReLUFunction>
+public typealias Tanh = Activation<TanhFunction>
+public typealias Sigmoid = Activation<SigmoidFunction>
+
+extension Activation where F == ReLUFunction { public convenience init() { self.init(ReLUFunction()) } }
+extension Activation where F == TanhFunction { public convenience init() { self.init(TanhFunction()) } }
+extension Activation where F == SigmoidFunction { public convenience init() { self.init(SigmoidFunction()) } }
+extension Activation where F == LeakyReLUFunction {
+    public convenience init(slope: Float = 0.2) { self.init(LeakyReLUFunction(slope: slope)) }
+}

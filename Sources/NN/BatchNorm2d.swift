@@ -1,0 +1,142 @@
+import Tensors
+
+/// Batch normalization over N·H·W per channel (PyTorch `nn.BatchNorm2d`, affine, tracking
+/// running statistics).
+///
+/// Training: normalizes with the batch mean and biased variance and updates
+/// running_mean/running_var with `momentum` (running_var takes the unbiased variance).
+/// Evaluation: normalizes with the running statistics.
+/// Shapes: x, y (N, C, H, W); weight, bias, running_mean, running_var (C).
+public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientToggle {
+    public let weight: Parameter
+    public let bias: Parameter
+    public let runningMean: Buffer
+    public let runningVar: Buffer
+    public let batchesTracked: Buffer   // scalar, int64 in checkpoints
+    public let eps: Float
+    public let momentum: Float
+    public var isTraining = true
+    public var computesParameterGradients = true
+
+    private var normalized: Tensor?   // x̂ = (x − mean) · invStd, kept for backward
+    private var invStd: [Float] = []
+    private var output: Tensor?
+    private var gradInput: Tensor?
+    private var usedBatchStatistics = true
+
+    public init(_ channels: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
+        weight = Parameter(Tensor(repeating: 1, shape: [channels]))
+        bias = Parameter(Tensor(zeros: [channels]))
+        runningMean = Buffer(Tensor(zeros: [channels]))
+        runningVar = Buffer(Tensor(repeating: 1, shape: [channels]))
+        batchesTracked = Buffer(Tensor(zeros: []), storedAs: .int64)
+        self.eps = eps
+        self.momentum = momentum
+    }
+
+    public var channels: Int { weight.shape[0] }
+
+    public var parameters: [(name: String, parameter: Parameter)] { [("weight", weight), ("bias", bias)] }
+    public var buffers: [(name: String, buffer: Buffer)] {
+        [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", batchesTracked)]
+    }
+
+    public func forward(_ x: Tensor) -> Tensor {
+        let d = NCHW(x, op: "BatchNorm2d")
+        precondition(d.c == channels, "BatchNorm2d: input has \(d.c) channels, layer expects \(channels)")
+        let xhat = Tensor.reuse(normalized, shape: x.shape)
+        let y = Tensor.reuse(output, shape: x.shape)
+        normalized = xhat
+        output = y
+        if invStd.count != d.c { invStd = [Float](repeating: 0, count: d.c) }
+        usedBatchStatistics = isTraining
+        let m = d.n * d.plane
+        let (px, ph, py) = (UncheckedSendable(x.data), UncheckedSendable(xhat.data), UncheckedSendable(y.data))
+        let stats = UncheckedSendable(invStd.withUnsafeMutableBufferPointer { $0.baseAddress! })
+        let training = isTraining
+        let (rm, rv) = (UncheckedSendable(runningMean.value.data), UncheckedSendable(runningVar.value.data))
+        let (gamma, beta) = (UncheckedSendable(weight.value.data), UncheckedSendable(bias.value.data))
+        let (eps, momentum) = (self.eps, self.momentum)
+        Parallel.forEachChunk(d.c, costPerItem: 4 * m) { channels in
+            for c in channels {
+                let mean: Float, variance: Float
+                if training {
+                    var s = 0.0, s2 = 0.0
+                    for n in 0..<d.n {
+                        let p = px.value + (n * d.c + c) * d.plane
+                        for i in 0..<d.plane { s += Double(p[i]) }
+                    }
+                    let mu = s / Double(m)
+                    for n in 0..<d.n {
+                        let p = px.value + (n * d.c + c) * d.plane
+                        for i in 0..<d.plane { let t = Double(p[i]) - mu; s2 += t * t }
+                    }
+                    mean = Float(mu)
+                    variance = Float(s2 / Double(m))
+                    let unbiased = m > 1 ? Float(s2 / Double(m - 1)) : variance
+                    rm.value[c] = (1 - momentum) * rm.value[c] + momentum * mean
+                    rv.value[c] = (1 - momentum) * rv.value[c] + momentum * unbiased
+                } else {
+                    mean = rm.value[c]
+                    variance = rv.value[c]
+                }
+                let inv = 1 / (variance + eps).squareRoot()
+                stats.value[c] = inv
+                let (g, b) = (gamma.value[c], beta.value[c])
+                for n in 0..<d.n {
+                    let offset = (n * d.c + c) * d.plane
+                    for i in 0..<d.plane {
+                        let h = (px.value[offset + i] - mean) * inv
+                        ph.value[offset + i] = h
+                        py.value[offset + i] = h * g + b
+                    }
+                }
+            }
+        }
+        if training { batchesTracked.value.data[0] += 1 }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let xhat = normalized else { preconditionFailure("BatchNorm2d.backward before forward") }
+        precondition(dy.shape == xhat.shape, "BatchNorm2d.backward: gradient shape \(dy.shape)")
+        let d = NCHW(dy, op: "BatchNorm2d.backward")
+        let dx = Tensor.reuse(gradInput, shape: dy.shape)
+        gradInput = dx
+        let m = Float(d.n * d.plane)
+        let (pdy, ph, pdx) = (UncheckedSendable(dy.data), UncheckedSendable(xhat.data), UncheckedSendable(dx.data))
+        let stats = UncheckedSendable(invStd.withUnsafeMutableBufferPointer { $0.baseAddress! })
+        let (gamma, dGamma, dBeta) = (UncheckedSendable(weight.value.data), UncheckedSendable(weight.grad.data), UncheckedSendable(bias.grad.data))
+        let batchStats = usedBatchStatistics
+        let paramGrads = computesParameterGradients
+        Parallel.forEachChunk(d.c, costPerItem: 4 * d.n * d.plane) { channels in
+            for c in channels {
+                var sumDy: Float = 0, sumDyXhat: Float = 0
+                for n in 0..<d.n {
+                    let o = (n * d.c + c) * d.plane
+                    for i in 0..<d.plane {
+                        sumDy += pdy.value[o + i]
+                        sumDyXhat += pdy.value[o + i] * ph.value[o + i]
+                    }
+                }
+                if paramGrads {
+                    dGamma.value[c] += sumDyXhat
+                    dBeta.value[c] += sumDy
+                }
+                let scale = gamma.value[c] * stats.value[c]
+                for n in 0..<d.n {
+                    let o = (n * d.c + c) * d.plane
+                    if batchStats {
+                        let meanDy = sumDy / m, meanDyXhat = sumDyXhat / m
+                        for i in 0..<d.plane {
+                            pdx.value[o + i] = scale * (pdy.value[o + i] - meanDy - ph.value[o + i] * meanDyXhat)
+                        }
+                    } else {
+                        for i in 0..<d.plane { pdx.value[o + i] = scale * pdy.value[o + i] }
+                    }
+                }
+            }
+        }
+        return dx
+    }
+}

@@ -1,0 +1,106 @@
+import Tensors
+
+/// 2-D convolution as im2col + one GEMM per batch (PyTorch `nn.Conv2d`, no dilation/groups).
+///
+/// Shapes: x (N, C, H, W) → y (N, OC, OH, OW); weight (OC, C, KH, KW); bias (OC).
+/// Forward: cols (C·KH·KW, N·OH·OW) = im2col(x); y = W · cols (+ bias).
+/// Backward: dW += dY · colsᵀ; dcols = Wᵀ · dY; dx = col2im(dcols).
+public final class Conv2d: Layer, ParameterGradientToggle {
+    public let weight: Parameter
+    public let bias: Parameter?
+    public let stride: Int
+    public let padding: Int
+    public var computesParameterGradients = true
+    /// When false, `backward` skips dx (the first layer of a network needs none) and
+    /// returns an empty tensor.
+    public var computesInputGradient = true
+
+    private var geometry: ConvGeometry?
+    private var columns: Tensor?      // (C·KH·KW, N·OH·OW), kept for backward
+    private var output: Tensor?
+    private var channelMajor: Tensor?  // (OC, N·OH·OW) scratch for N > 1
+    private var gradColumns: Tensor?
+    private var gradInput: Tensor?
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true) {
+        precondition(inChannels > 0 && outChannels > 0, "Conv2d: channels must be positive")
+        weight = Parameter(Tensor(zeros: [outChannels, inChannels, kernel, kernel]))
+        self.bias = bias ? Parameter(Tensor(zeros: [outChannels])) : nil
+        self.stride = stride
+        self.padding = padding
+    }
+
+    public var inChannels: Int { weight.shape[1] }
+    public var outChannels: Int { weight.shape[0] }
+    public var kernel: Int { weight.shape[2] }
+
+    public var parameters: [(name: String, parameter: Parameter)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
+
+    public func forward(_ x: Tensor) -> Tensor {
+        let d = NCHW(x, op: "Conv2d")
+        precondition(d.c == inChannels, "Conv2d: input has \(d.c) channels, layer expects \(inChannels)")
+        let g = ConvGeometry(n: d.n, c: d.c, h: d.h, w: d.w, kh: kernel, kw: kernel, stride: stride, padding: padding)
+        precondition(g.outH > 0 && g.outW > 0, "Conv2d: input \(x.shape) too small for kernel \(kernel)")
+        geometry = g
+        let cols = Tensor.reuse(columns, shape: [g.patchSize, g.columns])
+        columns = cols
+        Im2Col.im2col(x.data, g, into: cols.data)
+
+        let y = Tensor.reuse(output, shape: [d.n, outChannels, g.outH, g.outW])
+        output = y
+        let target = d.n == 1 ? y : Tensor.reuse(channelMajor, shape: [outChannels, g.columns])
+        if d.n > 1 { channelMajor = target }
+        // Bias is folded into the GEMM: prefill each output row, then accumulate (beta = 1).
+        if let bias {
+            for oc in 0..<outChannels {
+                (target.data + oc * g.columns).update(repeating: bias.value.data[oc], count: g.columns)
+            }
+        }
+        GEMM.sgemm(transA: false, transB: false, m: outChannels, n: g.columns, k: g.patchSize,
+                   a: weight.value.data, lda: g.patchSize, b: cols.data, ldb: g.columns,
+                   beta: bias == nil ? 0 : 1, c: target.data, ldc: g.columns)
+        if d.n > 1 {
+            Layout.channelMajorToBatch(target.data, n: d.n, c: outChannels, plane: g.outPlane, into: y.data)
+        }
+        return y
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let g = geometry, let cols = columns else { preconditionFailure("Conv2d.backward before forward") }
+        precondition(dy.shape == [g.n, outChannels, g.outH, g.outW], "Conv2d.backward: gradient shape \(dy.shape)")
+        let dyCM: Tensor
+        if g.n == 1 {
+            dyCM = dy
+        } else {
+            dyCM = Tensor.reuse(channelMajor, shape: [outChannels, g.columns])
+            channelMajor = dyCM
+            Layout.batchToChannelMajor(dy.data, n: g.n, c: outChannels, plane: g.outPlane, into: dyCM.data)
+        }
+        if computesParameterGradients {
+            GEMM.sgemm(transA: false, transB: true, m: outChannels, n: g.patchSize, k: g.columns,
+                       a: dyCM.data, lda: g.columns, b: cols.data, ldb: g.columns,
+                       beta: 1, c: weight.grad.data, ldc: g.patchSize)
+            if let bias {
+                for oc in 0..<outChannels {
+                    let row = dyCM.data + oc * g.columns
+                    var s: Float = 0
+                    for i in 0..<g.columns { s += row[i] }
+                    bias.grad.data[oc] += s
+                }
+            }
+        }
+        let dx = Tensor.reuse(gradInput, shape: [g.n, g.c, g.h, g.w])
+        gradInput = dx
+        guard computesInputGradient else { return dx }
+        let dcols = Tensor.reuse(gradColumns, shape: [g.patchSize, g.columns])
+        gradColumns = dcols
+        GEMM.sgemm(transA: true, transB: false, m: g.patchSize, n: g.columns, k: outChannels,
+                   a: weight.value.data, lda: g.patchSize, b: dyCM.data, ldb: g.columns,
+                   c: dcols.data, ldc: g.columns)
+        dx.zero()
+        Im2Col.col2imAccumulate(dcols.data, g, into: dx.data)
+        return dx
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import NN
+import Tensors
+
+/// The benchmark configurations of ../shared/bench/torch_pix2pix.py, reproduced exactly:
+/// U-Net generator with batch norm and dropout, 70×70 PatchGAN (nLayers 3), BCE GAN loss,
+/// λ_L1 100, Adam 2e-4 (0.5, 0.999).
+public struct BenchmarkConfiguration: Sendable {
+    public var name: String
+    public var size: Int
+    public var ngf: Int
+    public var ndf: Int
+    public var downsamplings: Int
+    public var batch: Int
+    public var inputChannels: Int
+    public var outputChannels: Int
+
+    public static let all: [BenchmarkConfiguration] = [
+        .init(name: "pix2pix-256", size: 256, ngf: 64, ndf: 64, downsamplings: 8, batch: 1, inputChannels: 3, outputChannels: 3),
+        .init(name: "lineart-128", size: 128, ngf: 32, ndf: 32, downsamplings: 7, batch: 4, inputChannels: 5, outputChannels: 3),
+        .init(name: "lineart-256", size: 256, ngf: 32, ndf: 32, downsamplings: 8, batch: 1, inputChannels: 5, outputChannels: 3),
+    ]
+
+    public var modelConfig: ModelConfig {
+        ModelConfig(
+            generator: GeneratorConfig(inputChannels: inputChannels, outputChannels: outputChannels, ngf: ngf,
+                                       downsamplings: downsamplings, norm: .batch, dropout: true),
+            discriminator: DiscriminatorConfig(inputChannels: inputChannels + outputChannels, ndf: ndf, nLayers: 3))
+    }
+}
+
+/// One configuration's measured figures (the same fields as the PyTorch script's JSON).
+public struct BenchmarkResult: Codable, Sendable {
+    public var name: String
+    public var impl: String
+    public var threads: Int
+    public var size: Int
+    public var ngf: Int
+    public var ndf: Int
+    public var downs: Int
+    public var batch: Int
+    public var in_nc: Int
+    public var G_params: Int
+    public var infer_ms: Double
+    public var step_ms: Double
+    public var train_imgs_per_s: Double
+    /// Peak resident set size of the process so far, in MiB.
+    public var peak_rss_mib: Double
+}
+
+/// Times inference and training steps as the PyTorch reference does: two warm-up calls,
+/// then the median of `repeat` timed calls.
+public enum Benchmark {
+    public static func run(_ c: BenchmarkConfiguration, repeat count: Int = 5) -> BenchmarkResult {
+        let model = Pix2PixModel(c.modelConfig, seed: 0)
+        var rng = SeededGenerator(seed: 1)
+        let a = randomTensor([c.batch, c.inputChannels, c.size, c.size], &rng)
+        let b = randomTensor([c.batch, c.outputChannels, c.size, c.size], &rng)
+        let single = Tensor(Array(a.scalars.prefix(c.inputChannels * c.size * c.size)), shape: [1, c.inputChannels, c.size, c.size])
+
+        model.generator.setTraining(false)
+        let inferMs = medianMilliseconds(count + 2) { _ = model.generator.forward(single) }
+        model.setTraining(true)
+        let stepMs = medianMilliseconds(count) { model.trainingStep(realA: a, realB: b) }
+        return BenchmarkResult(
+            name: c.name, impl: "tinct", threads: Parallel.workers, size: c.size, ngf: c.ngf, ndf: c.ndf,
+            downs: c.downsamplings, batch: c.batch, in_nc: c.inputChannels, G_params: model.generator.parameterCount,
+            infer_ms: (inferMs * 10).rounded() / 10, step_ms: (stepMs * 10).rounded() / 10,
+            train_imgs_per_s: ((Double(c.batch) / (stepMs / 1000)) * 100).rounded() / 100,
+            peak_rss_mib: ResourceUsage.peakResidentMiB)
+    }
+
+    private static func randomTensor(_ shape: [Int], _ rng: inout SeededGenerator) -> Tensor {
+        let t = Tensor(zeros: shape)
+        for i in 0..<t.count { t.data[i] = rng.nextNormal() }
+        return t
+    }
+
+    private static func medianMilliseconds(_ count: Int, _ body: () -> Void) -> Double {
+        body(); body()
+        var times: [Double] = []
+        for _ in 0..<count {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+}
+
+/// Process resource figures.
+public enum ResourceUsage {
+    /// Peak resident set size (ru_maxrss) in MiB.
+    public static var peakResidentMiB: Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        return (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10
+    }
+}

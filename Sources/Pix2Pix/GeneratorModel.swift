@@ -1,0 +1,95 @@
+import Foundation
+import NN
+import Tensors
+
+/// What a model colorizes: line art (+ hints), photos (+ hints), or generic paired images.
+public enum ModelMode: String, Codable, Sendable, CaseIterable {
+    case lineart
+    case photo
+    case pix2pix
+}
+
+/// Why a model file cannot be used.
+public enum ModelFileError: Error, CustomStringConvertible {
+    case notATinctModel(path: String)
+    case unsupportedFormat(path: String, version: String)
+    case badConfig(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notATinctModel(let path): "\(path) has no Tinct model metadata (use `tinct import-torch` for PyTorch files)"
+        case .unsupportedFormat(let path, let version): "\(path) uses model format \(version); this Tinct reads format \(GeneratorModel.formatVersion)"
+        case .badConfig(let path, let reason): "\(path): invalid model config: \(reason)"
+        }
+    }
+}
+
+/// A trained generator ready for inference, stored as one self-describing safetensors file:
+/// tensors named exactly as PyTorch's `UnetGenerator.state_dict()` (so the file loads into
+/// the reference model with a strict `load_state_dict`), metadata holding the format
+/// version, the mode and the generator config.
+public final class GeneratorModel {
+    public static let formatVersion = "1"
+    public static let fileName = "generator.safetensors"
+
+    public let mode: ModelMode
+    public let generator: UNetGenerator
+
+    public init(mode: ModelMode, generator: UNetGenerator) {
+        self.mode = mode
+        self.generator = generator
+        generator.setTraining(false)
+    }
+
+    public var config: GeneratorConfig { generator.config }
+
+    /// Runs the generator in evaluation mode. Shapes: (N, in, S, S) → (N, out, S, S).
+    public func run(_ x: Tensor) -> Tensor { generator.forward(x) }
+
+    /// Loads a PyTorch state_dict of a `UnetGenerator` with the given architecture.
+    public static func importTorch(path: String, config: GeneratorConfig, mode: ModelMode) throws -> GeneratorModel {
+        let file = try SafetensorsFile(contentsOf: path)
+        let generator = UNetGenerator(config)
+        try generator.load(from: file, strict: true)
+        return GeneratorModel(mode: mode, generator: generator)
+    }
+
+    /// Loads a model written by `save`, from the file or the folder that holds it.
+    public static func load(path: String) throws -> GeneratorModel {
+        var isFolder: ObjCBool = false
+        let file = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+            ? "\(path)/\(fileName)" : path
+        let contents = try SafetensorsFile(contentsOf: file)
+        guard let version = contents.metadata["tinct.format"] else { throw ModelFileError.notATinctModel(path: file) }
+        guard version == formatVersion else { throw ModelFileError.unsupportedFormat(path: file, version: version) }
+        guard let modeName = contents.metadata["tinct.mode"], let mode = ModelMode(rawValue: modeName) else {
+            throw ModelFileError.badConfig(path: file, reason: "unknown mode \(contents.metadata["tinct.mode"] ?? "(none)")")
+        }
+        let config: GeneratorConfig
+        do {
+            config = try JSONDecoder().decode(GeneratorConfig.self, from: Data((contents.metadata["tinct.generator"] ?? "").utf8))
+        } catch {
+            throw ModelFileError.badConfig(path: file, reason: "\(error)")
+        }
+        guard (5...16).contains(config.downsamplings), config.attentionDepths.allSatisfy({ (0..<config.downsamplings).contains($0) }), (1...1024).contains(config.ngf),
+              (1...64).contains(config.inputChannels), (1...64).contains(config.outputChannels) else {
+            throw ModelFileError.badConfig(path: file, reason: "architecture out of range")
+        }
+        let generator = UNetGenerator(config)
+        try generator.load(from: contents, strict: true)
+        return GeneratorModel(mode: mode, generator: generator)
+    }
+
+    /// Writes `folder/generator.safetensors` (crash-safely), creating the folder.
+    public func save(folder: String, storedAs: StoredType = .float32) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        let tensors = generator.stateDict().map { t in
+            t.storedAs == .int64 ? t : NamedTensor(t.name, t.tensor, storedAs: storedAs)
+        }
+        try SafetensorsFile.write(tensors, metadata: [
+            "tinct.format": Self.formatVersion, "tinct.kind": "generator",
+            "tinct.mode": mode.rawValue, "tinct.generator": configJSON,
+        ], to: "\(folder)/\(Self.fileName)")
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Pix2Pix
+
+/// `tinct bench`: times the pix2pix benchmark configurations, one JSON line each, to be
+/// compared with ../shared/bench/torch_pix2pix.py run on the same machine.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time inference and training steps of the reference pix2pix configurations.")
+
+    @Option(help: "Run only the configuration with this name (pix2pix-256, lineart-128, lineart-256).")
+    var only: String?
+
+    @Option(help: "Timed repetitions per measurement, after two warm-up calls.")
+    var `repeat`: Int = 5
+
+    func validate() throws {
+        if let only, !BenchmarkConfiguration.all.contains(where: { $0.name == only }) {
+            throw ValidationError("unknown configuration '\(only)'; choose from \(BenchmarkConfiguration.all.map(\.name).joined(separator: ", "))")
+        }
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+    }
+
+    func run() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for configuration in BenchmarkConfiguration.all where only == nil || only == configuration.name {
+            let result = Benchmark.run(configuration, repeat: `repeat`)
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            fflush(stdout)
+        }
+    }
+}
