@@ -1,0 +1,61 @@
+import Hummingbird
+
+/// Serves the HTML pages: the editor at `/` and the training page at `/train`.
+struct PageController: Sendable {
+    /// Renders the templates; injected so tests can use their own.
+    let renderer: PageRenderer
+
+    /// What a page template sees: its title, heading, lead text and the site navigation.
+    struct PageContext: Sendable {
+        let title: String
+        let heading: String
+        let lead: String
+        let links: [Link]
+    }
+
+    /// One navigation link.
+    struct Link: Sendable {
+        let href: String
+        let label: String
+    }
+
+    /// The site navigation shown on every page.
+    static let navigation = [
+        Link(href: "/", label: "Editor"),
+        Link(href: "/train", label: "Train"),
+    ]
+
+    /// `GET /` and `GET /train`.
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("/", use: self.editor)
+        routes.get("/train", use: self.train)
+        return routes
+    }
+
+    /// The editor page (for now a placeholder that loads `/js/app.js`).
+    @Sendable func editor(_ request: Request, context: AppRequestContext) async throws -> HTMLPage {
+        try renderer.render(
+            .editor,
+            PageContext(
+                title: "Tinct",
+                heading: "Hello from Tinct",
+                lead: "Colorize line art and photos with pix2pix, right on this machine.",
+                links: Self.navigation
+            )
+        )
+    }
+
+    /// The training page (a placeholder).
+    @Sendable func train(_ request: Request, context: AppRequestContext) async throws -> HTMLPage {
+        try renderer.render(
+            .train,
+            PageContext(
+                title: "Train · Tinct",
+                heading: "Train a model",
+                lead: "Training runs will be started and watched from here.",
+                links: Self.navigation
+            )
+        )
+    }
+}

@@ -1,0 +1,34 @@
+/// Everything `buildApplication(configuration:)` needs to know about where it listens and which
+/// folders it reads. Paths are plain strings because Hummingbird's file APIs take strings.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// Interface to bind. The default keeps the studio private to this machine.
+    public var host: String
+    /// TCP port to bind; `0` asks the OS for a free one (tests use this).
+    public var port: Int
+    /// Folder of static browser files (`Public/`). Nothing outside it is ever served.
+    public var publicDirectory: String
+    /// Folder of Mustache pages (`templates/`).
+    public var templatesDirectory: String
+    /// Folder holding model checkpoints.
+    public var modelsDirectory: String
+    /// Root folder for datasets and training runs.
+    public var dataRoot: String
+
+    /// Creates a configuration from explicit paths; see `locatingResources(...)` to find
+    /// `Public/` and `templates/` automatically.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        publicDirectory: String,
+        templatesDirectory: String,
+        modelsDirectory: String = "models",
+        dataRoot: String = "data"
+    ) {
+        self.host = host
+        self.port = port
+        self.publicDirectory = publicDirectory
+        self.templatesDirectory = templatesDirectory
+        self.modelsDirectory = modelsDirectory
+        self.dataRoot = dataRoot
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Server
+
+/// `tinct serve`: runs the web studio until interrupted.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Tinct web studio."
+    )
+
+    @Option(help: "Interface to listen on. Use 0.0.0.0 only on a trusted network.")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port to listen on.")
+    var port = 8080
+
+    @Option(help: "Folder holding model checkpoints.")
+    var models = "models"
+
+    @Option(name: .customLong("data-root"), help: "Root folder for datasets and training runs.")
+    var dataRoot = "data"
+
+    @Option(name: .customLong("public"), help: "Folder of static browser files (default: the checkout's Public/).")
+    var publicDirectory: String?
+
+    @Option(name: .customLong("templates"), help: "Folder of Mustache page templates (default: the checkout's templates/).")
+    var templatesDirectory: String?
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else {
+            throw ValidationError("--port must be between 0 and 65535.")
+        }
+    }
+
+    func run() async throws {
+        // A ResourceLocatorError's description lists every folder searched; ArgumentParser prints it.
+        let configuration = try ServerConfiguration.locatingResources(
+            host: host,
+            port: port,
+            publicDirectory: publicDirectory,
+            templatesDirectory: templatesDirectory,
+            modelsDirectory: models,
+            dataRoot: dataRoot
+        )
+        let app = try await buildApplication(configuration: configuration)
+        try await app.runService()
+    }
+}
