@@ -1,0 +1,563 @@
+#!/usr/bin/env bash
+# scripts/fetch-data.sh — build Tinct's training datasets from Debian packages.
+#
+# Usage: scripts/fetch-data.sh [--limit N] [--jobs N] [--data DIR]
+#
+#   --limit N   render only the first N SVGs (sorted, de-duplicated) — a quick test
+#   --jobs N    parallel rsvg-convert / decoder processes (default 2)
+#   --data DIR  output root (default: data/ at the repository root; git-ignored)
+#
+# Nothing is fetched but Debian packages, through apt:
+#   openclipart-svg                                      -> line art / clip art
+#   gnome-backgrounds, mate-backgrounds, ukui-wallpapers -> photos (wallpapers)
+#
+# Steps (each one skips what an earlier run already finished, so re-running is
+# cheap; delete a folder under DIR to redo that part):
+#   1. apt-get update (only when a package is unknown to apt), install
+#      librsvg2-bin if rsvg-convert is missing (sudo when not root), then
+#      `apt-get download` the packages into DIR/debs/ and `dpkg -x` each into
+#      DIR/raw/<package>/ (nothing is installed). A package apt cannot get is
+#      warned about and left out.
+#   2. Render every distinct openclipart SVG (symlinks and byte-identical
+#      copies are rendered once) with rsvg-convert on white, longest side
+#      384 px, aspect kept, `timeout 10` per file, into DIR/render/png/
+#      (failures are recorded in DIR/render/failed/ and not retried). Then
+#      scripts/filter_clipart.py drops, by path, flags, one-palette icon sets
+#      and colour-pattern tiles, then undecodable, pixel-identical, tiny,
+#      near-empty and near-monochrome renders, and splits the rest ~95/5 by a
+#      hash of the name into DIR/lineart/{train,val}/ (hard links).
+#   3. Copy (hard-link) the JPEG/PNG wallpapers into DIR/photo/{train,val}/,
+#      ~90/10 by a hash of the name (at least 2 in val), originals kept: Tinct's
+#      loader resizes. Byte-identical files and resolution variants of one
+#      picture (Name.jpg, Name_3840x2160.jpg) are kept once, greyscale
+#      pictures not at all. Other formats (WebP, SVG) are counted in the
+#      manifest but not used.
+#   4. Write DIR/MANIFEST.json (counts per dataset and split, drop counts per
+#      reason, package versions) and DIR/LICENSES.md (licence summary and the
+#      licence lines of each package's copyright file).
+#
+# Images are named by a sanitized relative path, e.g.
+#   lineart: animals__birds__owl_01.png
+#   photo:   mate-backgrounds__nature__Dune.jpg
+set -euo pipefail
+
+RENDER_SIZE=384
+RENDER_TIMEOUT=10
+CLIPART_PKG=openclipart-svg
+PHOTO_PKGS=(gnome-backgrounds mate-backgrounds ukui-wallpapers)
+PACKAGES=("$CLIPART_PKG" "${PHOTO_PKGS[@]}")
+
+# --- internal: render one SVG (run by xargs, one process per file) ---------
+if [[ ${1:-} == --render-one ]]; then
+    src=$2 out=$3 failed=$4
+    tmp="$out.part.$$.png"
+    if err=$(timeout "$RENDER_TIMEOUT" rsvg-convert --background-color=white \
+            -w "$RENDER_SIZE" -h "$RENDER_SIZE" --keep-aspect-ratio \
+            -o "$tmp" "$src" 2>&1) && [[ -s $tmp ]]; then
+        mv -f "$tmp" "$out"
+    else
+        rc=$?
+        rm -f "$tmp"
+        [[ $rc == 124 ]] && why=timeout || why="exit $rc"
+        printf '%s\t%s\t%s\n' "$why" "$src" "${err%%$'\n'*}" > "$failed"
+    fi
+    exit 0  # a failed file must not stop xargs
+fi
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
+die() { echo "fetch-data: $*" >&2; exit 1; }
+log() { echo "fetch-data: $*" >&2; }
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SELF="$SCRIPT_DIR/$(basename "${BASH_SOURCE[0]}")"
+REPO=$(cd "$SCRIPT_DIR/.." && pwd)
+DATA="$REPO/data"
+LIMIT=0
+JOBS=2
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --limit) LIMIT=${2:-}; shift 2 ;;
+        --limit=*) LIMIT=${1#*=}; shift ;;
+        --jobs) JOBS=${2:-}; shift 2 ;;
+        --jobs=*) JOBS=${1#*=}; shift ;;
+        --data) DATA=${2:-}; shift 2 ;;
+        --data=*) DATA=${1#*=}; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) die "unknown argument: $1 (see --help)" ;;
+    esac
+done
+[[ $LIMIT =~ ^[0-9]+$ ]] || die "--limit needs a number"
+[[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number"
+mkdir -p "$DATA"
+DATA=$(cd "$DATA" && pwd)
+export LC_ALL=C
+START=$SECONDS
+
+SUDO=
+if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || die "not root and no sudo: cannot run apt-get"
+    SUDO=sudo
+fi
+
+# ===========================================================================
+# 1. Packages
+# ===========================================================================
+APT_UPDATED=0
+apt_update_once() {
+    if [[ $APT_UPDATED == 0 ]]; then
+        log "apt-get update"
+        $SUDO apt-get update -q || log "WARNING: apt-get update failed"
+        APT_UPDATED=1
+    fi
+}
+apt_knows() {  # has apt a candidate version for this package?
+    local cand
+    cand=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}')
+    [[ -n $cand && $cand != "(none)" ]]
+}
+
+if ! command -v rsvg-convert >/dev/null; then
+    apt_knows librsvg2-bin || apt_update_once
+    log "installing librsvg2-bin (rsvg-convert)"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q librsvg2-bin
+fi
+command -v rsvg-convert >/dev/null || die "rsvg-convert is still missing"
+command -v python3 >/dev/null || die "python3 is needed"
+
+DEBS="$DATA/debs"
+RAW="$DATA/raw"
+mkdir -p "$DEBS" "$RAW"
+
+apt_download() {  # into $DEBS; as root, without apt's _apt sandbox warning
+    local opts=()
+    [[ -z $SUDO ]] && opts=(-o APT::Sandbox::User=root)
+    (cd "$DEBS" && apt-get download -q "${opts[@]}" "$1")
+}
+deb_of() {  # newest downloaded .deb of a package, or nothing
+    local f
+    f=$(find "$DEBS" -maxdepth 1 -name "$1_*.deb" | sort -V | tail -n 1)
+    echo "$f"
+}
+
+for pkg in "${PACKAGES[@]}"; do
+    deb=$(deb_of "$pkg")
+    if [[ -n $deb ]] && ! dpkg-deb --info "$deb" >/dev/null 2>&1; then
+        log "WARNING: $deb is damaged, downloading again"
+        rm -f "$deb"
+        deb=
+    fi
+    if [[ -z $deb ]]; then
+        apt_knows "$pkg" || apt_update_once
+        log "downloading $pkg"
+        if ! apt_download "$pkg"; then
+            apt_update_once  # stale lists give 404s: refresh once and retry
+            apt_download "$pkg" ||
+                log "WARNING: cannot download $pkg, going on without it"
+        fi
+        deb=$(deb_of "$pkg")
+    fi
+    [[ -n $deb ]] || continue
+    stamp="$RAW/$pkg/.extracted-from"
+    if [[ -f $stamp && $(cat "$stamp") == "$(basename "$deb")" ]]; then
+        continue
+    fi
+    log "extracting $(basename "$deb")"
+    rm -rf "${RAW:?}/$pkg" "${RAW:?}/$pkg.part"
+    mkdir -p "$RAW/$pkg.part"
+    dpkg -x "$deb" "$RAW/$pkg.part"
+    basename "$deb" > "$RAW/$pkg.part/.extracted-from"
+    mv "$RAW/$pkg.part" "$RAW/$pkg"
+done
+
+# ===========================================================================
+# 2. Line art: render openclipart SVGs, filter, split
+# ===========================================================================
+SVG_ROOT="$RAW/$CLIPART_PKG/usr/share/openclipart/svg"
+RENDER="$DATA/render"
+PNG_DIR="$RENDER/png"
+FAIL_DIR="$RENDER/failed"
+LINEART="$DATA/lineart"
+if [[ -d $SVG_ROOT ]]; then
+    mkdir -p "$PNG_DIR" "$FAIL_DIR"
+    # plan.tsv: output name <TAB> SVG path, sorted by path; symlinks and
+    # byte-identical copies are left out (counted in plan-stats.json).
+    python3 - "$SVG_ROOT" "$RENDER" <<'EOF'
+import hashlib, json, os, re, sys
+root, render = sys.argv[1], sys.argv[2]
+paths, links = [], 0
+for d, dirs, files in os.walk(root):
+    dirs.sort()
+    for f in files:
+        if not f.lower().endswith(".svg"):
+            continue
+        p = os.path.join(d, f)
+        if os.path.islink(p):
+            links += 1
+        else:
+            paths.append(p)
+paths.sort(key=lambda p: os.path.relpath(p, root))
+seen, names, rows, copies = set(), set(), [], 0
+for p in paths:
+    digest = hashlib.sha1(open(p, "rb").read()).hexdigest()
+    if digest in seen:
+        copies += 1
+        continue
+    seen.add(digest)
+    rel = os.path.relpath(p, root)[:-4]
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", rel.replace(os.sep, "__"))
+    if name in names:
+        name += "_" + digest[:8]
+    names.add(name)
+    rows.append("%s.png\t%s\n" % (name, p))
+with open(os.path.join(render, "plan.tsv"), "w") as fh:
+    fh.writelines(rows)
+with open(os.path.join(render, "plan-stats.json"), "w") as fh:
+    json.dump({"svg_files": len(paths) + links, "symlinks": links,
+               "identical_copies": copies, "distinct": len(rows)}, fh, indent=2)
+EOF
+    total=$(wc -l < "$RENDER/plan.tsv")
+    selection="$RENDER/selection.tsv"
+    if [[ $LIMIT -gt 0 ]]; then
+        head -n "$LIMIT" "$RENDER/plan.tsv" > "$selection"
+    else
+        cp "$RENDER/plan.tsv" "$selection"
+    fi
+    selected=$(wc -l < "$selection")
+    todo="$RENDER/todo.tsv"
+    while IFS=$'\t' read -r name src; do
+        [[ -e $PNG_DIR/$name || -e $FAIL_DIR/$name.txt ]] || printf '%s\t%s\n' "$name" "$src"
+    done < "$selection" > "$todo"
+    ntodo=$(wc -l < "$todo")
+    log "line art: $total distinct SVGs, $selected selected, $ntodo to render ($JOBS jobs)"
+    rm -f "$PNG_DIR"/*.part.*.png
+    chunk=500
+    for ((i = 0; i < ntodo; i += chunk)); do
+        sed -n "$((i + 1)),$((i + chunk))p" "$todo" |
+            while IFS=$'\t' read -r name src; do
+                printf '%s\0%s\0%s\0' "$src" "$PNG_DIR/$name" "$FAIL_DIR/$name.txt"
+            done |
+            xargs -0 -n 3 -P "$JOBS" nice -n 10 "$SELF" --render-one
+        log "rendered $((i + chunk < ntodo ? i + chunk : ntodo))/$ntodo"
+    done
+    cut -f1 "$selection" > "$RENDER/selection.names"
+    nice -n 10 python3 "$SCRIPT_DIR/filter_clipart.py" --src "$PNG_DIR" \
+        --list "$RENDER/selection.names" --out "$LINEART" --jobs "$JOBS" \
+        --val-percent 5 >/dev/null
+else
+    log "WARNING: no $SVG_ROOT — skipping line art"
+fi
+
+# ===========================================================================
+# 3. Photos: JPEG/PNG wallpapers, split by name hash
+# ===========================================================================
+PHOTO="$DATA/photo"
+mkdir -p "$PHOTO"
+python3 - "$RAW" "$PHOTO" "${PHOTO_PKGS[@]}" <<'EOF'
+import hashlib, json, os, re, shutil, sys
+from collections import Counter
+raw, out, pkgs = sys.argv[1], sys.argv[2], sys.argv[3:]
+KEEP = (".jpg", ".jpeg", ".png")
+OTHER = (".webp", ".svg", ".jxl", ".avif", ".tif", ".tiff", ".bmp", ".gif")
+candidates, report = [], {"packages": {}}
+for pkg in pkgs:
+    base = os.path.join(raw, pkg)
+    stats = {"found": 0, "skipped_formats": Counter()}
+    report["packages"][pkg] = stats
+    if not os.path.isdir(base):
+        stats["missing"] = True
+        continue
+    for d, dirs, files in os.walk(base):
+        dirs.sort()
+        if os.sep + "doc" in d[len(base):] or os.sep + "icons" in d[len(base):]:
+            continue  # documentation, theme icons: not wallpapers
+        for f in sorted(files):
+            p = os.path.join(d, f)
+            ext = os.path.splitext(f)[1].lower()
+            if ext in OTHER:
+                stats["skipped_formats"][ext[1:]] += 1
+                continue
+            if ext not in KEEP:
+                continue
+            real = os.path.realpath(p)
+            if not os.path.isfile(real) or not real.startswith(base + os.sep):
+                continue  # dangling or points outside the extracted package
+            rel = os.path.relpath(p, base)
+            rel = re.sub(r"^usr/share/(backgrounds|wallpapers)/", "", rel)
+            name = re.sub(r"[^A-Za-z0-9._-]", "_", pkg + "__" + rel.replace(os.sep, "__"))
+            name = name[:-len(ext)] + (".jpg" if ext == ".jpeg" else ext)
+            stats["found"] += 1
+            candidates.append((name, real, pkg))
+def is_grey(blob):
+    """True for a greyscale PNG (colour type 0/4) or JPEG (one component)."""
+    if blob[:8] == b"\x89PNG\r\n\x1a\n":
+        return blob[25] in (0, 4)
+    i = 2
+    while i + 9 < len(blob) and blob[:2] == b"\xff\xd8":
+        if blob[i] != 0xFF:
+            break
+        marker = blob[i + 1]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return blob[i + 9] == 1  # SOFn: components count
+        i += 2 + int.from_bytes(blob[i + 2:i + 4], "big")
+    return False
+seen_hash, seen_key, kept = set(), set(), []
+dups = Counter()
+for name, path, pkg in sorted(candidates):
+    blob = open(path, "rb").read()
+    digest = hashlib.sha1(blob).hexdigest()
+    key = re.sub(r"_\d+x\d+(\.[a-z]+)$", r"\1", name)  # Name_3840x2160.jpg -> Name.jpg
+    if digest in seen_hash:
+        dups["identical"] += 1
+        continue
+    if key in seen_key:
+        dups["resolution_variant"] += 1
+        continue
+    if is_grey(blob):
+        dups["greyscale"] += 1  # no colour to learn from
+        continue
+    seen_hash.add(digest)
+    seen_key.add(key)
+    kept.append((name, path, pkg, key))
+def bucket(key):
+    return int.from_bytes(hashlib.sha1(key.encode()).digest()[:4], "big") % 10000
+split = {n: ("val" if bucket(k) < 1000 else "train") for n, _, _, k in kept}
+need = min(2, len(kept) // 2)  # at least 2 in val (when there are >= 4)
+by_bucket = sorted(kept, key=lambda r: bucket(r[3]))
+for n, _, _, _ in by_bucket:
+    if sum(1 for s in split.values() if s == "val") >= need:
+        break
+    split[n] = "val"
+for s in ("train", "val"):
+    folder = os.path.join(out, s)
+    os.makedirs(folder, exist_ok=True)
+    want = {n for n, v in split.items() if v == s}
+    for f in os.listdir(folder):
+        if f not in want:
+            os.remove(os.path.join(folder, f))
+for n, path, pkg, _ in kept:
+    dst = os.path.join(out, split[n], n)
+    if os.path.exists(dst) and os.path.getsize(dst) == os.path.getsize(path):
+        continue
+    if os.path.exists(dst):
+        os.remove(dst)
+    try:
+        os.link(path, dst)
+    except OSError:
+        shutil.copy2(path, dst)
+per_pkg = Counter()
+for n, _, pkg, _ in kept:
+    per_pkg[(pkg, split[n])] += 1
+for pkg in pkgs:
+    st = report["packages"][pkg]
+    st["kept"] = {s: per_pkg[(pkg, s)] for s in ("train", "val")}
+    st["skipped_formats"] = dict(sorted(st["skipped_formats"].items()))
+report["kept"] = {s: sum(1 for v in split.values() if v == s) for s in ("train", "val")}
+report["dropped"] = dict(sorted(dups.items()))
+report["files"] = {n: {"split": split[n], "source": os.path.relpath(p, os.path.dirname(out))}
+                   for n, p, _, _ in sorted(kept)}
+with open(os.path.join(out, "photo-report.json"), "w") as fh:
+    json.dump(report, fh, indent=2, sort_keys=True)
+    fh.write("\n")
+EOF
+
+# ===========================================================================
+# 4. MANIFEST.json and LICENSES.md
+# ===========================================================================
+versions_tsv="$DATA/.versions.tsv"
+: > "$versions_tsv"
+for pkg in "${PACKAGES[@]}"; do
+    deb=$(deb_of "$pkg")
+    if [[ -n $deb ]]; then
+        printf '%s\t%s\t%s\n' "$pkg" "$(dpkg-deb -f "$deb" Version)" "$(basename "$deb")" >> "$versions_tsv"
+    else
+        printf '%s\t\t\n' "$pkg" >> "$versions_tsv"
+    fi
+done
+python3 - "$DATA" "$CLIPART_PKG" "$LIMIT" "$(rsvg-convert --version)" "${PHOTO_PKGS[@]}" <<'EOF'
+import fnmatch, json, os, re, sys
+data, clipart, limit, rsvg, photo_pkgs = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
+
+def load(path, default=None):
+    try:
+        with open(path) as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return default
+
+def count(folder):
+    try:
+        return len([f for f in os.listdir(folder) if not f.startswith(".")])
+    except OSError:
+        return 0
+
+packages = {}
+for line in open(os.path.join(data, ".versions.tsv")):
+    pkg, version, deb = line.rstrip("\n").split("\t")
+    packages[pkg] = {"version": version or None, "deb": deb or None,
+                     "available": bool(deb)}
+
+failures = {}
+fail_dir = os.path.join(data, "render", "failed")
+if os.path.isdir(fail_dir):
+    for f in os.listdir(fail_dir):
+        why = open(os.path.join(fail_dir, f)).read().split("\t", 1)[0]
+        why = "timeout" if why == "timeout" else "error"
+        failures[why] = failures.get(why, 0) + 1
+selected = []
+sel_path = os.path.join(data, "render", "selection.names")
+if os.path.exists(sel_path):
+    selected = [l.strip() for l in open(sel_path) if l.strip()]
+failed_selected = {"timeout": 0, "error": 0}
+for n in selected:
+    p = os.path.join(fail_dir, n + ".txt")
+    if os.path.exists(p):
+        why = open(p).read().split("\t", 1)[0]
+        failed_selected["timeout" if why == "timeout" else "error"] += 1
+
+flt = load(os.path.join(data, "lineart", "filter-report.json"), {})
+plan = load(os.path.join(data, "render", "plan-stats.json"), {})
+photo = load(os.path.join(data, "photo", "photo-report.json"), {})
+dropped = {"render_timeout": failed_selected["timeout"],
+           "render_error": failed_selected["error"]}
+dropped.update(flt.get("dropped", {}))
+manifest = {
+    "generator": "scripts/fetch-data.sh",
+    "packages": packages,
+    "renderer": rsvg,
+    "datasets": {
+        "lineart": {
+            "source": clipart,
+            "path": "lineart",
+            "render": {"longest_side": 384, "background": "white",
+                       "timeout_s": 10, "limit": limit or None},
+            "svg": plan,
+            "selected_svgs": len(selected),
+            "counts": {s: count(os.path.join(data, "lineart", s)) for s in ("train", "val")},
+            "dropped": dropped,
+            "dropped_total": sum(dropped.values()),
+            "filter_thresholds": flt.get("thresholds"),
+        },
+        "photo": {
+            "source": photo_pkgs,
+            "path": "photo",
+            "counts": {s: count(os.path.join(data, "photo", s)) for s in ("train", "val")},
+            "dropped": photo.get("dropped", {}),
+            "per_package": photo.get("packages", {}),
+            "note": "JPEG/PNG originals, not resized; other formats skipped",
+        },
+    },
+}
+with open(os.path.join(data, "MANIFEST.json"), "w") as fh:
+    json.dump(manifest, fh, indent=2, sort_keys=True)
+    fh.write("\n")
+
+# ---- LICENSES.md ----------------------------------------------------------
+def copyright_path(pkg):
+    return os.path.join(data, "raw", pkg, "usr", "share", "doc", pkg, "copyright")
+
+def dep5_stanzas(text):
+    stanzas, cur, key = [], {}, None
+    for line in text.splitlines():
+        if not line.strip():
+            if cur:
+                stanzas.append(cur)
+            cur, key = {}, None
+            continue
+        if line[0] in " \t":
+            if key:
+                cur[key] += "\n" + line.strip()
+            continue
+        key, _, value = line.partition(":")
+        cur[key] = value.strip()
+    if cur:
+        stanzas.append(cur)
+    return stanzas
+
+out = ["# Licences of the training data",
+       "",
+       "Generated by `scripts/fetch-data.sh` from the Debian packages it used.",
+       "Only pictures are redistributed here in derived form (renders, copies);",
+       "keep this file next to any copy of `data/`.",
+       ""]
+ver = lambda p: packages.get(p, {}).get("version") or "not available"
+out += ["## %s (%s) — line art, `lineart/`" % (clipart, ver(clipart)), "",
+        "**Summary: public domain (Creative Commons Public Domain Dedication;",
+        "CC0-equivalent).** Attribution is not required. Renders in `lineart/`",
+        "are named after the SVG's path under `/usr/share/openclipart/svg/`.", "",
+        "Copyright file: `%s`" % os.path.relpath(copyright_path(clipart), data), ""]
+cp = copyright_path(clipart)
+if os.path.exists(cp):
+    lines = [l.strip() for l in open(cp, encoding="utf-8", errors="replace")]
+    quote = [l for l in lines if re.match(
+        r"(It was downloaded from|creative commons Public Domain Dedication|"
+        r"Copyright-Only Dedication)", l, re.I)]
+    out += ["> " + l for l in quote] + [""]
+
+photos = photo.get("files", {})
+for pkg in photo_pkgs:
+    cp = copyright_path(pkg)
+    mine = {n: f for n, f in photos.items() if n.startswith(pkg + "__")}
+    out += ["## %s (%s) — photos, `photo/`" % (pkg, ver(pkg)), ""]
+    if not os.path.exists(cp):
+        out += ["Package not available; nothing used.", ""]
+        continue
+    text = open(cp, encoding="utf-8", errors="replace").read()
+    rel = os.path.relpath(cp, data)
+    if text.startswith("Format:"):
+        stanzas = [s for s in dep5_stanzas(text) if "Files" in s]
+        lic = sorted({s.get("License", "").split("\n")[0] for s in stanzas} - {""})
+        out += ["**Summary:** machine-readable copyright file; licences: %s. "
+                "%d picture(s) used." % (", ".join(lic), len(mine)), "",
+                "Copyright file: `%s`" % rel, "", "Picture | Files pattern | Copyright | License",
+                "--- | --- | --- | ---"]
+        for name, info in sorted(mine.items()):
+            src = info["source"]
+            match = None  # DEP-5: the last matching stanza wins
+            for s in stanzas:
+                for pat in s["Files"].split():
+                    if pat == "*" or fnmatch.fnmatch(src, "*/" + pat):
+                        match = (s, pat)
+            if match:
+                match, pat = match
+                out.append("%s | `%s` | %s | %s" % (
+                    name, pat,
+                    match.get("Copyright", "").replace("\n", "; "),
+                    match.get("License", "").split("\n")[0]))
+            else:
+                out.append("%s | (not listed) | see copyright file | "
+                           "not stated per file; package stanzas use %s" % (name, ", ".join(lic)))
+        out += ["", "Licence lines of the copyright file:", "", "```"]
+        for s in stanzas:
+            for k in ("Files", "Copyright", "License"):
+                if k in s:
+                    v = s[k].split("\n")[0] if k == "License" else s[k].replace("\n", " ")
+                    out.append("%s: %s" % (k, v))
+            out.append("")
+        out[-1:] = ["```", ""]
+    else:
+        licensed = sorted(set(re.findall(r"Licensed under (.+?)\.?\s*$", text, re.M)))
+        if "GNU General Public License" in text:
+            licensed.append("GNU GPL version 2 or later (package)")
+        out += ["**Summary:** free-form copyright file; licences named: %s. "
+                "%d picture(s) used." % ("; ".join(licensed), len(mine)), "",
+                "Copyright file: `%s`" % rel, "", "Attribution and licence lines:", "", "```"]
+        head = text.split("\nLicenses:")[0].rstrip().splitlines()
+        out += head + ["```", ""]
+    if not mine:
+        skipped = photo.get("packages", {}).get(pkg, {}).get("skipped_formats", {})
+        if skipped:
+            out += ["No JPEG/PNG picture in this package (skipped: %s)." % ", ".join(
+                "%d %s" % (v, k) for k, v in skipped.items()), ""]
+with open(os.path.join(data, "LICENSES.md"), "w") as fh:
+    fh.write("\n".join(out).rstrip() + "\n")
+EOF
+rm -f "$versions_tsv"
+
+python3 - "$DATA/MANIFEST.json" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))["datasets"]
+for k, v in m.items():
+    print("%-8s train=%-6d val=%-5d dropped=%s" % (k, v["counts"]["train"], v["counts"]["val"],
+          json.dumps(v["dropped"], sort_keys=True)))
+EOF
+log "done in $((SECONDS - START)) s; $(du -sh "$DATA" | cut -f1) in $DATA"
