@@ -57,12 +57,11 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["Tensors", "NN"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "Tensors", "TestSupport"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "Pix2PixTests", dependencies: ["Pix2Pix", "NN", "Tensors", "TestSupport"],
-                    resources: [.copy("Fixtures")]),
+                    exclude: ["Fixtures"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -94,7 +94,7 @@ public enum ResourceUsage {
     /// Peak resident set size (ru_maxrss) in MiB.
     public static var peakResidentMiB: Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10
     }
 }

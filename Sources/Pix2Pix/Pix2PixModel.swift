@@ -30,6 +30,9 @@ public final class Pix2PixModel {
     public let optimizerD: Adam
 
     // Reused buffers: discriminator inputs, real features for feature matching, gradients.
+    /// G(A) of the latest training step (the generator's output buffer).
+    public private(set) var fakeB: Tensor?
+
     private var pairFake: Tensor?, pairReal: Tensor?
     private var realFeatureCopies: [[Tensor]] = []
     private var gradFake: Tensor?
@@ -70,6 +73,7 @@ public final class Pix2PixModel {
     public func trainingStep(realA: Tensor, realB: Tensor) -> StepLosses {
         let gan = config.ganLoss
         let fakeB = generator.forward(realA)
+        self.fakeB = fakeB
         precondition(realB.shape == fakeB.shape, "trainingStep: target shape \(realB.shape), generator output \(fakeB.shape)")
         let fakePair = pair(realA, fakeB, into: &pairFake)
         let realPair = pair(realA, realB, into: &pairReal)

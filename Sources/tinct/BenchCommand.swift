@@ -27,8 +27,8 @@ struct BenchCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         for configuration in BenchmarkConfiguration.all where only == nil || only == configuration.name {
             let result = Benchmark.run(configuration, repeat: `repeat`)
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-            fflush(stdout)
+            // Written unbuffered so each line appears as soon as its configuration finishes.
+            FileHandle.standardOutput.write(try encoder.encode(result) + Data("\n".utf8))
         }
     }
 }

@@ -37,9 +37,9 @@ public struct NamedTensor {
 /// The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian
 /// header length, a JSON header mapping names to dtype, shape and byte offsets (plus a
 /// `__metadata__` string map), then the raw little-endian tensor bytes.
-public struct SafetensorsFile {
+public struct SafetensorsFile: Sendable {
     /// Header entry of one stored tensor.
-    public struct Entry: Equatable {
+    public struct Entry: Equatable, Sendable {
         public var dtype: StoredType
         public var shape: [Int]
         public var range: Range<Int>   // bytes within the data section
@@ -138,7 +138,7 @@ public struct SafetensorsFile {
     private static func intArray(_ values: [Any]) -> [Int]? {
         var result: [Int] = []
         for v in values {
-            guard !(v is Bool), let n = v as? NSNumber, let i = Int(exactly: n.doubleValue) else { return nil }
+            guard let n = v as? NSNumber, let i = Int(exactly: n.doubleValue) else { return nil }
             result.append(i)
         }
         return result

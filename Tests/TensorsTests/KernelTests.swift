@@ -1,0 +1,80 @@
+import Tensors
+import TestSupport
+import Testing
+
+@Suite("Tensor kernels")
+struct KernelTests {
+    @Test("BLAS sgemm equals the naive twin for every transpose combination", arguments: [(7, 5, 3), (33, 17, 65), (1, 9, 4)])
+    func gemm(m: Int, n: Int, k: Int) {
+        for transA in [false, true] {
+            for transB in [false, true] {
+                let a = Tensor.randomNormal([m * k], seed: 1), b = Tensor.randomNormal([k * n], seed: 2)
+                let c1 = Tensor.randomNormal([m * n], seed: 3), c2 = c1.copy()
+                let (lda, ldb) = (transA ? m : k, transB ? k : n)
+                GEMM.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.7, a: a.data, lda: lda,
+                           b: b.data, ldb: ldb, beta: 0.3, c: c1.data, ldc: n)
+                NaiveGEMM.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.7, a: a.data, lda: lda,
+                                b: b.data, ldb: ldb, beta: 0.3, c: c2.data, ldc: n)
+                #expect(TensorMath.maxAbsDifference(c1, c2) < 1e-4, "transA \(transA) transB \(transB)")
+            }
+        }
+    }
+
+    /// col2im is the adjoint of im2col: ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for all x, c.
+    @Test("col2im is the adjoint of im2col", arguments: [(3, 1, 1), (4, 2, 1), (1, 1, 0), (3, 2, 0), (4, 1, 1)])
+    func adjoint(kernel: Int, stride: Int, padding: Int) {
+        for (n, c, h, w) in [(1, 2, 5, 7), (3, 3, 8, 8), (2, 1, 9, 4)] {
+            let g = ConvGeometry(n: n, c: c, h: h, w: w, kh: kernel, kw: kernel, stride: stride, padding: padding)
+            let x = Tensor.randomNormal([n, c, h, w], seed: 4)
+            let cols = Tensor(zeros: [g.patchSize, g.columns])
+            Im2Col.im2col(x.data, g, into: cols.data)
+            let probe = Tensor.randomNormal(cols.shape, seed: 5)
+            let back = Tensor(zeros: x.shape)
+            Im2Col.col2imAccumulate(probe.data, g, into: back.data)
+            let lhs = TensorMath.dot(cols, probe), rhs = TensorMath.dot(x, back)
+            #expect(abs(lhs - rhs) < 1e-3 * max(1, abs(lhs)), "k\(kernel) s\(stride) p\(padding) \(n)x\(c)x\(h)x\(w)")
+        }
+    }
+
+    @Test("im2col picks the right input pixels")
+    func im2colValues() {
+        // 1×1×3×3 input 1…9, kernel 2, stride 1, padding 0: 4 output positions.
+        let x = Tensor((1...9).map(Float.init), shape: [1, 1, 3, 3])
+        let g = ConvGeometry(n: 1, c: 1, h: 3, w: 3, kh: 2, kw: 2, stride: 1, padding: 0)
+        let cols = Tensor(zeros: [4, 4])
+        Im2Col.im2col(x.data, g, into: cols.data)
+        #expect(cols.scalars == [1, 2, 4, 5, 2, 3, 5, 6, 4, 5, 7, 8, 5, 6, 8, 9])
+    }
+
+    @Test("layout transposes are inverse")
+    func layout() {
+        let x = Tensor.randomNormal([3, 4, 5], seed: 6)
+        let cm = Tensor(zeros: [4, 15]), back = Tensor(zeros: [3, 4, 5])
+        Layout.batchToChannelMajor(x.data, n: 3, c: 4, plane: 5, into: cm.data)
+        #expect(cm.data[1 * 15 + 2 * 5 + 3] == x.data[(2 * 4 + 1) * 5 + 3])
+        Layout.channelMajorToBatch(cm.data, n: 3, c: 4, plane: 5, into: back.data)
+        #expect(back.scalars == x.scalars)
+    }
+
+    @Test("the seeded generator is reproducible and restorable")
+    func generator() {
+        var a = SeededGenerator(seed: 9)
+        _ = (0..<10).map { _ in a.next() }
+        var b = a
+        #expect((0..<5).map { _ in a.nextNormal() } == (0..<5).map { _ in b.nextNormal() })
+        var c = SeededGenerator(seed: 9), d = SeededGenerator(seed: 10)
+        #expect(c.next() != d.next())
+        var stats = SeededGenerator(seed: 1)
+        let samples = (0..<20000).map { _ in Double(stats.nextNormal()) }
+        let mean = samples.reduce(0, +) / 20000
+        let variance = samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 20000
+        #expect(abs(mean) < 0.03 && abs(variance - 1) < 0.05)
+    }
+
+    @Test("tensor reuse keeps buffers of the same shape")
+    func reuse() {
+        let t = Tensor(zeros: [2, 3])
+        #expect(Tensor.reuse(t, shape: [2, 3]) === t)
+        #expect(Tensor.reuse(t, shape: [3, 2]) !== t)
+    }
+}
