@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 
 /// Assembles the Tinct web application: middleware, static files, pages and API routes.
@@ -6,10 +7,19 @@ import Logging
 /// Reads templates at startup, so a broken or missing template fails here rather than on the
 /// first request. Listens on `configuration.host`/`port` once `runService()` is called.
 public func buildApplication(configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
+    let inference = InferenceService(modelsDirectory: configuration.modelsDirectory, limits: configuration.limits)
+    return try await buildApplication(configuration: configuration, inference: inference)
+}
+
+/// Assembles the application around a given inference service (tests hold on to it).
+func buildApplication(configuration: ServerConfiguration, inference: InferenceService) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "tinct.server")
     logger.logLevel = Environment().get("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0) } ?? .info
 
-    let router = try await buildRouter(configuration: configuration, logger: logger)
+    let router = try await buildRouter(configuration: configuration, inference: inference, logger: logger)
+    // WebSocket upgrades have their own router, so ordinary requests never match its paths.
+    let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+    ColorizeSocket(inference: inference).addRoute(to: webSocketRouter)
     logger.info(
         "Tinct \(TinctVersion.version) configured",
         metadata: [
@@ -21,13 +31,20 @@ public func buildApplication(configuration: ServerConfiguration) async throws ->
     )
     return Application(
         router: router,
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter,
+            // Browsers send a message as one frame, so a frame may be as large as a message.
+            configuration: .init(ws: .init(maxFrameSize: configuration.limits.maxBodyBytes))
+        ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
         logger: logger
     )
 }
 
 /// Builds the router on its own, for `buildApplication` and for tests.
-func buildRouter(configuration: ServerConfiguration, logger: Logger) async throws -> Router<AppRequestContext> {
+func buildRouter(
+    configuration: ServerConfiguration, inference: InferenceService, logger: Logger
+) async throws -> Router<AppRequestContext> {
     let renderer = try await PageRenderer(directory: configuration.templatesDirectory)
 
     let router = Router(context: AppRequestContext.self)
@@ -50,5 +67,6 @@ func buildRouter(configuration: ServerConfiguration, logger: Logger) async throw
     router.addRoutes(PageController(renderer: renderer).endpoints)
     router.addRoutes(HealthController().endpoints)
     router.addRoutes(VersionController().endpoints, atPath: "/api")
+    router.addRoutes(ColorizeController(inference: inference).endpoints, atPath: "/api")
     return router
 }

@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var modelsDirectory: String
     /// Root folder for datasets and training runs.
     public var dataRoot: String
+    /// Limits on colorization requests (body size, pixels, hints, queue length).
+    public var limits: ColorizeLimits
 
     /// Creates a configuration from explicit paths; see `locatingResources(...)` to find
     /// `Public/` and `templates/` automatically.
@@ -22,7 +24,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         publicDirectory: String,
         templatesDirectory: String,
         modelsDirectory: String = "models",
-        dataRoot: String = "data"
+        dataRoot: String = "data",
+        limits: ColorizeLimits = .init()
     ) {
         self.host = host
         self.port = port
@@ -30,5 +33,6 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.templatesDirectory = templatesDirectory
         self.modelsDirectory = modelsDirectory
         self.dataRoot = dataRoot
+        self.limits = limits
     }
 }

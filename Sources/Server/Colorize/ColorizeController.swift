@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+
+/// `GET /api/models` and `POST /api/colorize`, mounted under `/api`.
+struct ColorizeController: Sendable {
+    /// Runs the colorizations; injected so tests can size its queue.
+    let inference: InferenceService
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("/models", use: self.models)
+        routes.post("/colorize", use: self.colorize)
+        return routes
+    }
+
+    /// The installed models: `[{"name", "mode", "resolution"}]`, sorted by name.
+    @Sendable func models(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let models = await inference.models()
+        return try Self.json(models)
+    }
+
+    /// Colorizes one picture; answers `image/png` of the input's size, or `{"error": ...}`.
+    @Sendable func colorize(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let limits = inference.limits
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.maxBodyBytes {
+            throw Self.bodyTooLarge(limits)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limits.maxBodyBytes)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw Self.bodyTooLarge(limits)
+        }
+        let body: ColorizeRequestBody
+        do {
+            body = try JSONDecoder().decode(ColorizeRequestBody.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            let (field, problem) = error.fieldProblem
+            throw APIError.badField(field, problem)
+        }
+        let job = try ColorizeJob(body: body, limits: limits)
+        let output = try await inference.colorize(job, priority: .interactive)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "image/png", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: output.png))
+        )
+    }
+
+    static func bodyTooLarge(_ limits: ColorizeLimits) -> APIError {
+        APIError(.contentTooLarge, "body: larger than the limit of \(limits.maxBodyBytes) bytes")
+    }
+
+    /// `value` as a JSON response.
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
+        )
+    }
+}
