@@ -1,12 +1,550 @@
 // Tinct editor entry point (ES module, loaded by templates/index.mustache).
 // Writes text with textContent only, never by building HTML strings.
+import { ColorizeClient } from "./colorize-client.js";
+import { Drawing } from "./drawing.js";
+import { defaultHintRadius, hitTest, pointsAlong, renderHints } from "./hints.js";
+import { History } from "./history.js";
+import { Palette } from "./palette.js";
+import { downloadBlob, parseProject, serializeProject } from "./project.js";
+import { Mode } from "./protocol.js";
 
 /** Shows `text` in the page's status line, if the page has one. */
 export function setStatus(text) {
   const status = document.getElementById("status");
-  if (status) {
-    status.textContent = text;
+  if (status) status.textContent = text;
+}
+
+const $ = (id) => document.getElementById(id);
+
+/** Largest picture the editor opens (the server's default pixel limit is 16 MP). */
+const MAX_PIXELS = 16_000_000;
+/** Live mode waits this long after the last edit before asking for a colorization. */
+const LIVE_DEBOUNCE_MS = 100;
+
+const state = {
+  tool: "pen",
+  mode: Mode.lineart,
+  model: "",
+  models: [],
+  hints: [],
+  selectedHint: -1,
+  live: true,
+  hasResult: false,
+  cursor: null,
+};
+
+const drawing = new Drawing($("drawing"));
+const overlay = $("overlay");
+const overlayContext = overlay.getContext("2d");
+const resultCanvas = $("result");
+const resultContext = resultCanvas.getContext("2d", { willReadFrequently: true });
+const history = new History();
+let snapshotCache = { version: -1, image: null };
+let liveTimer = null;
+
+const palette = new Palette({
+  colorInput: $("color"),
+  hexInput: $("color-hex"),
+  container: $("palette"),
+  onChange: (color) => {
+    // Recoloring the selected hint is the quickest way to fix one.
+    if (state.selectedHint >= 0 && state.tool === "hint") {
+      checkpoint();
+      state.hints[state.selectedHint].color = color;
+      edited({ pixels: false });
+    }
+  },
+});
+
+const client = new ColorizeClient(
+  () => ({
+    mode: state.mode,
+    model: state.model || undefined,
+    hints: state.hints,
+    imageVersion: drawing.version,
+    image: () => drawing.toBase64PNG(),
+  }),
+  {
+    onResult: showResult,
+    onError: (message) => setStatus(`Colorizer: ${message}`),
+    onConnection: (connected) => {
+      document.body.dataset.connected = String(connected);
+      if (connected && state.live) scheduleLive(0);
+      else if (!connected) setStatus("Connection lost; reconnecting…");
+    },
+  },
+);
+// For tests and the curious: round-trip times of live results.
+globalThis.tinct = { client, state };
+
+// ---- Editor state and undo ---------------------------------------------------------------
+
+/** The current state, reusing the last pixel snapshot while the drawing is unchanged. */
+function currentState() {
+  if (snapshotCache.version !== drawing.version) {
+    snapshotCache = { version: drawing.version, image: drawing.snapshot() };
+  }
+  return { image: snapshotCache.image, hints: state.hints.map((h) => ({ ...h })) };
+}
+
+/** Records the state before an edit. */
+function checkpoint() {
+  history.push(currentState());
+  updateButtons();
+}
+
+function applyState(saved) {
+  if (saved.image !== snapshotCache.image) {
+    drawing.restore(saved.image);
+    snapshotCache = { version: drawing.version, image: saved.image };
+    sizeOverlay();
+  }
+  state.hints = saved.hints.map((h) => ({ ...h }));
+  state.selectedHint = -1;
+  edited({ pixels: false });
+}
+
+function undo() {
+  const previous = history.undo(currentState());
+  if (previous) applyState(previous);
+  updateButtons();
+}
+
+function redo() {
+  const next = history.redo(currentState());
+  if (next) applyState(next);
+  updateButtons();
+}
+
+/** Call after any change: redraws the overlay and, in live mode, asks for colors. */
+function edited() {
+  renderOverlay();
+  updateButtons();
+  if (state.live) scheduleLive(LIVE_DEBOUNCE_MS);
+}
+
+function scheduleLive(delay) {
+  clearTimeout(liveTimer);
+  liveTimer = setTimeout(() => {
+    if (currentModelAvailable()) client.request();
+  }, delay);
+}
+
+function updateButtons() {
+  $("undo").disabled = !history.canUndo;
+  $("redo").disabled = !history.canRedo;
+  $("download").disabled = !state.hasResult;
+  $("drawing-size").textContent = `${drawing.width}×${drawing.height}`;
+}
+
+// ---- Overlay: hints and the brush outline ------------------------------------------------
+
+function sizeOverlay() {
+  overlay.width = drawing.width;
+  overlay.height = drawing.height;
+  renderOverlay();
+}
+
+function renderOverlay() {
+  overlayContext.clearRect(0, 0, overlay.width, overlay.height);
+  const scale = drawing.pixelsPerCSSPixel;
+  renderHints(overlayContext, state.hints, { pixelsPerCSSPixel: scale, selected: state.selectedHint });
+  if (state.cursor && (state.tool === "pen" || state.tool === "eraser")) {
+    overlayContext.beginPath();
+    overlayContext.arc(state.cursor.x, state.cursor.y, Math.max(penSize() / 2, scale), 0, Math.PI * 2);
+    overlayContext.lineWidth = scale;
+    overlayContext.strokeStyle = state.tool === "eraser" ? "#2563eb" : "#888888";
+    overlayContext.stroke();
   }
 }
 
-setStatus("Ready.");
+// ---- Pointer input -----------------------------------------------------------------------
+
+function penSize() {
+  return Number($("pen-size").value);
+}
+
+let gesture = null;
+
+overlay.addEventListener("pointerdown", (event) => {
+  if (event.button === 2) return; // the context menu handler deletes hints
+  event.preventDefault();
+  overlay.setPointerCapture(event.pointerId);
+  const point = drawing.pointFromEvent(event);
+  if (state.tool === "hint") {
+    const hit = hitTest(state.hints, point, drawing.pixelsPerCSSPixel);
+    checkpoint();
+    if (hit >= 0) {
+      state.selectedHint = hit;
+      gesture = { kind: "move", index: hit, last: point };
+    } else {
+      addHint(point);
+      gesture = { kind: "hint-stroke", last: point };
+    }
+    renderOverlay();
+    return;
+  }
+  checkpoint();
+  drawing.stroke(point, point, penSize(), state.tool === "eraser");
+  gesture = { kind: "stroke", last: point };
+  edited();
+});
+
+overlay.addEventListener("pointermove", (event) => {
+  const point = drawing.pointFromEvent(event);
+  state.cursor = point;
+  if (!gesture) {
+    renderOverlay();
+    return;
+  }
+  if (gesture.kind === "stroke") {
+    drawing.stroke(gesture.last, point, penSize(), state.tool === "eraser");
+    gesture.last = point;
+    edited();
+  } else if (gesture.kind === "move") {
+    const hint = state.hints[gesture.index];
+    hint.x = Math.round(point.x);
+    hint.y = Math.round(point.y);
+    edited();
+  } else if (gesture.kind === "hint-stroke") {
+    const spacing = Math.max(3, 2.5 * defaultHintRadius(drawing.width, drawing.height));
+    const points = pointsAlong(gesture.last, point, spacing);
+    for (const p of points) addHint(p);
+    if (points.length > 0) gesture.last = points[points.length - 1];
+  }
+});
+
+function endGesture() {
+  if (gesture?.kind === "hint-stroke" || gesture?.kind === "move") palette.remember(palette.color);
+  gesture = null;
+}
+overlay.addEventListener("pointerup", endGesture);
+overlay.addEventListener("pointercancel", endGesture);
+overlay.addEventListener("pointerleave", () => {
+  state.cursor = null;
+  renderOverlay();
+});
+
+overlay.addEventListener("contextmenu", (event) => {
+  event.preventDefault();
+  const hit = hitTest(state.hints, drawing.pointFromEvent(event), drawing.pixelsPerCSSPixel);
+  if (hit >= 0) deleteHint(hit);
+});
+
+function addHint(point) {
+  if (state.hints.length >= 500) {
+    setStatus("That is the most hints a picture can have (500).");
+    return;
+  }
+  state.hints.push({
+    x: Math.round(point.x),
+    y: Math.round(point.y),
+    color: palette.color,
+    r: defaultHintRadius(drawing.width, drawing.height),
+  });
+  state.selectedHint = state.hints.length - 1;
+  edited();
+}
+
+function deleteHint(index) {
+  checkpoint();
+  state.hints.splice(index, 1);
+  state.selectedHint = -1;
+  edited();
+}
+
+// ---- Tools, mode, model ------------------------------------------------------------------
+
+function setTool(tool) {
+  state.tool = tool;
+  for (const button of document.querySelectorAll("[data-tool]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.tool === tool));
+  }
+  overlay.dataset.tool = tool;
+  if (tool !== "hint") state.selectedHint = -1;
+  renderOverlay();
+}
+
+function setMode(mode, { quiet = false } = {}) {
+  state.mode = mode;
+  for (const button of document.querySelectorAll("[data-mode]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.mode === mode));
+  }
+  fillModelSelect();
+  if (!quiet) edited();
+}
+
+async function loadModels() {
+  try {
+    const response = await fetch("/api/models");
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    state.models = await response.json();
+  } catch (error) {
+    state.models = [];
+    setStatus(`Could not list the models: ${error.message}`);
+  }
+  fillModelSelect();
+}
+
+function fillModelSelect() {
+  const select = $("model");
+  const models = state.models.filter((m) => m.mode === state.mode);
+  const options = models.map((m) => {
+    const option = document.createElement("option");
+    option.value = m.name;
+    option.textContent = `${m.name} (${m.resolution}px)`;
+    return option;
+  });
+  if (options.length === 0) {
+    const option = document.createElement("option");
+    option.value = "";
+    option.textContent = `no ${state.mode === Mode.photo ? "photo" : "line-art"} model`;
+    options.push(option);
+  }
+  select.replaceChildren(...options);
+  const preferred = models.find((m) => m.name === state.model) ??
+    models.find((m) => m.name === `default-${state.mode}`) ?? models[0];
+  state.model = preferred?.name ?? "";
+  select.value = state.model;
+  select.disabled = models.length === 0;
+  if (models.length === 0 && state.models !== null) {
+    setStatus(`No ${state.mode} model is installed; put one under the models folder.`);
+  }
+}
+
+function currentModelAvailable() {
+  return state.models.some((m) => m.mode === state.mode);
+}
+
+// ---- Results -----------------------------------------------------------------------------
+
+async function showResult({ blob, roundTrip, ms }) {
+  const bitmap = await createImageBitmap(blob);
+  resultCanvas.width = bitmap.width;
+  resultCanvas.height = bitmap.height;
+  resultContext.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  state.hasResult = true;
+  resultCanvas.dataset.ready = "true";
+  updateButtons();
+  const parts = [`${resultCanvas.width}×${resultCanvas.height}`];
+  if (ms !== null && ms !== undefined) parts.push(`server ${Math.round(ms)} ms`);
+  if (roundTrip !== null && roundTrip !== undefined) parts.push(`round trip ${Math.round(roundTrip)} ms`);
+  $("result-info").textContent = parts.join(" · ");
+  setStatus(client.connected ? "Live." : "Colorized.");
+}
+
+function clearResult() {
+  resultCanvas.width = drawing.width;
+  resultCanvas.height = drawing.height;
+  resultContext.fillStyle = "#f3f1ee";
+  resultContext.fillRect(0, 0, resultCanvas.width, resultCanvas.height);
+  resultContext.fillStyle = "#8a847c";
+  resultContext.font = `${Math.round(resultCanvas.width / 24)}px system-ui, sans-serif`;
+  resultContext.textAlign = "center";
+  resultContext.fillText("The colorized picture appears here", resultCanvas.width / 2, resultCanvas.height / 2);
+  state.hasResult = false;
+  delete resultCanvas.dataset.ready;
+  $("result-info").textContent = "";
+  updateButtons();
+}
+
+resultCanvas.addEventListener("click", (event) => {
+  if (!state.hasResult) return;
+  const rect = resultCanvas.getBoundingClientRect();
+  const x = Math.floor(((event.clientX - rect.left) * resultCanvas.width) / rect.width);
+  const y = Math.floor(((event.clientY - rect.top) * resultCanvas.height) / rect.height);
+  const [r, g, b] = resultContext.getImageData(x, y, 1, 1).data;
+  const hex = `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+  palette.set(hex);
+  setStatus(`Picked ${hex} from the result.`);
+});
+
+// ---- Pictures in and out -----------------------------------------------------------------
+
+async function openImage(blob) {
+  if (!/^image\/(png|jpeg)$/.test(blob.type)) {
+    setStatus("Open a PNG or JPEG picture.");
+    return;
+  }
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(blob);
+  } catch {
+    setStatus("That picture could not be read.");
+    return;
+  }
+  if (bitmap.width * bitmap.height > MAX_PIXELS) {
+    setStatus(`The picture is ${bitmap.width}×${bitmap.height}; the limit is ${MAX_PIXELS / 1e6} megapixels.`);
+    bitmap.close();
+    return;
+  }
+  checkpoint();
+  drawing.load(bitmap, bitmap.width, bitmap.height);
+  bitmap.close();
+  state.hints = [];
+  state.selectedHint = -1;
+  sizeOverlay();
+  clearResult();
+  if (drawing.looksLikeGrayscalePhoto()) {
+    setMode(Mode.photo, { quiet: true });
+    setStatus("This looks like a black-and-white photo: switched to photo mode.");
+  }
+  edited();
+}
+
+$("open-file").addEventListener("change", (event) => {
+  const file = event.target.files?.[0];
+  if (file) openImage(file);
+  event.target.value = "";
+});
+
+document.addEventListener("paste", (event) => {
+  const item = [...(event.clipboardData?.items ?? [])].find((i) => i.type.startsWith("image/"));
+  if (item) {
+    event.preventDefault();
+    openImage(item.getAsFile());
+  }
+});
+
+const stage = $("stage");
+stage.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  stage.classList.add("dropping");
+});
+stage.addEventListener("dragleave", () => stage.classList.remove("dropping"));
+stage.addEventListener("drop", (event) => {
+  event.preventDefault();
+  stage.classList.remove("dropping");
+  const file = [...(event.dataTransfer?.files ?? [])][0];
+  if (file) openImage(file);
+});
+
+$("download").addEventListener("click", () => {
+  if (!state.hasResult) return;
+  resultCanvas.toBlob((blob) => {
+    if (blob) downloadBlob(blob, `tinct-${state.mode}-${resultCanvas.width}x${resultCanvas.height}.png`);
+  }, "image/png");
+});
+
+$("save-project").addEventListener("click", () => {
+  const text = serializeProject({
+    imageDataURL: drawing.toDataURL(),
+    width: drawing.width,
+    height: drawing.height,
+    hints: state.hints,
+    mode: state.mode,
+    model: state.model,
+  });
+  downloadBlob(new Blob([text], { type: "application/json" }), "tinct-project.json");
+});
+
+$("load-project").addEventListener("change", async (event) => {
+  const file = event.target.files?.[0];
+  event.target.value = "";
+  if (!file) return;
+  try {
+    const project = parseProject(await file.text());
+    const image = await createImageBitmap(await (await fetch(project.image)).blob());
+    checkpoint();
+    drawing.load(image, image.width, image.height);
+    image.close();
+    state.hints = project.hints;
+    state.selectedHint = -1;
+    if (project.model) state.model = project.model;
+    setMode(project.mode, { quiet: true });
+    sizeOverlay();
+    clearResult();
+    edited();
+    setStatus(`Loaded ${file.name}.`);
+  } catch (error) {
+    setStatus(error.message);
+  }
+});
+
+// ---- Buttons and keys --------------------------------------------------------------------
+
+for (const button of document.querySelectorAll("[data-tool]")) {
+  button.addEventListener("click", () => setTool(button.dataset.tool));
+}
+for (const button of document.querySelectorAll("[data-mode]")) {
+  button.addEventListener("click", () => setMode(button.dataset.mode));
+}
+$("model").addEventListener("change", (event) => {
+  state.model = event.target.value;
+  edited();
+});
+$("pen-size").addEventListener("input", () => {
+  $("pen-size-value").textContent = $("pen-size").value;
+});
+$("undo").addEventListener("click", undo);
+$("redo").addEventListener("click", redo);
+$("clear").addEventListener("click", () => {
+  checkpoint();
+  drawing.reset(drawing.width, drawing.height);
+  state.hints = [];
+  state.selectedHint = -1;
+  clearResult();
+  edited();
+});
+$("live").addEventListener("change", (event) => {
+  state.live = event.target.checked;
+  if (state.live) scheduleLive(0);
+});
+$("colorize").addEventListener("click", () => {
+  if (!currentModelAvailable()) {
+    setStatus(`No ${state.mode} model is installed.`);
+    return;
+  }
+  setStatus("Colorizing…");
+  if (client.connected) client.request();
+  else client.colorizeOnce().catch((error) => setStatus(`Colorizer: ${error.message}`));
+});
+
+document.addEventListener("keydown", (event) => {
+  const target = event.target;
+  if (target instanceof HTMLInputElement && target.type !== "checkbox" && target.type !== "range") return;
+  if (target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
+  const key = event.key.toLowerCase();
+  if (event.ctrlKey || event.metaKey) {
+    if (key === "z" && !event.shiftKey) undo();
+    else if (key === "y" || (key === "z" && event.shiftKey)) redo();
+    else return;
+    event.preventDefault();
+    return;
+  }
+  if (event.altKey) return;
+  const actions = {
+    p: () => setTool("pen"),
+    e: () => setTool("eraser"),
+    h: () => setTool("hint"),
+    "[": () => bumpPenSize(-1),
+    "]": () => bumpPenSize(1),
+    delete: () => state.selectedHint >= 0 && deleteHint(state.selectedHint),
+    backspace: () => state.selectedHint >= 0 && deleteHint(state.selectedHint),
+  };
+  const action = actions[key];
+  if (action) {
+    event.preventDefault();
+    action();
+  }
+});
+
+function bumpPenSize(delta) {
+  const input = $("pen-size");
+  input.value = String(Math.min(Number(input.max), Math.max(Number(input.min), penSize() + delta)));
+  $("pen-size-value").textContent = input.value;
+  renderOverlay();
+}
+
+window.addEventListener("resize", renderOverlay);
+
+// ---- Start -------------------------------------------------------------------------------
+
+drawing.reset(512, 512);
+sizeOverlay();
+clearResult();
+setTool("pen");
+setStatus("Draw with the pen, add color hints with H, and watch the result.");
+await loadModels();
+client.connect();

@@ -33,14 +33,14 @@ struct PageController: Sendable {
         return routes
     }
 
-    /// The editor page (for now a placeholder that loads `/js/app.js`).
+    /// The editor page: drawing, hints and live colorization (`/js/app.js` and its modules).
     @Sendable func editor(_ request: Request, context: AppRequestContext) async throws -> HTMLPage {
         try renderer.render(
             .editor,
             PageContext(
                 title: "Tinct",
-                heading: "Hello from Tinct",
-                lead: "Colorize line art and photos with pix2pix, right on this machine.",
+                heading: "Colorize",
+                lead: "Draw or open line art or a black-and-white photo, drop a few color hints, and watch it color itself — on this machine.",
                 links: Self.navigation
             )
         )

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("HTML pages")
 struct PageRouteTests {
-    @Test("GET / renders the editor placeholder")
+    @Test("GET / renders the editor")
     func editorPage() async throws {
         let app = try await buildApplication(configuration: TestConfiguration.server())
         try await app.test(.router) { client in
@@ -17,7 +17,11 @@ struct PageRouteTests {
                 expectSecurityHeaders(response)
                 let html = String(buffer: response.body)
                 #expect(html.contains("<title>Tinct</title>"))
-                #expect(html.contains("Hello from Tinct"))
+                #expect(html.contains("<h1>Colorize</h1>"))
+                #expect(html.contains(#"<main class="wide">"#))
+                for id in ["drawing", "overlay", "result", "model", "color-hex", "palette", "live", "colorize", "download"] {
+                    #expect(html.contains(#"id="\#(id)""#), "missing #\(id)")
+                }
                 #expect(html.contains(#"<a href="/train">"#))
                 #expect(html.contains(#"<script type="module" src="/js/app.js"></script>"#))
                 #expect(html.contains(#"<link rel="stylesheet" href="/css/app.css">"#))

@@ -31,12 +31,21 @@ struct ColorizeSocket: Sendable {
         }
     }
 
-    /// Refuses cross-site upgrades: a page on another origin must not drive this machine's CPU.
-    /// Clients that send no `Origin` (scripts, tests) are allowed.
+    /// Refuses cross-site upgrades: a page on another site must not drive this machine's CPU.
+    /// The `Origin`'s host must be the host the request was sent to (ports are not compared:
+    /// non-browser clients send `ws://host` without one). Clients that send no `Origin` are allowed.
     static func isSameOrigin(_ request: Request) -> Bool {
         guard let origin = request.headers[.origin] else { return true }
-        guard let host = request.head.authority else { return false }
-        return origin == "http://\(host)" || origin == "https://\(host)"
+        guard let authority = request.head.authority, let originHost = URL(string: origin)?.host else { return false }
+        return originHost.lowercased() == hostName(ofAuthority: authority).lowercased()
+    }
+
+    /// `host` of `host:port`, `[::1]:port` → `::1`.
+    static func hostName(ofAuthority authority: String) -> String {
+        if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") {
+            return String(authority[authority.index(after: authority.startIndex)..<end])
+        }
+        return String(authority.split(separator: ":", maxSplits: 1).first ?? "")
     }
 
     /// Runs one connection until the client closes it.
