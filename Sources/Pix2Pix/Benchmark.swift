@@ -51,7 +51,7 @@ public struct BenchmarkResult: Codable, Sendable {
 /// Times inference and training steps as the PyTorch reference does: two warm-up calls,
 /// then the median of `repeat` timed calls.
 public enum Benchmark {
-    public static func run(_ c: BenchmarkConfiguration, repeat count: Int = 5) -> BenchmarkResult {
+    public static func run(_ c: BenchmarkConfiguration, repeat count: Int = 5, profile: Bool = false) -> BenchmarkResult {
         let model = Pix2PixModel(c.modelConfig, seed: 0)
         var rng = SeededGenerator(seed: 1)
         let a = randomTensor([c.batch, c.inputChannels, c.size, c.size], &rng)
@@ -62,6 +62,12 @@ public enum Benchmark {
         let inferMs = medianMilliseconds(count + 2) { _ = model.generator.forward(single) }
         model.setTraining(true)
         let stepMs = medianMilliseconds(count) { model.trainingStep(realA: a, realB: b) }
+        if profile {
+            Profiler.reset()
+            Profiler.enabled = true
+            model.trainingStep(realA: a, realB: b)
+            Profiler.enabled = false
+        }
         return BenchmarkResult(
             name: c.name, impl: "tinct", threads: Parallel.workers, size: c.size, ngf: c.ngf, ndf: c.ndf,
             downs: c.downsamplings, batch: c.batch, in_nc: c.inputChannels, G_params: model.generator.parameterCount,

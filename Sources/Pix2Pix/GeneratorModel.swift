@@ -34,10 +34,13 @@ public final class GeneratorModel {
 
     public let mode: ModelMode
     public let generator: UNetGenerator
+    /// Side of the square pictures the model was trained on (and runs at).
+    public let resolution: Int
 
-    public init(mode: ModelMode, generator: UNetGenerator) {
+    public init(mode: ModelMode, generator: UNetGenerator, resolution: Int = 256) {
         self.mode = mode
         self.generator = generator
+        self.resolution = resolution
         generator.setTraining(false)
     }
 
@@ -75,9 +78,13 @@ public final class GeneratorModel {
               (1...64).contains(config.inputChannels), (1...64).contains(config.outputChannels) else {
             throw ModelFileError.badConfig(path: file, reason: "architecture out of range")
         }
+        let resolution = Int(contents.metadata["tinct.resolution"] ?? "256") ?? 256
+        guard resolution > 0, resolution <= 4096, resolution % (1 << config.downsamplings) == 0 else {
+            throw ModelFileError.badConfig(path: file, reason: "resolution \(resolution) is not a multiple of \(1 << config.downsamplings)")
+        }
         let generator = UNetGenerator(config)
         try generator.load(from: contents, strict: true)
-        return GeneratorModel(mode: mode, generator: generator)
+        return GeneratorModel(mode: mode, generator: generator, resolution: resolution)
     }
 
     /// Writes `folder/generator.safetensors` (crash-safely), creating the folder.
@@ -89,7 +96,7 @@ public final class GeneratorModel {
         }
         try SafetensorsFile.write(tensors, metadata: [
             "tinct.format": Self.formatVersion, "tinct.kind": "generator",
-            "tinct.mode": mode.rawValue, "tinct.generator": configJSON,
+            "tinct.mode": mode.rawValue, "tinct.generator": configJSON, "tinct.resolution": String(resolution),
         ], to: "\(folder)/\(Self.fileName)")
     }
 }

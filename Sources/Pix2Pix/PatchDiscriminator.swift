@@ -59,7 +59,7 @@ public final class PatchDiscriminator: Module {
         var features: [Tensor] = []
         var h = x
         for (index, layer) in model.layers.enumerated() {
-            h = layer.forward(h)
+            h = layer.profiledForward(h)
             if featureIndices.contains(index) { features.append(h) }
         }
         return (h, features)
@@ -72,7 +72,7 @@ public final class PatchDiscriminator: Module {
             if let featureGradients, let k = featureIndices.firstIndex(of: index) {
                 TensorMath.accumulate(featureGradients[k], into: g)
             }
-            g = layer.backward(g)
+            g = layer.profiledBackward(g)
         }
         return g
     }

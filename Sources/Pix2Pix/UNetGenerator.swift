@@ -14,7 +14,7 @@ import Tensors
 /// place, so `torch.cat([x, model(x)])` sees the activated tensor. Tinct reproduces that so
 /// PyTorch-trained weights behave the same here.
 /// Shapes: x (N, outer, H, W) → (N, 2·outer, H, W) (outermost: (N, out, H, W)).
-public final class UNetBlock: Layer {
+public final class UNetBlock: Layer, LayerContainer {
     public let model: Sequential
     public let isOutermost: Bool
     private var output: Tensor?
@@ -52,8 +52,8 @@ public final class UNetBlock: Layer {
     public func forward(_ x: Tensor) -> Tensor {
         if isOutermost { return model.forward(x) }
         let layers = model.layers
-        let activated = layers[0].forward(x)
-        let inner = layers.dropFirst().reduce(activated) { $1.forward($0) }
+        let activated = layers[0].profiledForward(x)
+        let inner = layers.dropFirst().reduce(activated) { $1.profiledForward($0) }
         let d = NCHW(activated, op: "UNetBlock")
         inputChannels = d.c
         let y = Tensor.reuse(output, shape: [d.n, d.c + inner.shape[1], d.h, d.w])
@@ -70,9 +70,9 @@ public final class UNetBlock: Layer {
         (gradInput, gradInner) = (skip, inner)
         ChannelConcat.backward(dy, channelsA: inputChannels, intoA: skip, intoB: inner)
         let layers = model.layers
-        let throughInner = layers.dropFirst().reversed().reduce(inner) { $1.backward($0) }
+        let throughInner = layers.dropFirst().reversed().reduce(inner) { $1.profiledBackward($0) }
         TensorMath.accumulate(throughInner, into: skip)
-        return layers[0].backward(skip)
+        return layers[0].profiledBackward(skip)
     }
 }
 
@@ -80,7 +80,7 @@ public final class UNetBlock: Layer {
 /// then 8·ngf for the rest. State_dict keys match PyTorch's `UnetGenerator`
 /// (`model.model.0.weight`, …). Shapes: (N, in, S, S) → (N, out, S, S), S divisible by
 /// 2^downsamplings; output in [−1, 1].
-public final class UNetGenerator: Layer {
+public final class UNetGenerator: Layer, LayerContainer {
     public let config: GeneratorConfig
     public let model: UNetBlock
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NN
+import Tensors
 import Pix2Pix
 
 /// `tinct bench`: times the pix2pix benchmark configurations, one JSON line each, to be
@@ -11,6 +13,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Run only the configuration with this name (pix2pix-256, lineart-128, lineart-256).")
     var only: String?
+
+    @Flag(help: "After timing, print where one training step spends its time, per layer type (stderr).")
+    var profile = false
 
     @Option(help: "Timed repetitions per measurement, after two warm-up calls.")
     var `repeat`: Int = 5
@@ -26,7 +31,12 @@ struct BenchCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for configuration in BenchmarkConfiguration.all where only == nil || only == configuration.name {
-            let result = Benchmark.run(configuration, repeat: `repeat`)
+            let result = Benchmark.run(configuration, repeat: `repeat`, profile: profile)
+            if profile {
+                for row in Profiler.report {
+                    FileHandle.standardError.write(Data(String(format: "%-40@ %8.1f ms %5d calls\n", row.name as NSString, row.seconds * 1000, row.calls).utf8))
+                }
+            }
             // Written unbuffered so each line appears as soon as its configuration finishes.
             FileHandle.standardOutput.write(try encoder.encode(result) + Data("\n".utf8))
         }

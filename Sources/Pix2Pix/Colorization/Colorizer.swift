@@ -1,0 +1,133 @@
+import ImageCodecs
+import NN
+import Tensors
+
+/// Errors a colorization request can hit, worded for the person who sent it.
+public enum ColorizeError: Error, CustomStringConvertible, Equatable {
+    case modeMismatch(model: ModelMode, requested: ModelMode)
+    case hintOutside(index: Int, x: Int, y: Int, width: Int, height: Int)
+
+    public var description: String {
+        switch self {
+        case .modeMismatch(let model, let requested): "the model colorizes \(model.rawValue), not \(requested.rawValue)"
+        case .hintOutside(let i, let x, let y, let w, let h): "hints[\(i)] at (\(x), \(y)) lies outside the \(w)×\(h) picture"
+        }
+    }
+}
+
+/// Colorizes a picture of any size with a trained generator: the model runs at its own
+/// resolution on a letterboxed copy, and the result is composed at the input's full
+/// resolution — line art keeps its original crisp lines on top of the colors; a photo keeps
+/// its own lightness and takes only the predicted chroma.
+///
+/// Not thread-safe (the generator reuses its buffers): one colorizer per worker.
+public final class Colorizer {
+    public let model: GeneratorModel
+    /// Side of the square the network sees.
+    public let resolution: Int
+    private var input: Tensor?
+
+    public init(model: GeneratorModel, resolution: Int? = nil) {
+        self.model = model
+        self.resolution = resolution ?? model.resolution
+    }
+
+    public var mode: ModelMode { model.mode }
+
+    /// The colorized picture, same size as `image`. Hints are in `image`'s pixel coordinates.
+    public func colorize(_ image: RGBImage, hints: [ColorHint]) throws -> RGBImage {
+        for (i, h) in hints.enumerated() where h.x < 0 || h.y < 0 || h.x >= image.width || h.y >= image.height {
+            throw ColorizeError.hintOutside(index: i, x: h.x, y: h.y, width: image.width, height: image.height)
+        }
+        switch model.mode {
+        case .lineart: return colorizeLineArt(image, hints: hints)
+        case .photo: return colorizePhoto(image, hints: hints)
+        case .pix2pix: return translate(image)
+        }
+    }
+
+    private func networkInput(channels: Int) -> Tensor {
+        let t = Tensor.reuse(input, shape: [1, channels, resolution, resolution])
+        input = t
+        return t
+    }
+
+    private func colorizeLineArt(_ image: RGBImage, hints: [ColorHint]) -> RGBImage {
+        let box = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: resolution)
+        let fullLines = lineArt(fromDrawing: image)
+        let squareLines = lineArt(fromDrawing: box.place(image))
+        let planes = HintRasterizer(width: resolution, height: resolution).rasterize(box.place(hints))
+        let x = networkInput(channels: 5)
+        ColorizationEncoding.lineartInput(lines: squareLines, hints: planes, into: x.data)
+        let y = model.run(x)
+        let colors = box.crop(ColorizationEncoding.image(fromRGBPlanes: y.data, width: resolution, height: resolution))
+            .resized(width: image.width, height: image.height)
+        // Multiply by the original lines so they stay crisp at full resolution.
+        var result = colors
+        result.withMutablePixels { p in
+            for i in 0..<(image.width * image.height) {
+                let ink = fullLines.values[i]
+                for c in 0..<3 { p[3 * i + c] = ColorizationEncoding.byte(Float(p[3 * i + c]) * ink) }
+            }
+        }
+        return result
+    }
+
+    private func colorizePhoto(_ image: RGBImage, hints: [ColorHint]) -> RGBImage {
+        let box = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: resolution)
+        let square = box.place(image, fill: 128)
+        let planes = HintRasterizer(width: resolution, height: resolution).rasterize(box.place(hints))
+        let x = networkInput(channels: 4)
+        ColorizationEncoding.photoInput(lab: square.labPlanes(), hints: planes, into: x.data)
+        let y = model.run(x)
+        // Crop the chroma planes to the picture's region, then bring them to full resolution.
+        let plane = box.width * box.height
+        var chroma = [Float](repeating: 0, count: 2 * plane)
+        for c in 0..<2 {
+            for row in 0..<box.height {
+                for col in 0..<box.width {
+                    chroma[c * plane + row * box.width + col] = y.data[c * resolution * resolution + (box.y + row) * resolution + box.x + col]
+                }
+            }
+        }
+        let full = image.width * image.height
+        var upsampled = [Float](repeating: 0, count: 2 * full)
+        for c in 0..<2 {
+            let src = FloatPlane(width: box.width, height: box.height, values: Array(chroma[(c * plane)..<((c + 1) * plane)]))
+            upsampled.replaceSubrange((c * full)..<((c + 1) * full), with: PlaneResize.bilinear(src, width: image.width, height: image.height).values)
+        }
+        let lab = image.labPlanes()
+        return upsampled.withUnsafeBufferPointer { chromaPointer in
+            ColorizationEncoding.image(lightness: lab[0..<full], chroma: chromaPointer.baseAddress!, width: image.width, height: image.height)
+        }
+    }
+
+    private func translate(_ image: RGBImage) -> RGBImage {
+        let box = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: resolution)
+        let x = networkInput(channels: model.config.inputChannels)
+        ColorizationEncoding.rgbPlanes(box.place(image), into: x.data)
+        let y = model.run(x)
+        return box.crop(ColorizationEncoding.image(fromRGBPlanes: y.data, width: resolution, height: resolution))
+            .resized(width: image.width, height: image.height)
+    }
+}
+
+/// Bilinear resampling of a float plane (half-pixel centers, edges clamped).
+public enum PlaneResize {
+    public static func bilinear(_ plane: FloatPlane, width: Int, height: Int) -> FloatPlane {
+        var out = [Float](repeating: 0, count: width * height)
+        let sx = Float(plane.width) / Float(width), sy = Float(plane.height) / Float(height)
+        for y in 0..<height {
+            let fy = max(0, min(Float(plane.height - 1), (Float(y) + 0.5) * sy - 0.5))
+            let y0 = Int(fy), y1 = min(y0 + 1, plane.height - 1), wy = fy - Float(y0)
+            for x in 0..<width {
+                let fx = max(0, min(Float(plane.width - 1), (Float(x) + 0.5) * sx - 0.5))
+                let x0 = Int(fx), x1 = min(x0 + 1, plane.width - 1), wx = fx - Float(x0)
+                let top = plane.values[y0 * plane.width + x0] * (1 - wx) + plane.values[y0 * plane.width + x1] * wx
+                let bottom = plane.values[y1 * plane.width + x0] * (1 - wx) + plane.values[y1 * plane.width + x1] * wx
+                out[y * width + x] = top * (1 - wy) + bottom * wy
+            }
+        }
+        return FloatPlane(width: width, height: height, values: out)
+    }
+}

@@ -1,0 +1,42 @@
+import ImageCodecs
+import Tensors
+
+/// A picture of one training example for people to look at: input (lines or lightness with
+/// the hints painted on), output, target — side by side.
+public enum SampleGrid {
+    public static func make(input: Tensor, output: Tensor, target: Tensor, mode: ModelMode) -> RGBImage {
+        let s = input.shape[2], plane = s * s
+        var panels: [RGBImage] = []
+        var visible = [UInt8](repeating: 0, count: 3 * plane)
+        let inC = input.shape[1]
+        for i in 0..<plane {
+            let hinted = input.data[(inC - 1) * plane + i] > 0
+            for c in 0..<3 {
+                let v: Float
+                if hinted && mode == .lineart { v = (input.data[(1 + c) * plane + i] + 1) * 127.5 }
+                else if hinted && mode == .photo {
+                    v = c == 0 ? 255 : 0  // photo hints are chroma: mark their place
+                } else { v = (input.data[i] + 1) * 127.5 }
+                visible[3 * i + c] = ColorizationEncoding.byte(v)
+            }
+        }
+        panels.append(RGBImage(width: s, height: s, pixels: visible))
+        switch mode {
+        case .lineart, .pix2pix:
+            panels.append(ColorizationEncoding.image(fromRGBPlanes: output.data, width: s, height: s))
+            panels.append(ColorizationEncoding.image(fromRGBPlanes: target.data, width: s, height: s))
+        case .photo:
+            let lightness = (0..<plane).map { (input.data[$0] + 1) * 50 }
+            panels.append(ColorizationEncoding.image(lightness: lightness[...], chroma: output.data, width: s, height: s))
+            panels.append(ColorizationEncoding.image(lightness: lightness[...], chroma: target.data, width: s, height: s))
+        }
+        var grid = [UInt8](repeating: 255, count: 3 * plane * panels.count)
+        let rowLength = 3 * s * panels.count
+        for (k, panel) in panels.enumerated() {
+            for y in 0..<s {
+                for x in 0..<(3 * s) { grid[y * rowLength + 3 * s * k + x] = panel.pixels[3 * y * s + x] }
+            }
+        }
+        return RGBImage(width: s * panels.count, height: s, pixels: grid)
+    }
+}

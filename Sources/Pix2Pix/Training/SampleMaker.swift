@@ -1,0 +1,111 @@
+import ImageCodecs
+import Tensors
+
+/// One training or validation example at model resolution.
+public struct ColorizationSample: Sendable {
+    /// Network input planes, (inC, S, S) flattened.
+    public var input: [Float]
+    /// Network target planes, (outC, S, S) flattened.
+    public var target: [Float]
+    /// The ground-truth picture, S×S.
+    public var truth: RGBImage
+    /// The hints given to the network (model-resolution coordinates).
+    public var hints: [ColorHint]
+    /// Line art (lineart mode), 1 = paper.
+    public var lines: FloatPlane?
+}
+
+/// Turns a stored picture into a sample: augmentation (random scale, crop and horizontal
+/// flip, drawn once and applied to input and target alike), line extraction with a random
+/// extractor (lineart), and simulated hints.
+public struct SampleMaker: Sendable {
+    public var mode: ModelMode
+    public var size: Int
+    public var hints: HintSimulation
+
+    public init(mode: ModelMode, size: Int, hints: HintSimulation = HintSimulation()) {
+        precondition(mode != .pix2pix, "SampleMaker handles lineart and photo; paired data comes from PairedFolder")
+        (self.mode, self.size, self.hints) = (mode, size, hints)
+    }
+
+    /// A training sample with random augmentation and a random hint count.
+    public func training(_ image: RGBImage, rng: inout SeededGenerator) -> ColorizationSample {
+        let truth = augmented(image, rng: &rng)
+        return encode(truth, hintCount: nil, rng: &rng)
+    }
+
+    /// A validation sample: no augmentation, exactly `hintCount` hints, fixed by `seed`.
+    public func validation(_ image: RGBImage, hintCount: Int, seed: UInt64) -> ColorizationSample {
+        var rng = SeededGenerator(seed: seed)
+        let truth = mode == .lineart
+            ? Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: size).place(image)
+            : centerCrop(image)
+        return encode(truth, hintCount: hintCount, rng: &rng)
+    }
+
+    private func encode(_ truth: RGBImage, hintCount: Int?, rng: inout SeededGenerator) -> ColorizationSample {
+        let plane = size * size
+        var input = [Float](repeating: 0, count: ColorizationEncoding.inputChannels(mode) * plane)
+        var target = [Float](repeating: 0, count: ColorizationEncoding.outputChannels(mode) * plane)
+        switch mode {
+        case .lineart:
+            let lines = LineExtractor.random(rng: &rng).extract(from: truth)
+            let simulated = hintCount.map { hints.simulateHints(count: $0, target: truth, lines: lines, rng: &rng) }
+                ?? hints.simulateHints(target: truth, lines: lines, rng: &rng)
+            input.withUnsafeMutableBufferPointer { ColorizationEncoding.lineartInput(lines: lines, hints: simulated.planes, into: $0.baseAddress!) }
+            target.withUnsafeMutableBufferPointer { ColorizationEncoding.rgbPlanes(truth, into: $0.baseAddress!) }
+            return ColorizationSample(input: input, target: target, truth: truth, hints: simulated.hints, lines: lines)
+        case .photo, .pix2pix:
+            let simulated = hintCount.map { hints.simulateHints(count: $0, target: truth, rng: &rng) }
+                ?? hints.simulateHints(target: truth, rng: &rng)
+            let lab = truth.labPlanes()
+            input.withUnsafeMutableBufferPointer { ColorizationEncoding.photoInput(lab: lab, hints: simulated.planes, into: $0.baseAddress!) }
+            target.withUnsafeMutableBufferPointer { ColorizationEncoding.chromaPlanes(lab: lab, plane: plane, into: $0.baseAddress!) }
+            return ColorizationSample(input: input, target: target, truth: truth, hints: simulated.hints, lines: nil)
+        }
+    }
+
+    /// Line art: pad to a white square, scale to S·[1, 1.3], random crop S×S, random flip.
+    /// Photos: a random square crop of 35–100% of the short side, scaled to S, random flip.
+    private func augmented(_ image: RGBImage, rng: inout SeededGenerator) -> RGBImage {
+        let cropped: RGBImage
+        if mode == .lineart {
+            let side = Int(Float(size) * (1 + 0.3 * rng.nextUniform()))
+            let square = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: side).place(image)
+            cropped = crop(square, x: Int(rng.next() % UInt64(side - size + 1)), y: Int(rng.next() % UInt64(side - size + 1)), side: size)
+        } else {
+            let short = min(image.width, image.height)
+            let side = max(1, Int(Float(short) * (0.35 + 0.65 * rng.nextUniform())))
+            let x = Int(rng.next() % UInt64(image.width - side + 1)), y = Int(rng.next() % UInt64(image.height - side + 1))
+            cropped = crop(image, x: x, y: y, side: side).resized(width: size, height: size)
+        }
+        return rng.nextUniform() < 0.5 ? flipped(cropped) : cropped
+    }
+
+    private func centerCrop(_ image: RGBImage) -> RGBImage {
+        let short = min(image.width, image.height)
+        return crop(image, x: (image.width - short) / 2, y: (image.height - short) / 2, side: short).resized(width: size, height: size)
+    }
+
+    private func crop(_ image: RGBImage, x: Int, y: Int, side: Int) -> RGBImage {
+        var pixels = [UInt8](repeating: 0, count: 3 * side * side)
+        image.pixels.withUnsafeBufferPointer { src in
+            for row in 0..<side {
+                let from = 3 * ((y + row) * image.width + x)
+                for i in 0..<(3 * side) { pixels[3 * row * side + i] = src[from + i] }
+            }
+        }
+        return RGBImage(width: side, height: side, pixels: pixels)
+    }
+
+    private func flipped(_ image: RGBImage) -> RGBImage {
+        var pixels = image.pixels
+        for row in 0..<image.height {
+            for col in 0..<image.width {
+                let (a, b) = (3 * (row * image.width + col), 3 * (row * image.width + image.width - 1 - col))
+                for c in 0..<3 { pixels[a + c] = image.pixels[b + c] }
+            }
+        }
+        return RGBImage(width: image.width, height: image.height, pixels: pixels)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import ImageCodecs
+import NN
+import Tensors
+
+/// Why a run cannot start.
+public enum TrainerError: Error, CustomStringConvertible {
+    case invalidConfig([String])
+    case noPictures(String)
+    case nothingToResume(String)
+
+    public var description: String {
+        switch self {
+        case .invalidConfig(let problems): problems.joined(separator: "; ")
+        case .noPictures(let path): "no readable PNG or JPEG pictures under \(path)"
+        case .nothingToResume(let path): "no checkpoint to resume in \(path)"
+        }
+    }
+}
+
+/// A training run: data, model, the step loop, checkpoints, samples, validation and events.
+///
+/// Run folder layout: `config.json`, `events.jsonl` (every event, one JSON object per line),
+/// `checkpoints/step-XXXXXXXX.safetensors` (the last `keepLast`) and `best.safetensors`,
+/// `samples/step-XXXXXXXX.png`. Call `run` on a dedicated thread: it blocks until the run
+/// ends, is stopped, or fails.
+public final class Trainer {
+    public let config: TrainingConfig
+    public let runDirectory: String
+    private let emit: (TrainingEvent) -> Void
+    private let model: Pix2PixModel
+    private var step = 0
+    private var bestDeltaE: Double?
+    private let eventLog: FileHandle?
+
+    /// Prepares a new run, or with `resume` continues the latest checkpoint in `runDirectory`
+    /// (its saved config wins; `steps` may extend it).
+    public init(config requested: TrainingConfig, runDirectory: String, resume: Bool, steps: Int? = nil,
+                events: @escaping (TrainingEvent) -> Void) throws {
+        let fm = FileManager.default
+        var config = requested
+        var restore: (SafetensorsFile, String)?
+        if resume {
+            guard let latest = TrainingCheckpoint.list(in: "\(runDirectory)/checkpoints").last else {
+                throw TrainerError.nothingToResume(runDirectory)
+            }
+            let file = try SafetensorsFile(contentsOf: latest.path)
+            config = try TrainingCheckpoint.read(file, path: latest.path).config
+            if let steps { config.steps = steps }
+            restore = (file, latest.path)
+        }
+        guard config.problems.isEmpty else { throw TrainerError.invalidConfig(config.problems) }
+        for sub in ["", "/checkpoints", "/samples"] {
+            try fm.createDirectory(atPath: runDirectory + sub, withIntermediateDirectories: true)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(config), to: "\(runDirectory)/config.json")
+        let logPath = "\(runDirectory)/events.jsonl"
+        if !fm.fileExists(atPath: logPath) { fm.createFile(atPath: logPath, contents: nil) }
+        eventLog = FileHandle(forWritingAtPath: logPath)
+        _ = try? eventLog?.seekToEnd()
+
+        self.config = config
+        self.runDirectory = runDirectory
+        self.emit = events
+        model = Pix2PixModel(config.model, seed: config.seed)
+        if let (file, path) = restore {
+            let header = try TrainingCheckpoint.restore(model, from: file, path: path)
+            step = header.step
+            bestDeltaE = header.bestDeltaE
+        }
+    }
+
+    deinit { try? eventLog?.close() }
+
+    private func report(_ event: TrainingEvent) {
+        if let line = try? JSONEncoder().encode(event) { eventLog?.write(line + Data("\n".utf8)) }
+        emit(event)
+    }
+
+    /// Trains until `config.steps` (or `pauseAt`, which saves a checkpoint as a stop does),
+    /// a stop request, or a non-finite loss.
+    public func run(stop: StopSignal, pauseAt: Int? = nil) throws {
+        let data = TrainingData(path: config.dataPath, loadSide: config.loadSide, validationPictures: config.validationPictures)
+        for skipped in data.skipped { report(.warning(message: "skipped \(skipped.path): \(skipped.reason)")) }
+        guard data.train.count > 0 else { throw TrainerError.noPictures(config.dataPath) }
+        let maker = SampleMaker(mode: config.mode, size: config.size, hints: config.hints)
+        let loader = BatchLoader(pictures: data.train, maker: maker, batchSize: config.batch, seed: config.seed, firstStep: step)
+        defer { loader.stop() }
+        let validator = Validator(maker: maker, pictures: data.validation, seed: config.seed)
+        report(.started(step: step, totalSteps: config.steps, pictures: data.train.count,
+                        validationPictures: data.validation.count, skipped: data.skipped.count))
+
+        model.setTraining(true)
+        var lastSaved = step
+        var rate = 0.0
+        var lastReport = Date.distantPast
+        while step < config.steps {
+            if let pauseAt, step >= pauseAt { stop.stop(reason: "paused at step \(pauseAt)") }
+            if let reason = stop.requested {
+                if step > lastSaved { try saveCheckpoint(validator: nil) }
+                report(.stopped(step: step, reason: reason))
+                return
+            }
+            let started = Date()
+            let lr = config.schedule.rate(at: step)
+            model.setLearningRate(lr)
+            reseedDropout(step: step)
+            let batch = loader.batch(for: step)
+            let losses = model.trainingStep(realA: batch.input, realB: batch.target)
+            let values = [losses.lossDFake, losses.lossDReal, losses.lossGGAN, losses.lossGL1, losses.lossGFeature]
+            guard values.allSatisfy(\.isFinite) else {
+                report(.failed(step: step, message: "a loss became \(values.first { !$0.isFinite }!) at step \(step + 1); the last good checkpoint is kept"))
+                return
+            }
+            step += 1
+            let imagesPerSecond = Double(config.batch) / Date().timeIntervalSince(started)
+            rate = rate == 0 ? imagesPerSecond : 0.9 * rate + 0.1 * imagesPerSecond
+            if Date().timeIntervalSince(lastReport) >= 0.5 || step == config.steps {
+                lastReport = Date()
+                let eta = Double(config.steps - step) * Double(config.batch) / max(rate, 1e-9)
+                report(.progress(step: step, totalSteps: config.steps, imagesPerSecond: rate, etaSeconds: eta, learningRate: lr, losses: losses))
+            }
+            if step % config.sampleEvery == 0 || step == config.steps {
+                let path = "\(runDirectory)/samples/" + String(format: "step-%08d.png", step)
+                let grid = SampleGrid.make(input: firstItem(batch.input), output: firstItem(model.fakeB!), target: firstItem(batch.target), mode: config.mode)
+                do {
+                    try grid.write(to: path)
+                    report(.sample(step: step, path: path))
+                } catch {
+                    report(.warning(message: "could not write sample \(path): \(error)"))
+                }
+            }
+            if step % config.checkpointEvery == 0 || step == config.steps {
+                try saveCheckpoint(validator: validator)
+                lastSaved = step
+            }
+        }
+        report(.finished(step: step))
+    }
+
+    /// Validates (when given a validator), writes the checkpoint, keeps the last K and the best.
+    private func saveCheckpoint(validator: Validator?) throws {
+        var improved = false
+        if let validator, !validator.pictures.isEmpty {
+            model.generator.setTraining(false)
+            let rows = validator.evaluate(model.generator)
+            model.generator.setTraining(true)
+            report(.validation(step: step, rows: rows, pictures: validator.pictures.count))
+            if let score = rows.last?.model.deltaE, score < (bestDeltaE ?? .infinity) {
+                bestDeltaE = score
+                improved = true
+            }
+        }
+        let folder = "\(runDirectory)/checkpoints"
+        let path = "\(folder)/\(TrainingCheckpoint.fileName(step: step))"
+        try TrainingCheckpoint.save(model, config: config, step: step, bestDeltaE: bestDeltaE, to: path)
+        if improved { try TrainingCheckpoint.save(model, config: config, step: step, bestDeltaE: bestDeltaE, to: "\(runDirectory)/best.safetensors") }
+        report(.checkpoint(step: step, path: path))
+        for old in TrainingCheckpoint.list(in: folder).dropLast(config.keepLast) {
+            try? FileManager.default.removeItem(atPath: old.path)
+        }
+    }
+
+    /// Dropout masks depend only on (seed, step), so a resumed run draws the same masks.
+    private func reseedDropout(step: Int) {
+        var index: UInt64 = 0
+        model.generator.visit { _, module in
+            if let dropout = module as? Dropout {
+                dropout.rng = SeededGenerator(seed: BatchLoader.mix(config.seed, UInt64(step), index, 0xD0))
+                index += 1
+            }
+        }
+    }
+
+    private func firstItem(_ t: Tensor) -> Tensor {
+        let per = t.count / t.shape[0]
+        let item = Tensor(zeros: [1] + t.shape.dropFirst())
+        item.data.update(from: t.data, count: per)
+        return item
+    }
+
+    /// The current step (after construction: the resumed step).
+    public var currentStep: Int { step }
+    /// The networks being trained.
+    public var pix2pix: Pix2PixModel { model }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import NN
+import Tensors
+
+/// Why a checkpoint cannot be used.
+public enum CheckpointError: Error, CustomStringConvertible {
+    case notATrainingCheckpoint(String)
+    case badMetadata(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notATrainingCheckpoint(let path): "\(path) is not a Tinct training checkpoint"
+        case .badMetadata(let path, let reason): "\(path): \(reason)"
+        }
+    }
+}
+
+/// The complete state of a training run in one safetensors file: both networks (PyTorch
+/// state_dict names under `G.` and `D.`), both optimizers' moment estimates (`optG.m.…`,
+/// `optG.v.…`, `optD.…`) and, in the metadata, the format version, the full training config,
+/// the step and the Adam step counters. Written crash-safely (temporary file, fsync, rename).
+public struct TrainingCheckpoint {
+    public static let formatVersion = "1"
+
+    public var config: TrainingConfig
+    public var step: Int
+    /// Best validation ΔE (16 hints) seen so far, if any.
+    public var bestDeltaE: Double?
+
+    public static func save(_ model: Pix2PixModel, config: TrainingConfig, step: Int, bestDeltaE: Double?, to path: String) throws {
+        var tensors = model.generator.stateDict(prefix: "G.") + model.discriminator.stateDict(prefix: "D.")
+        for (prefix, optimizer) in [("optG", model.optimizerG), ("optD", model.optimizerD)] {
+            for (i, (name, _)) in optimizer.parameters.enumerated() {
+                tensors.append(NamedTensor("\(prefix).m.\(name)", optimizer.firstMoments[i]))
+                tensors.append(NamedTensor("\(prefix).v.\(name)", optimizer.secondMoments[i]))
+            }
+        }
+        var metadata = [
+            "tinct.format": formatVersion, "tinct.kind": "training",
+            "tinct.config": String(decoding: try JSONEncoder().encode(config), as: UTF8.self),
+            "tinct.step": String(step), "tinct.adamG.step": String(model.optimizerG.step),
+            "tinct.adamD.step": String(model.optimizerD.step),
+        ]
+        if let bestDeltaE { metadata["tinct.bestDeltaE"] = String(bestDeltaE) }
+        try SafetensorsFile.write(tensors, metadata: metadata, to: path)
+    }
+
+    /// Reads a checkpoint's metadata without touching a model.
+    public static func read(_ file: SafetensorsFile, path: String) throws -> TrainingCheckpoint {
+        guard file.metadata["tinct.kind"] == "training" else { throw CheckpointError.notATrainingCheckpoint(path) }
+        guard file.metadata["tinct.format"] == formatVersion else {
+            throw CheckpointError.badMetadata(path: path, reason: "format \(file.metadata["tinct.format"] ?? "?") is not \(formatVersion)")
+        }
+        guard let step = Int(file.metadata["tinct.step"] ?? ""), step >= 0 else {
+            throw CheckpointError.badMetadata(path: path, reason: "no valid step")
+        }
+        do {
+            let config = try JSONDecoder().decode(TrainingConfig.self, from: Data((file.metadata["tinct.config"] ?? "").utf8))
+            return TrainingCheckpoint(config: config, step: step, bestDeltaE: file.metadata["tinct.bestDeltaE"].flatMap(Double.init))
+        } catch {
+            throw CheckpointError.badMetadata(path: path, reason: "config: \(error)")
+        }
+    }
+
+    /// Loads networks and optimizer state into `model` (built from the same config).
+    public static func restore(_ model: Pix2PixModel, from file: SafetensorsFile, path: String) throws -> TrainingCheckpoint {
+        let header = try read(file, path: path)
+        try model.generator.load(from: file, prefix: "G.", strict: false)
+        try model.discriminator.load(from: file, prefix: "D.", strict: false)
+        for (prefix, optimizer, key) in [("optG", model.optimizerG, "tinct.adamG.step"), ("optD", model.optimizerD, "tinct.adamD.step")] {
+            for (i, (name, _)) in optimizer.parameters.enumerated() {
+                optimizer.firstMoments[i].assign(from: try file.tensor("\(prefix).m.\(name)"))
+                optimizer.secondMoments[i].assign(from: try file.tensor("\(prefix).v.\(name)"))
+            }
+            guard let adamStep = Int(file.metadata[key] ?? "") else { throw CheckpointError.badMetadata(path: path, reason: "no \(key)") }
+            optimizer.restore(step: adamStep)
+        }
+        return header
+    }
+
+    /// Writes the checkpoint's generator as a servable model folder.
+    public static func exportGenerator(checkpoint path: String, to folder: String) throws -> GeneratorModel {
+        let file = try SafetensorsFile(contentsOf: path)
+        let header = try read(file, path: path)
+        let generator = UNetGenerator(header.config.model.generator)
+        try generator.load(from: file, prefix: "G.", strict: false)
+        let model = GeneratorModel(mode: header.config.mode, generator: generator, resolution: header.config.size)
+        try model.save(folder: folder)
+        return model
+    }
+
+    /// Checkpoint files of a run folder, oldest step first (temporary files are ignored).
+    public static func list(in folder: String) -> [(step: Int, path: String)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix("step-"), name.hasSuffix(".safetensors"),
+                  let step = Int(name.dropFirst(5).dropLast(12)) else { return nil }
+            return (step, "\(folder)/\(name)")
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    public static func fileName(step: Int) -> String { String(format: "step-%08d.safetensors", step) }
+}

@@ -1,0 +1,55 @@
+import NN
+
+/// Everything about a training run, saved in the run folder and inside every checkpoint.
+public struct TrainingConfig: Codable, Sendable, Equatable {
+    public var mode: ModelMode
+    /// Dataset folder; with `train/` and `val/` subfolders those are the split, otherwise a
+    /// deterministic hash split of the file names.
+    public var dataPath: String
+    /// Side of the square training crops (a multiple of 2^downsamplings).
+    public var size: Int
+    public var batch: Int
+    /// Total optimization steps; the learning rate is constant for the first half, then
+    /// decays linearly to zero (pix2pix's `linear` policy).
+    public var steps: Int
+    public var seed: UInt64
+    public var model: ModelConfig
+    public var hints: HintSimulation
+    public var checkpointEvery: Int
+    public var sampleEvery: Int
+    /// Checkpoints kept besides the best one.
+    public var keepLast: Int
+    /// Validation pictures used at each checkpoint (the first ones of the split).
+    public var validationPictures: Int
+    /// Longest side pictures are stored at in memory.
+    public var loadSide: Int
+
+    public init(mode: ModelMode, dataPath: String, size: Int = 256, batch: Int = 1, steps: Int = 10_000, seed: UInt64 = 1,
+                model: ModelConfig, hints: HintSimulation = HintSimulation(), checkpointEvery: Int = 500,
+                sampleEvery: Int = 100, keepLast: Int = 3, validationPictures: Int = 24, loadSide: Int? = nil) {
+        (self.mode, self.dataPath, self.size, self.batch, self.steps, self.seed) = (mode, dataPath, size, batch, steps, seed)
+        (self.model, self.hints, self.checkpointEvery, self.sampleEvery) = (model, hints, checkpointEvery, sampleEvery)
+        (self.keepLast, self.validationPictures) = (keepLast, validationPictures)
+        self.loadSide = loadSide ?? Int(Double(size) * (mode == .photo ? 2.5 : 1.3))
+    }
+
+    /// The learning-rate schedule over steps.
+    public var schedule: LearningRateSchedule {
+        LearningRateSchedule(baseRate: model.adam.lr, constantSteps: steps / 2, decaySteps: steps - steps / 2)
+    }
+
+    /// Problems with the configuration, worded for the user; empty when it is usable.
+    public var problems: [String] {
+        var found: [String] = []
+        let multiple = 1 << model.generator.downsamplings
+        if size <= 0 || size % multiple != 0 { found.append("--size \(size) must be a positive multiple of \(multiple) (2^downsamplings)") }
+        if batch < 1 { found.append("--batch must be at least 1") }
+        if steps < 1 { found.append("--steps must be at least 1") }
+        if checkpointEvery < 1 || sampleEvery < 1 { found.append("checkpoint and sample intervals must be at least 1") }
+        if model.generator.inputChannels != ColorizationEncoding.inputChannels(mode)
+            || model.generator.outputChannels != ColorizationEncoding.outputChannels(mode) {
+            found.append("the generator's channels do not match mode \(mode.rawValue)")
+        }
+        return found
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Optional per-layer-type timing of forward and backward passes (`tinct bench --profile`).
+/// Off by default; when off, the cost is one branch per layer call.
+public enum Profiler {
+    nonisolated(unsafe) public static var enabled = false
+    nonisolated(unsafe) private static var totals: [String: (seconds: Double, calls: Int)] = [:]
+
+    /// Runs `body`, charging its wall time to `name` when profiling is on.
+    @inline(__always)
+    public static func measure<T>(_ name: @autoclosure () -> String, _ body: () -> T) -> T {
+        guard enabled else { return body() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = body()
+        let key = name()
+        let spent = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        totals[key, default: (0, 0)].seconds += spent
+        totals[key, default: (0, 0)].calls += 1
+        return result
+    }
+
+    public static func reset() { totals = [:] }
+
+    /// (name, seconds, calls), most expensive first.
+    public static var report: [(name: String, seconds: Double, calls: Int)] {
+        totals.map { ($0.key, $0.value.seconds, $0.value.calls) }.sorted { $0.1 > $1.1 }
+    }
+}
+

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import Pix2Pix
+
+/// `tinct export`: publishes a training checkpoint's generator as a servable model.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Publish a checkpoint (or a run's best) as a model folder.")
+
+    @Argument(help: "A checkpoint file, or a run folder (its best.safetensors, else its latest checkpoint).")
+    var source: String
+    @Option(name: .shortAndLong, help: "Model folder to write, e.g. models/my-lineart.")
+    var output: String
+
+    func run() throws {
+        var path = source
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: source, isDirectory: &isFolder), isFolder.boolValue {
+            if FileManager.default.fileExists(atPath: "\(source)/best.safetensors") {
+                path = "\(source)/best.safetensors"
+            } else if let latest = TrainingCheckpoint.list(in: "\(source)/checkpoints").last {
+                path = latest.path
+            } else {
+                throw ValidationError("no checkpoint in \(source)")
+            }
+        }
+        do {
+            let model = try TrainingCheckpoint.exportGenerator(checkpoint: path, to: output)
+            print("exported \(model.mode.rawValue) model (\(model.generator.parameterCount) parameters, \(model.resolution) px) from \(path) to \(output)")
+        } catch { throw ValidationError("\(error)") }
+    }
+}

@@ -1,0 +1,179 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import NN
+import Pix2Pix
+
+/// `tinct train`: trains a colorization (or generic pix2pix) model on a folder of pictures.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model on a folder of pictures (lineart and photo modes derive inputs on the fly).",
+        discussion: """
+            The run folder gets config.json, events.jsonl, checkpoints/ (last --keep and best.safetensors) \
+            and samples/. Ctrl-C or SIGTERM saves a checkpoint and exits; --resume continues exactly.
+            """)
+
+    @Option(help: "Folder of PNG/JPEG pictures (recursive); train/ and val/ subfolders are used as the split when present.")
+    var data: String?
+    @Option(help: "What to learn: lineart (lines + hints → RGB) or photo (lightness + hints → chroma).")
+    var mode: ModelMode = .lineart
+    @Option(help: "Run folder (created).")
+    var out: String
+    @Option(help: "Side of the square training crops; a multiple of 2^downs.")
+    var size: Int = 256
+    @Option(help: "Generator filters in the outermost layer (pix2pix ngf).")
+    var ngf: Int = 32
+    @Option(help: "Discriminator filters in the first layer (pix2pix ndf).")
+    var ndf: Int = 32
+    @Option(help: "U-Net downsamplings (8 for 256 px: down to 1×1).")
+    var downs: Int = 8
+    @Option(help: "Pictures per step.")
+    var batch: Int = 1
+    @Option(help: "Total optimization steps (lr constant for the first half, then linear decay to 0).")
+    var steps: Int = 20_000
+    @Option(help: "Alternatively, the number of passes over the training pictures (overrides --steps).")
+    var epochs: Int?
+    @Option(name: .customLong("num-d"), help: "Discriminator scales (pix2pixHD multi-scale), 1–3.")
+    var numD: Int = 1
+    @Option(help: "PatchGAN layers of each discriminator.")
+    var nLayers: Int = 3
+    @Flag(help: "Add a SAGAN self-attention block to G (at 32×32) and to each D.")
+    var attention = false
+    @Flag(help: "Spectral normalization of the discriminator's convolutions.")
+    var spectralNorm = false
+    @Option(help: "Normalization in the networks: batch or instance.")
+    var norm: NormKind = .batch
+    @Option(help: "GAN objective: vanilla (BCE), lsgan or hinge.")
+    var ganLoss: GANLoss = .vanilla
+    @Option(name: .customLong("lambda-l1"), help: "Weight of the L1 loss.")
+    var lambdaL1: Float = 100
+    @Option(name: .customLong("lambda-fm"), help: "Weight of pix2pixHD feature matching (0 = off; 10 in the paper).")
+    var lambdaFM: Float = 0
+    @Option(help: "Adam learning rate.")
+    var lr: Float = 2e-4
+    @Option(help: "Random seed (data order, augmentation, hints, dropout, initialization).")
+    var seed: UInt64 = 1
+    @Option(help: "Steps between checkpoints (with validation).")
+    var checkpointEvery: Int = 500
+    @Option(help: "Steps between sample grids.")
+    var sampleEvery: Int = 100
+    @Option(help: "Checkpoints to keep besides the best.")
+    var keep: Int = 3
+    @Option(help: "Validation pictures per checkpoint.")
+    var valPictures: Int = 24
+    @Flag(help: "Continue the latest checkpoint in --out (its saved options are used; --steps may extend it).")
+    var resume = false
+    @Flag(help: "Print one JSON event per line instead of a progress bar.")
+    var json = false
+
+    func validate() throws {
+        if !resume && data == nil { throw ValidationError("--data is required for a new run") }
+        if let data, !FileManager.default.fileExists(atPath: data) { throw ValidationError("--data \(data) does not exist") }
+        guard (1...3).contains(numD) else { throw ValidationError("--num-d must be 1, 2 or 3") }
+        guard downs >= 5 && downs <= 10 else { throw ValidationError("--downs must be between 5 and 10") }
+        guard mode != .pix2pix else { throw ValidationError("paired pix2pix training is not available yet; use lineart or photo") }
+    }
+
+    func run() throws {
+        let inC = ColorizationEncoding.inputChannels(mode), outC = ColorizationEncoding.outputChannels(mode)
+        let model = ModelConfig(
+            generator: GeneratorConfig(inputChannels: inC, outputChannels: outC, ngf: ngf, downsamplings: downs, norm: norm,
+                                       dropout: true, attentionDepths: attention ? [3] : []),
+            discriminator: DiscriminatorConfig(inputChannels: inC + outC, ndf: ndf, nLayers: nLayers, norm: norm, scales: numD,
+                                               spectralNorm: spectralNorm, attention: attention),
+            ganLoss: ganLoss, lambdaL1: lambdaL1, lambdaFeatureMatching: lambdaFM, adam: .init(lr: lr))
+        var totalSteps = steps
+        if let epochs, let data {
+            let count = ImageFolder.listPictures(under: FileManager.default.fileExists(atPath: "\(data)/train") ? "\(data)/train" : data).count
+            totalSteps = max(1, epochs * count / batch)
+        }
+        let config = TrainingConfig(mode: mode, dataPath: data ?? "", size: size, batch: batch, steps: totalSteps, seed: seed,
+                                    model: model, checkpointEvery: checkpointEvery, sampleEvery: sampleEvery, keepLast: keep,
+                                    validationPictures: valPictures)
+        let progress = ProgressPrinter(json: json)
+        let trainer: Trainer
+        do {
+            trainer = try Trainer(config: config, runDirectory: out, resume: resume,
+                                  steps: resume && steps != 20_000 ? steps : nil) { progress.show($0) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let stop = StopSignal()
+        let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { stop.stop(reason: sig == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)") }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        do {
+            try trainer.run(stop: stop)
+        } catch {
+            progress.finishLine()
+            throw ValidationError("training failed: \(error)")
+        }
+        progress.finishLine()
+        if progress.failed { throw ExitCode.failure }
+    }
+}
+
+/// Shows training events in the terminal: a progress bar with step/total, img/s, ETA and
+/// losses; other events on their own lines.
+final class ProgressPrinter: @unchecked Sendable {
+    let json: Bool
+    private(set) var failed = false
+    private var barShown = false
+
+    init(json: Bool) { self.json = json }
+
+    func show(_ event: TrainingEvent) {
+        if json {
+            if let line = try? JSONEncoder().encode(event) { FileHandle.standardOutput.write(line + Data("\n".utf8)) }
+            if case .failed = event { failed = true }
+            return
+        }
+        switch event {
+        case .progress(let step, let total, let rate, let eta, _, let l):
+            let width = 24, filled = total > 0 ? width * step / total : 0
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            let line = String(format: "\r%@ %d/%d  %.2f img/s  ETA %@  G_GAN %.3f G_L1 %.4f D_real %.3f D_fake %.3f",
+                              bar, step, total, rate, Self.duration(eta), l.lossGGAN, l.lossGL1, l.lossDReal, l.lossDFake)
+            FileHandle.standardError.write(Data(line.utf8))
+            barShown = true
+        case .started(let step, let total, let pictures, let val, let skipped):
+            say("training from step \(step) to \(total) on \(pictures) pictures (\(val) for validation, \(skipped) skipped)")
+        case .checkpoint(let step, let path): say("checkpoint at step \(step): \(path)")
+        case .sample: break
+        case .validation(let step, let rows, let n):
+            say("validation at step \(step) on \(n) pictures (PSNR dB / ΔE2000; model | input unchanged | nearest-hint fill):")
+            for r in rows {
+                say(String(format: "  %2d hints: %.2f / %.2f | %.2f / %.2f | %.2f / %.2f %@", r.hints, r.model.psnr, r.model.deltaE,
+                           r.inputUnchanged.psnr, r.inputUnchanged.deltaE, r.nearestHintFill.psnr, r.nearestHintFill.deltaE,
+                           r.modelWins ? "(model beats both)" : ""))
+            }
+        case .warning(let message): say("warning: \(message)")
+        case .stopped(let step, let reason): say("stopped at step \(step): \(reason); checkpoint saved")
+        case .finished(let step): say("finished at step \(step)")
+        case .failed(_, let message): failed = true; say("error: \(message)")
+        }
+    }
+
+    func finishLine() {
+        if barShown { FileHandle.standardError.write(Data("\n".utf8)); barShown = false }
+    }
+
+    private func say(_ text: String) {
+        finishLine()
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        let s = Int(seconds)
+        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
+    }
+}
+
+extension GANLoss: ExpressibleByArgument {}
