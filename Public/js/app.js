@@ -35,6 +35,7 @@ const state = {
 
 const drawing = new Drawing($("drawing"));
 const overlay = $("overlay");
+const stage = $("stage");
 const overlayContext = overlay.getContext("2d");
 const resultCanvas = $("result");
 const resultContext = resultCanvas.getContext("2d", { willReadFrequently: true });
@@ -142,6 +143,23 @@ function updateButtons() {
 function sizeOverlay() {
   overlay.width = drawing.width;
   overlay.height = drawing.height;
+  fitStages();
+}
+
+/**
+ * Sizes both pictures to fit their pane and the window's height (from where they start on
+ * the page), keeping their aspect ratio; the overlay follows the drawing.
+ */
+function fitStages() {
+  for (const [stageElement, canvas] of [[stage, drawing.canvas], [$("result-stage"), resultCanvas]]) {
+    const pane = stageElement.parentElement;
+    const style = getComputedStyle(pane);
+    const available = pane.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const top = stageElement.getBoundingClientRect().top + window.scrollY;
+    const maxHeight = Math.max(280, window.innerHeight - top - 24);
+    const width = Math.min(available, (maxHeight * canvas.width) / canvas.height);
+    stageElement.style.width = `${Math.floor(width)}px`;
+  }
   renderOverlay();
 }
 
@@ -169,6 +187,8 @@ let gesture = null;
 overlay.addEventListener("pointerdown", (event) => {
   if (event.button === 2) return; // the context menu handler deletes hints
   event.preventDefault();
+  // Drawing takes the keyboard back from the hex field or model selector, so shortcuts work.
+  if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
   overlay.setPointerCapture(event.pointerId);
   const point = drawing.pointFromEvent(event);
   if (state.tool === "hint") {
@@ -257,17 +277,17 @@ function deleteHint(index) {
 
 function setTool(tool) {
   state.tool = tool;
-  for (const button of document.querySelectorAll("[data-tool]")) {
+  for (const button of document.querySelectorAll("button[data-tool]")) {
     button.setAttribute("aria-pressed", String(button.dataset.tool === tool));
   }
-  overlay.dataset.tool = tool;
+  overlay.dataset.activeTool = tool;
   if (tool !== "hint") state.selectedHint = -1;
   renderOverlay();
 }
 
 function setMode(mode, { quiet = false } = {}) {
   state.mode = mode;
-  for (const button of document.querySelectorAll("[data-mode]")) {
+  for (const button of document.querySelectorAll("button[data-mode]")) {
     button.setAttribute("aria-pressed", String(button.dataset.mode === mode));
   }
   fillModelSelect();
@@ -324,6 +344,7 @@ async function showResult({ blob, roundTrip, ms }) {
   resultCanvas.height = bitmap.height;
   resultContext.drawImage(bitmap, 0, 0);
   bitmap.close();
+  fitStages();
   state.hasResult = true;
   resultCanvas.dataset.ready = "true";
   updateButtons();
@@ -347,6 +368,7 @@ function clearResult() {
   delete resultCanvas.dataset.ready;
   $("result-info").textContent = "";
   updateButtons();
+  fitStages();
 }
 
 resultCanvas.addEventListener("click", (event) => {
@@ -407,7 +429,6 @@ document.addEventListener("paste", (event) => {
   }
 });
 
-const stage = $("stage");
 stage.addEventListener("dragover", (event) => {
   event.preventDefault();
   stage.classList.add("dropping");
@@ -464,10 +485,10 @@ $("load-project").addEventListener("change", async (event) => {
 
 // ---- Buttons and keys --------------------------------------------------------------------
 
-for (const button of document.querySelectorAll("[data-tool]")) {
+for (const button of document.querySelectorAll("button[data-tool]")) {
   button.addEventListener("click", () => setTool(button.dataset.tool));
 }
-for (const button of document.querySelectorAll("[data-mode]")) {
+for (const button of document.querySelectorAll("button[data-mode]")) {
   button.addEventListener("click", () => setMode(button.dataset.mode));
 }
 $("model").addEventListener("change", (event) => {
@@ -537,7 +558,7 @@ function bumpPenSize(delta) {
   renderOverlay();
 }
 
-window.addEventListener("resize", renderOverlay);
+window.addEventListener("resize", fitStages);
 
 // ---- Start -------------------------------------------------------------------------------
 

@@ -1,0 +1,242 @@
+"""End-to-end test of the editor in headless Chromium.
+
+Starts the release `tinct serve` on 127.0.0.1 with a tiny untrained line-art model, then
+draws, hints, waits for live colorization, downloads the result and checks its size, and
+measures the /ws/colorize round trip for a 256×256 drawing. Screenshots go to
+test-artifacts/. Run with `make test-browser` (or `.venv/bin/python Tests/Browser/test_editor.py`).
+"""
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import zlib
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+TINCT = ROOT / ".build" / "release" / "tinct"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
+FIXTURE = ROOT / "Tests" / "Pix2PixTests" / "Fixtures" / "unet_in5_out3.safetensors"
+
+
+def write_tiny_model(folder: Path, resolution: int = 256) -> None:
+    """A Tinct line-art model (ngf 4, 5 downsamplings, untrained PyTorch init) from the
+    U-Net fixture: its `G.` tensors renamed as a plain state_dict, plus Tinct's metadata."""
+    data = FIXTURE.read_bytes()
+    (length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + length])
+    body = data[8 + length :]
+    tensors, chunks, offset = {}, [], 0
+    for name, entry in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"][0] if kv[0] != "__metadata__" else -1):
+        if name == "__metadata__" or not name.startswith("G."):
+            continue
+        start, end = entry["data_offsets"]
+        chunk = body[start:end]
+        tensors[name[2:]] = {"dtype": entry["dtype"], "shape": entry["shape"], "data_offsets": [offset, offset + len(chunk)]}
+        chunks.append(chunk)
+        offset += len(chunk)
+    config = {"inputChannels": 5, "outputChannels": 3, "ngf": 4, "downsamplings": 5, "norm": "batch",
+              "dropout": False, "attentionDepths": []}
+    tensors["__metadata__"] = {"tinct.format": "1", "tinct.kind": "generator", "tinct.mode": "lineart",
+                               "tinct.generator": json.dumps(config), "tinct.resolution": str(resolution)}
+    encoded = json.dumps(tensors).encode()
+    encoded += b" " * ((8 - len(encoded) % 8) % 8)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "generator.safetensors").write_bytes(struct.pack("<Q", len(encoded)) + encoded + b"".join(chunks))
+
+
+def png_bytes(width: int, height: int, pixel) -> bytes:
+    """An RGB PNG whose pixel (x, y) is `pixel(x, y)` → (r, g, b)."""
+    rows = b"".join(b"\x00" + bytes(c for x in range(width) for c in pixel(x, y)) for y in range(height))
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def png_size(data: bytes) -> tuple:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"tinct serve exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("tinct serve did not come up")
+
+
+def drag(page, box, points, steps=6):
+    """Presses the mouse at the first point (fractions of `box`) and moves through the rest."""
+    to_xy = lambda p: (box["x"] + p[0] * box["width"], box["y"] + p[1] * box["height"])
+    page.mouse.move(*to_xy(points[0]))
+    page.mouse.down()
+    for p in points[1:]:
+        page.mouse.move(*to_xy(p), steps=steps)
+    page.mouse.up()
+
+
+def wait_settled(page, timeout=20_000):
+    """Waits until the last edit has been colorized: nothing in flight or waiting, result shown."""
+    page.wait_for_function(
+        "() => { const c = globalThis.tinct?.client; return c && c.connected && !c.inFlight && !c.wanted"
+        " && c.lastShownID === c.nextID - 1 && document.getElementById('result').dataset.ready === 'true'; }",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(150)  # past the live debounce, in case an edit was still pending
+    page.wait_for_function(
+        "() => { const c = globalThis.tinct.client; return !c.inFlight && !c.wanted && c.lastShownID === c.nextID - 1; }",
+        timeout=timeout,
+    )
+
+
+def main() -> int:
+    ARTIFACTS.mkdir(exist_ok=True)
+    if not TINCT.exists():
+        print(f"{TINCT} is missing: run `swift build -c release --product tinct` first", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="tinct-browser-"))
+    write_tiny_model(work / "models" / "tiny-lineart")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(TINCT), "serve", "--host", "127.0.0.1", "--port", str(port), "--models", str(work / "models")],
+        cwd=ROOT, stdout=open(ARTIFACTS / "server.log", "w"), stderr=subprocess.STDOUT,
+    )
+    problems = []
+    try:
+        wait_for_server(url, server)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            context = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True)
+            page = context.new_page()
+            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+
+            page.goto(url + "/")
+            page.wait_for_function("() => document.body.dataset.connected === 'true'")
+            assert page.locator("#model").input_value() == "tiny-lineart", "model selector"
+            page.screenshot(path=str(ARTIFACTS / "01-empty.png"))
+
+            # Draw: a face-ish doodle with the pen.
+            box = page.locator("#overlay").bounding_box()
+            drag(page, box, [(0.2, 0.2), (0.8, 0.2), (0.8, 0.8), (0.2, 0.8), (0.2, 0.2)])
+            drag(page, box, [(0.3, 0.35), (0.4, 0.45), (0.5, 0.35)])
+            drag(page, box, [(0.55, 0.35), (0.65, 0.45), (0.7, 0.35)])
+            page.keyboard.press("]")
+            page.keyboard.press("]")
+            drag(page, box, [(0.3, 0.65), (0.5, 0.72), (0.7, 0.65)], steps=10)
+            # Eraser (E) takes a bite out of the box.
+            page.keyboard.press("e")
+            assert page.locator('button[data-tool="eraser"]').get_attribute("aria-pressed") == "true"
+            drag(page, box, [(0.78, 0.5), (0.82, 0.5)])
+            # Hints (H): a point, then a stroke in another color.
+            page.keyboard.press("h")
+            page.mouse.click(box["x"] + 0.5 * box["width"], box["y"] + 0.55 * box["height"])
+            page.fill("#color-hex", "#2a9d8f")
+            page.press("#color-hex", "Enter")
+            drag(page, box, [(0.1, 0.9), (0.9, 0.9)], steps=12)
+            hints = page.evaluate("() => globalThis.tinct.state.hints.length")
+            assert hints >= 3, f"expected a point hint and a stroke of hints, got {hints}"
+            # Undo removes the hint stroke, redo brings it back.
+            page.keyboard.press("Control+z")
+            after_undo = page.evaluate("() => globalThis.tinct.state.hints.length")
+            assert after_undo == 1, f"after undo: {after_undo} hints (before: {hints})"
+            page.keyboard.press("Control+y")
+            assert page.evaluate("() => globalThis.tinct.state.hints.length") == hints
+
+            wait_settled(page)
+            page.screenshot(path=str(ARTIFACTS / "02-colorized.png"))
+
+            drawing_size = page.evaluate("() => [document.getElementById('drawing').width, document.getElementById('drawing').height]")
+            with page.expect_download() as info:
+                page.click("#download")
+            download = info.value
+            target = ARTIFACTS / "result.png"
+            download.save_as(str(target))
+            size = png_size(target.read_bytes())
+            assert list(size) == drawing_size, f"download is {size}, drawing is {drawing_size}"
+            print(f"downloaded {download.suggested_filename}: {size[0]}x{size[1]} (drawing {drawing_size[0]}x{drawing_size[1]})")
+
+            # Photo mode has no model here: the selector says so, and switching back works.
+            page.click('[data-mode="photo"]')
+            assert "no photo model" in page.locator("#model").inner_text()
+            page.click('[data-mode="lineart"]')
+            assert page.locator("#model").input_value() == "tiny-lineart"
+
+            # Round trip for a 256×256 drawing: open one, then stroke by stroke.
+            picture = work / "ring256.png"
+            picture.write_bytes(png_bytes(256, 256, lambda x, y: (0, 0, 0) if 90 <= ((x - 128) ** 2 + (y - 128) ** 2) ** 0.5 <= 93 else (255, 255, 255)))
+            page.set_input_files("#open-file", str(picture))
+            page.wait_for_function("() => document.getElementById('drawing').width === 256")
+            wait_settled(page)
+            page.keyboard.press("p")
+            box = page.locator("#overlay").bounding_box()
+            before = page.evaluate("() => globalThis.tinct.client.roundTrips.length")
+            for i in range(30):
+                y = 0.1 + 0.8 * i / 30
+                drag(page, box, [(0.3, y), (0.7, y)], steps=2)
+                wait_settled(page)
+            trips = page.evaluate(f"() => globalThis.tinct.client.roundTrips.slice({before})")
+            trips.sort()
+            p50 = statistics.median(trips)
+            p95 = trips[min(len(trips) - 1, int(round(0.95 * (len(trips) - 1))))]
+            print(f"/ws/colorize round trip, 256x256 drawing, tiny model: n={len(trips)} p50={p50:.1f} ms p95={p95:.1f} ms")
+            (ARTIFACTS / "roundtrip.json").write_text(json.dumps({"n": len(trips), "p50_ms": p50, "p95_ms": p95, "all_ms": trips}))
+            page.keyboard.press("h")
+            page.fill("#color-hex", "#e76f51")
+            page.press("#color-hex", "Enter")
+            page.mouse.click(box["x"] + 0.5 * box["width"], box["y"] + 0.5 * box["height"])
+            wait_settled(page)
+            page.screenshot(path=str(ARTIFACTS / "03-ring-256.png"))
+
+            # A narrow window still shows everything usable.
+            page.set_viewport_size({"width": 820, "height": 1000})
+            page.wait_for_timeout(200)
+            page.screenshot(path=str(ARTIFACTS / "04-narrow.png"), full_page=True)
+            browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    print(f"browser test passed; screenshots in {ARTIFACTS}")
+    return 0
+
+
+def test_editor():
+    """pytest entry point."""
+    assert main() == 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
