@@ -4,7 +4,25 @@ import CBLAS
 ///
 /// `op(A)` is M×K and `op(B)` is K×N; `lda`, `ldb`, `ldc` are row strides of the stored
 /// matrices. `NaiveGEMM` computes the same thing with plain loops for tests.
+///
+/// Threading: OpenBLAS runs single-threaded and Tinct splits each large product into one
+/// block of C per core itself (by columns, or by rows when C is tall). OpenBLAS's own
+/// threads spin between calls and steal the cores from Tinct's elementwise loops; one pool
+/// for everything avoids that. `TINCT_BLAS_THREADS=n` in the environment restores OpenBLAS
+/// threading instead (for comparison).
 public enum GEMM {
+    /// Products smaller than this (2·M·N·K flops) run on one core.
+    static let splitThreshold = 4_000_000
+
+    nonisolated(unsafe) static let blasThreads: Int? = {
+        if let value = getenv("TINCT_BLAS_THREADS"), let n = Int(String(cString: value)), n > 0 {
+            openblas_set_num_threads(Int32(n))
+            return n
+        }
+        openblas_set_num_threads(1)
+        return nil
+    }()
+
     public static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
@@ -13,14 +31,55 @@ public enum GEMM {
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size \(m)×\(n)×\(k)")
         if m == 0 || n == 0 { return }
-        if Profiler.enabled {
-            Profiler.measure("gemm \(transA ? "T" : "N")\(transB ? "T" : "N") m\(m) n\(n) k\(k)") {
-                cblas_sgemm(
-                    CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        let split = blasThreads == nil && Parallel.workers > 1 && 2 * m * n * k >= splitThreshold
+        let body = {
+            if split {
+                splitAcrossCores(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                                 b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            } else {
+                call(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                     b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             }
-            return
         }
+        if Profiler.enabled {
+            Profiler.measure("gemm \(transA ? "T" : "N")\(transB ? "T" : "N") m\(m) n\(n) k\(k)", body)
+        } else {
+            body()
+        }
+    }
+
+    /// One block of C per worker: column blocks when C is at least as wide as tall, row
+    /// blocks otherwise. Each block is an independent single-threaded sgemm.
+    private static func splitAcrossCores(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let (pa, pb, pc) = (UncheckedSendable(a), UncheckedSendable(b), UncheckedSendable(c))
+        let byColumns = n >= m
+        let extent = byColumns ? n : m
+        let parts = min(Parallel.workers, extent)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            // Block edges rounded to multiples of 16 keep the kernels on full tiles.
+            let start = part == 0 ? 0 : min(extent, (extent * part / parts + 8) / 16 * 16)
+            let end = part == parts - 1 ? extent : min(extent, (extent * (part + 1) / parts + 8) / 16 * 16)
+            guard end > start else { return }
+            if byColumns {
+                call(transA: transA, transB: transB, m: m, n: end - start, k: k, alpha: alpha, a: pa.value, lda: lda,
+                     b: transB ? pb.value + start * ldb : pb.value + start, ldb: ldb,
+                     beta: beta, c: pc.value + start, ldc: ldc)
+            } else {
+                call(transA: transA, transB: transB, m: end - start, n: n, k: k, alpha: alpha,
+                     a: transA ? pa.value + start : pa.value + start * lda, lda: lda,
+                     b: pb.value, ldb: ldb, beta: beta, c: pc.value + start * ldc, ldc: ldc)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func call(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
@@ -31,3 +90,8 @@ public enum GEMM {
         openblas_set_num_threads(Int32(count))
     }
 }
+
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif

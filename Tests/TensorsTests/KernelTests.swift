@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Tensor kernels")
 struct KernelTests {
-    @Test("BLAS sgemm equals the naive twin for every transpose combination", arguments: [(7, 5, 3), (33, 17, 65), (1, 9, 4)])
+    /// The last two shapes are large enough to be split across cores (by columns, by rows).
+    @Test("BLAS sgemm equals the naive twin for every transpose combination",
+          arguments: [(7, 5, 3), (33, 17, 65), (1, 9, 4), (70, 301, 150), (301, 70, 150)])
     func gemm(m: Int, n: Int, k: Int) {
         for transA in [false, true] {
             for transB in [false, true] {
@@ -15,7 +17,7 @@ struct KernelTests {
                            b: b.data, ldb: ldb, beta: 0.3, c: c1.data, ldc: n)
                 NaiveGEMM.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.7, a: a.data, lda: lda,
                                 b: b.data, ldb: ldb, beta: 0.3, c: c2.data, ldc: n)
-                #expect(TensorMath.maxAbsDifference(c1, c2) < 1e-4, "transA \(transA) transB \(transB)")
+                #expect(TensorMath.maxAbsDifference(c1, c2) < 1e-3, "transA \(transA) transB \(transB)")
             }
         }
     }

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Tinct's `bench` beside the PyTorch reference, in the same run, as ratios.
+
+For each configuration it alternates: Tinct, PyTorch, Tinct, PyTorch (``--rounds``), each in
+its own process so peak RSS is per process, and reports the median of the rounds' medians.
+Ratios are PyTorch time / Tinct time (above 1 means Tinct is faster).
+
+Usage:  python3 scripts/bench_compare.py [--tinct .build/release/tinct] [--python .venv/bin/python]
+                                         [--only NAME] [--rounds 2] [--repeat 5]
+Needs a release build of tinct and a Python with torch (make .venv/bin/python).
+"""
+import argparse, json, os, statistics, subprocess, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TORCH_SCRIPT = os.path.join(HERE, "..", "..", "shared", "bench", "torch_pix2pix.py")
+NAMES = ["pix2pix-256", "lineart-128", "lineart-256"]
+
+
+# Runs the PyTorch script in-process and reports that process's own peak RSS on stderr.
+TORCH_WRAPPER = ("import json, resource, runpy, sys; script = sys.argv[1]; sys.argv = sys.argv[1:]; "
+                 "runpy.run_path(script, run_name='__main__'); "
+                 "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr)")
+
+
+def run(cmd):
+    """Runs one benchmark process; returns its JSON line and its peak RSS in MiB (if reported)."""
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    line = [l for l in done.stdout.splitlines() if l.startswith("{")][-1]
+    rss = [float(l.split()[1]) for l in done.stderr.splitlines() if l.startswith("RSS ")]
+    return json.loads(line), (rss[-1] if rss else None)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tinct", default=os.path.join(HERE, "..", ".build", "release", "tinct"))
+    ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--torch-script", default=TORCH_SCRIPT)
+    ap.add_argument("--only")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    rows = []
+    for name in NAMES:
+        if args.only and args.only != name:
+            continue
+        tinct, torch = [], []
+        for _ in range(args.rounds):
+            tinct.append(run([args.tinct, "bench", "--only", name, "--repeat", str(args.repeat)]))
+            torch.append(run([args.python, "-c", TORCH_WRAPPER, args.torch_script, "--only", name, "--repeat", str(args.repeat)]))
+        med = lambda xs, key: statistics.median(x[0][key] for x in xs)
+        t_inf, p_inf = med(tinct, "infer_ms"), med(torch, "infer_ms")
+        t_step, p_step = med(tinct, "step_ms"), med(torch, "step_ms")
+        row = {"name": name, "tinct_infer_ms": t_inf, "torch_infer_ms": p_inf, "infer_speedup": round(p_inf / t_inf, 2),
+               "tinct_step_ms": t_step, "torch_step_ms": p_step, "step_speedup": round(p_step / t_step, 2),
+               "tinct_peak_rss_mib": max(x[0].get("peak_rss_mib", 0) for x in tinct),
+               "torch_peak_rss_mib": round(max((x[1] or 0) for x in torch), 1)}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    print("\n| config | Tinct infer ms | PyTorch infer ms | speedup | Tinct step ms | PyTorch step ms | speedup | Tinct RSS MiB | PyTorch RSS MiB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['name']} | {r['tinct_infer_ms']} | {r['torch_infer_ms']} | {r['infer_speedup']}× | "
+              f"{r['tinct_step_ms']} | {r['torch_step_ms']} | {r['step_speedup']}× | {r['tinct_peak_rss_mib']} | {r['torch_peak_rss_mib']} |")
+
+
+if __name__ == "__main__":
+    main()
