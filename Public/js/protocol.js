@@ -94,3 +94,84 @@ export function colorizeRequestBody({ mode, model, hints, image }) {
   if (model) body.model = model;
   return JSON.stringify(body);
 }
+
+// ---- The /ws/train protocol, version 1 — mirrors Sources/Server/Training/TrainingMessages.swift.
+
+/** Path of the training dashboard's socket. */
+export const TRAIN_SOCKET_PATH = "/ws/train";
+
+/** Message types on /ws/train: `ping` (client → server), the rest server → client. */
+export const TrainMessageType = Object.freeze({
+  snapshot: "snapshot",
+  event: "event",
+  status: "status",
+  ping: "ping",
+  pong: "pong",
+  error: "error",
+});
+
+/** Kinds of training events (`event.type`), as `TrainingEvent` in Sources/Pix2Pix. */
+export const TrainingEventType = Object.freeze({
+  started: "started",
+  progress: "progress",
+  sample: "sample",
+  checkpoint: "checkpoint",
+  validation: "validation",
+  warning: "warning",
+  stopped: "stopped",
+  finished: "finished",
+  failed: "failed",
+});
+
+/** States of `status.state`; the first three mean a run holds the trainer. */
+export const TrainingState = Object.freeze({
+  starting: "starting",
+  running: "running",
+  stopping: "stopping",
+  idle: "idle",
+  finished: "finished",
+  stopped: "stopped",
+  failed: "failed",
+});
+
+/** Whether `state` means a run is active (Start is refused with 409 then). */
+export function isActiveState(state) {
+  return state === TrainingState.starting || state === TrainingState.running || state === TrainingState.stopping;
+}
+
+/** A `ping` message. */
+export function pingMessage() {
+  return JSON.stringify({ type: TrainMessageType.ping, version: PROTOCOL_VERSION });
+}
+
+/**
+ * Parses a /ws/train server message: `{type: "snapshot", status, history}`,
+ * `{type: "event", status, event}`, `{type: "status", status}`, `{type: "pong"}` or
+ * `{type: "error", message}`; throws on anything else.
+ */
+export function parseTrainMessage(text) {
+  const message = JSON.parse(text);
+  if (message === null || typeof message !== "object") throw new Error("not a message object");
+  if (message.version !== PROTOCOL_VERSION) throw new Error(`unsupported protocol version ${message.version}`);
+  switch (message.type) {
+    case TrainMessageType.snapshot:
+      if (!Array.isArray(message.history)) throw new Error("snapshot without history");
+      return { type: message.type, status: message.status ?? {}, history: message.history };
+    case TrainMessageType.event:
+      if (!message.event || typeof message.event.type !== "string") throw new Error("event without event");
+      return { type: message.type, status: message.status ?? {}, event: message.event };
+    case TrainMessageType.status:
+      return { type: message.type, status: message.status ?? {} };
+    case TrainMessageType.pong:
+      return { type: message.type };
+    case TrainMessageType.error:
+      return { type: message.type, message: String(message.message ?? "") };
+    default:
+      throw new Error(`unknown message type ${message.type}`);
+  }
+}
+
+/** URL of a sample grid picture of run `run` (`file` as in a `sample` event's `path`). */
+export function sampleURL(run, file) {
+  return `/api/runs/${encodeURIComponent(run)}/samples/${encodeURIComponent(file)}`;
+}

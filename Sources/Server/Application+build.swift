@@ -16,10 +16,12 @@ func buildApplication(configuration: ServerConfiguration, inference: InferenceSe
     var logger = Logger(label: "tinct.server")
     logger.logLevel = Environment().get("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0) } ?? .info
 
-    let router = try await buildRouter(configuration: configuration, inference: inference, logger: logger)
+    let training = TrainingService(configuration: configuration, inference: inference)
+    let router = try await buildRouter(configuration: configuration, inference: inference, training: training, logger: logger)
     // WebSocket upgrades have their own router, so ordinary requests never match its paths.
     let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
     ColorizeSocket(inference: inference).addRoute(to: webSocketRouter)
+    TrainSocket(training: training).addRoute(to: webSocketRouter)
     logger.info(
         "Tinct \(TinctVersion.version) configured",
         metadata: [
@@ -27,6 +29,7 @@ func buildApplication(configuration: ServerConfiguration, inference: InferenceSe
             "templates": "\(configuration.templatesDirectory)",
             "models": "\(configuration.modelsDirectory)",
             "dataRoot": "\(configuration.dataRoot)",
+            "runs": "\(configuration.runsDirectory)",
         ]
     )
     return Application(
@@ -43,7 +46,7 @@ func buildApplication(configuration: ServerConfiguration, inference: InferenceSe
 
 /// Builds the router on its own, for `buildApplication` and for tests.
 func buildRouter(
-    configuration: ServerConfiguration, inference: InferenceService, logger: Logger
+    configuration: ServerConfiguration, inference: InferenceService, training: TrainingService? = nil, logger: Logger
 ) async throws -> Router<AppRequestContext> {
     let renderer = try await PageRenderer(directory: configuration.templatesDirectory)
 
@@ -68,5 +71,7 @@ func buildRouter(
     router.addRoutes(HealthController().endpoints)
     router.addRoutes(VersionController().endpoints, atPath: "/api")
     router.addRoutes(ColorizeController(inference: inference).endpoints, atPath: "/api")
+    let training = training ?? TrainingService(configuration: configuration, inference: inference)
+    router.addRoutes(TrainingController(training: training).endpoints, atPath: "/api")
     return router
 }

@@ -46,14 +46,14 @@ struct PageController: Sendable {
         )
     }
 
-    /// The training page (a placeholder).
+    /// The training dashboard (`/js/train.js` and its modules, live over `/ws/train`).
     @Sendable func train(_ request: Request, context: AppRequestContext) async throws -> HTMLPage {
         try renderer.render(
             .train,
             PageContext(
                 title: "Train · Tinct",
                 heading: "Train a model",
-                lead: "Training runs will be started and watched from here.",
+                lead: "Train a colorization model on a folder of pictures and watch it learn: losses, samples and validation against the baselines.",
                 links: Self.navigation
             )
         )

@@ -96,6 +96,7 @@ extension ServerConfiguration {
         templatesDirectory: String? = nil,
         modelsDirectory: String = "models",
         dataRoot: String = "data",
+        runsDirectory: String = "runs",
         locator: ResourceLocator = .forCurrentProcess()
     ) throws -> ServerConfiguration {
         let publicPath =
@@ -116,7 +117,8 @@ extension ServerConfiguration {
             publicDirectory: publicPath,
             templatesDirectory: templatesPath,
             modelsDirectory: ResourceLocator.absolutePath(modelsDirectory),
-            dataRoot: ResourceLocator.absolutePath(dataRoot)
+            dataRoot: ResourceLocator.absolutePath(dataRoot),
+            runsDirectory: ResourceLocator.absolutePath(runsDirectory)
         )
     }
 }

@@ -11,8 +11,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var templatesDirectory: String
     /// Folder holding model checkpoints.
     public var modelsDirectory: String
-    /// Root folder for datasets and training runs.
+    /// Root folder of the datasets the dashboard may train on; nothing outside it is read.
     public var dataRoot: String
+    /// Folder where the dashboard's training runs are written (one subfolder per run).
+    public var runsDirectory: String
     /// Limits on colorization requests (body size, pixels, hints, queue length).
     public var limits: ColorizeLimits
 
@@ -25,6 +27,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         templatesDirectory: String,
         modelsDirectory: String = "models",
         dataRoot: String = "data",
+        runsDirectory: String = "runs",
         limits: ColorizeLimits = .init()
     ) {
         self.host = host
@@ -33,6 +36,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.templatesDirectory = templatesDirectory
         self.modelsDirectory = modelsDirectory
         self.dataRoot = dataRoot
+        self.runsDirectory = runsDirectory
         self.limits = limits
     }
 }

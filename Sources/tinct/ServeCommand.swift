@@ -20,6 +20,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-root"), help: "Root folder for datasets and training runs.")
     var dataRoot = "data"
 
+    @Option(help: "Folder where training runs started from the dashboard are written.")
+    var runs = "runs"
+
     @Option(name: .customLong("public"), help: "Folder of static browser files (default: the checkout's Public/).")
     var publicDirectory: String?
 
@@ -40,7 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
             publicDirectory: publicDirectory,
             templatesDirectory: templatesDirectory,
             modelsDirectory: models,
-            dataRoot: dataRoot
+            dataRoot: dataRoot,
+            runsDirectory: runs
         )
         let app = try await buildApplication(configuration: configuration)
         try await app.runService()

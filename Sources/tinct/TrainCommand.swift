@@ -14,54 +14,57 @@ struct TrainCommand: ParsableCommand {
             and samples/. Ctrl-C or SIGTERM saves a checkpoint and exits; --resume continues exactly.
             """)
 
+    /// The options' defaults, shared with the web dashboard.
+    static let defaults = TrainingOptions()
+
     @Option(help: "Folder of PNG/JPEG pictures (recursive); train/ and val/ subfolders are used as the split when present.")
     var data: String?
     @Option(help: "What to learn: lineart (lines + hints → RGB) or photo (lightness + hints → chroma).")
-    var mode: ModelMode = .lineart
+    var mode: ModelMode = Self.defaults.mode
     @Option(help: "Run folder (created).")
     var out: String
     @Option(help: "Side of the square training crops; a multiple of 2^downs.")
-    var size: Int = 256
+    var size: Int = Self.defaults.size
     @Option(help: "Generator filters in the outermost layer (pix2pix ngf).")
-    var ngf: Int = 32
+    var ngf: Int = Self.defaults.ngf
     @Option(help: "Discriminator filters in the first layer (pix2pix ndf).")
-    var ndf: Int = 32
+    var ndf: Int = Self.defaults.ndf
     @Option(help: "U-Net downsamplings (8 for 256 px: down to 1×1).")
-    var downs: Int = 8
+    var downs: Int = Self.defaults.downs
     @Option(help: "Pictures per step.")
-    var batch: Int = 1
+    var batch: Int = Self.defaults.batch
     @Option(help: "Total optimization steps (lr constant for the first half, then linear decay to 0).")
-    var steps: Int = 20_000
+    var steps: Int = Self.defaults.steps
     @Option(help: "Alternatively, the number of passes over the training pictures (overrides --steps).")
     var epochs: Int?
     @Option(name: .customLong("num-d"), help: "Discriminator scales (pix2pixHD multi-scale), 1–3.")
-    var numD: Int = 1
+    var numD: Int = Self.defaults.numD
     @Option(help: "PatchGAN layers of each discriminator.")
-    var nLayers: Int = 3
+    var nLayers: Int = Self.defaults.nLayers
     @Flag(help: "Add a SAGAN self-attention block to G (at 32×32) and to each D.")
     var attention = false
     @Flag(help: "Spectral normalization of the discriminator's convolutions.")
     var spectralNorm = false
     @Option(help: "Normalization in the networks: batch or instance.")
-    var norm: NormKind = .batch
+    var norm: NormKind = Self.defaults.norm
     @Option(help: "GAN objective: vanilla (BCE), lsgan or hinge.")
-    var ganLoss: GANLoss = .vanilla
+    var ganLoss: GANLoss = Self.defaults.ganLoss
     @Option(name: .customLong("lambda-l1"), help: "Weight of the L1 loss.")
-    var lambdaL1: Float = 100
+    var lambdaL1: Float = Self.defaults.lambdaL1
     @Option(name: .customLong("lambda-fm"), help: "Weight of pix2pixHD feature matching (0 = off; 10 in the paper).")
-    var lambdaFM: Float = 0
+    var lambdaFM: Float = Self.defaults.lambdaFM
     @Option(help: "Adam learning rate.")
-    var lr: Float = 2e-4
+    var lr: Float = Self.defaults.lr
     @Option(help: "Random seed (data order, augmentation, hints, dropout, initialization).")
-    var seed: UInt64 = 1
+    var seed: UInt64 = Self.defaults.seed
     @Option(help: "Steps between checkpoints (with validation).")
-    var checkpointEvery: Int = 500
+    var checkpointEvery: Int = Self.defaults.checkpointEvery
     @Option(help: "Steps between sample grids.")
-    var sampleEvery: Int = 100
+    var sampleEvery: Int = Self.defaults.sampleEvery
     @Option(help: "Checkpoints to keep besides the best.")
-    var keep: Int = 3
+    var keep: Int = Self.defaults.keep
     @Option(help: "Validation pictures per checkpoint.")
-    var valPictures: Int = 24
+    var valPictures: Int = Self.defaults.valPictures
     @Flag(help: "Continue the latest checkpoint in --out (its saved options are used; --steps may extend it).")
     var resume = false
     @Flag(help: "Print one JSON event per line instead of a progress bar.")
@@ -76,26 +79,26 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let inC = ColorizationEncoding.inputChannels(mode), outC = ColorizationEncoding.outputChannels(mode)
-        let model = ModelConfig(
-            generator: GeneratorConfig(inputChannels: inC, outputChannels: outC, ngf: ngf, downsamplings: downs, norm: norm,
-                                       dropout: true, attentionDepths: attention ? [3] : []),
-            discriminator: DiscriminatorConfig(inputChannels: inC + outC, ndf: ndf, nLayers: nLayers, norm: norm, scales: numD,
-                                               spectralNorm: spectralNorm, attention: attention),
-            ganLoss: ganLoss, lambdaL1: lambdaL1, lambdaFeatureMatching: lambdaFM, adam: .init(lr: lr))
-        var totalSteps = steps
+        var options = TrainingOptions()
+        (options.mode, options.size, options.ngf, options.ndf, options.downs) = (mode, size, ngf, ndf, downs)
+        (options.batch, options.numD, options.nLayers, options.attention) = (batch, numD, nLayers, attention)
+        (options.spectralNorm, options.norm, options.ganLoss) = (spectralNorm, norm, ganLoss)
+        (options.lambdaL1, options.lambdaFM, options.lr, options.seed) = (lambdaL1, lambdaFM, lr, seed)
+        (options.checkpointEvery, options.sampleEvery, options.keep, options.valPictures) = (checkpointEvery, sampleEvery, keep, valPictures)
+        options.steps = steps
         if let epochs, let data {
             let count = ImageFolder.listPictures(under: FileManager.default.fileExists(atPath: "\(data)/train") ? "\(data)/train" : data).count
-            totalSteps = max(1, epochs * count / batch)
+            options.steps = max(1, epochs * count / batch)
         }
-        let config = TrainingConfig(mode: mode, dataPath: data ?? "", size: size, batch: batch, steps: totalSteps, seed: seed,
-                                    model: model, checkpointEvery: checkpointEvery, sampleEvery: sampleEvery, keepLast: keep,
-                                    validationPictures: valPictures)
+        if let problem = options.problems.first {
+            throw ValidationError("\(problem.field): \(problem.problem)")
+        }
+        let config = options.config(dataPath: data ?? "")
         let progress = ProgressPrinter(json: json)
         let trainer: Trainer
         do {
             trainer = try Trainer(config: config, runDirectory: out, resume: resume,
-                                  steps: resume && steps != 20_000 ? steps : nil) { progress.show($0) }
+                                  steps: resume && steps != Self.defaults.steps ? steps : nil) { progress.show($0) }
         } catch {
             throw ValidationError("\(error)")
         }

@@ -32,6 +32,9 @@ public final class Trainer {
     private var step = 0
     private var bestDeltaE: Double?
     private let eventLog: FileHandle?
+    /// Called on the training thread before every step; may block (the web server uses it to
+    /// let interactive colorizations run first).
+    public var beforeEachStep: (() -> Void)?
 
     /// Prepares a new run, or with `resume` continues the latest checkpoint in `runDirectory`
     /// (its saved config wins; `steps` may extend it).
@@ -103,6 +106,7 @@ public final class Trainer {
                 report(.stopped(step: step, reason: reason))
                 return
             }
+            beforeEachStep?()
             let started = Date()
             let lr = config.schedule.rate(at: step)
             model.setLearningRate(lr)

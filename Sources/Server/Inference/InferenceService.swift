@@ -49,6 +49,12 @@ public actor InferenceService {
         return catalog
     }
 
+    /// Rescans the models directory now (after a model was published), so the next listing
+    /// and request see it without waiting for the rescan interval.
+    public func reloadModels() {
+        refreshCatalog(force: true)
+    }
+
     /// The model a request names, or the mode's default.
     /// - Throws: 404 when there is no such model, 400 when it colorizes another mode.
     func resolveModel(named name: String?, mode: ModelMode) throws(APIError) -> ModelInfo {

@@ -1,0 +1,360 @@
+// The training dashboard: start/stop/resume runs, follow them live over /ws/train, publish
+// checkpoints as models. Mirrors the server's messages through protocol.js.
+import {
+  TRAIN_SOCKET_PATH,
+  TrainMessageType,
+  TrainingEventType,
+  isActiveState,
+  parseTrainMessage,
+  pingMessage,
+  sampleURL,
+} from "./protocol.js";
+import { createCharts } from "./train-charts.js";
+import { renderCheckpoints, renderRuns } from "./train-tables.js";
+
+const $ = (id) => document.getElementById(id);
+
+/** Everything the page shows, rebuilt from a snapshot and updated by events. */
+const state = {
+  status: { state: "idle", step: 0, totalSteps: 0 },
+  validations: [],
+  checkpointSteps: new Set(),
+  lastProgress: null,
+  sample: null,
+  runs: [],
+  datasets: [],
+  connected: false,
+  eventsSeen: 0,
+};
+globalThis.tinctTrain = { state };
+
+const charts = createCharts($("charts"));
+const form = $("train-form");
+
+// ---- Formatting -------------------------------------------------------------------------
+
+function duration(seconds) {
+  if (!Number.isFinite(seconds) || seconds < 0) return "—";
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${s}s`;
+}
+
+// ---- HTTP -------------------------------------------------------------------------------
+
+/** Sends JSON and returns the parsed answer; throws an Error carrying the server's message. */
+async function api(path, body) {
+  const options = body === undefined ? {} : {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  const response = await fetch(path, options);
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  if (!response.ok) {
+    const error = new Error(data?.error ?? `HTTP ${response.status}`);
+    error.status = response.status;
+    throw error;
+  }
+  return data;
+}
+
+// ---- The form ---------------------------------------------------------------------------
+
+const numberFields = ["size", "steps", "batch", "downs", "ngf", "ndf", "numD", "lambdaL1", "lambdaFM", "lr", "seed",
+  "checkpointEvery", "sampleEvery"];
+
+async function loadDefaults() {
+  const defaults = await api("/api/train/defaults");
+  for (const name of numberFields) form.elements[name].value = String(defaults[name]);
+  form.elements.mode.value = defaults.mode;
+  form.elements.ganLoss.value = defaults.ganLoss;
+  form.elements.attention.checked = defaults.attention;
+  form.elements.spectralNorm.checked = defaults.spectralNorm;
+}
+
+async function loadDatasets() {
+  const select = $("dataset");
+  try {
+    state.datasets = await api("/api/datasets");
+  } catch (error) {
+    state.datasets = [];
+    $("dataset-info").textContent = `Could not list the datasets: ${error.message}`;
+  }
+  const options = state.datasets.map((d) => {
+    const option = document.createElement("option");
+    option.value = d.name;
+    option.textContent = `${d.name} (${d.pictures})`;
+    return option;
+  });
+  select.replaceChildren(...options);
+  select.disabled = options.length === 0;
+  const preferred = state.datasets.find((d) => d.name === form.elements.mode.value);
+  if (preferred) select.value = preferred.name;
+  describeDataset();
+}
+
+function describeDataset() {
+  const dataset = state.datasets.find((d) => d.name === $("dataset").value);
+  $("dataset-info").textContent = !dataset
+    ? "No folder with pictures under the data root."
+    : dataset.train !== null && dataset.train !== undefined
+      ? `${dataset.train} training and ${dataset.validation} validation pictures (train/ and val/).`
+      : `${dataset.pictures} pictures; about 5% are held out for validation.`;
+}
+
+/** The start request: every field as typed (numbers as numbers); the server validates. */
+function startRequest() {
+  const body = { dataset: form.elements.dataset.value, mode: form.elements.mode.value, ganLoss: form.elements.ganLoss.value };
+  for (const name of numberFields) {
+    const raw = form.elements[name].value.trim();
+    if (raw !== "") body[name] = Number(raw);
+  }
+  body.attention = form.elements.attention.checked;
+  body.spectralNorm = form.elements.spectralNorm.checked;
+  return body;
+}
+
+function showFormError(message) {
+  $("form-error").textContent = message;
+  for (const element of form.querySelectorAll("[aria-invalid]")) element.removeAttribute("aria-invalid");
+  const field = message.split(":")[0];
+  if (form.elements[field]) {
+    form.elements[field].setAttribute("aria-invalid", "true");
+    const details = form.elements[field].closest("details");
+    if (details) details.open = true;
+  }
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  showFormError("");
+  $("start").disabled = true;
+  try {
+    applyStatus(await api("/api/train/start", startRequest()));
+  } catch (error) {
+    showFormError(error.message);
+    applyStatus(state.status);
+  }
+});
+
+$("stop").addEventListener("click", async () => {
+  $("stop").disabled = true;
+  try {
+    applyStatus(await api("/api/train/stop", {}));
+  } catch (error) {
+    showFormError(error.message);
+  }
+});
+
+$("dataset").addEventListener("change", describeDataset);
+
+// ---- Runs -------------------------------------------------------------------------------
+
+async function loadRuns() {
+  try {
+    state.runs = await api("/api/runs");
+  } catch (error) {
+    $("runs-message").textContent = `Could not list the runs: ${error.message}`;
+    return;
+  }
+  renderRuns($("runs").tBodies[0], state.runs, { busy: isActiveState(state.status.state), resume, publish });
+}
+
+let runsTimer = null;
+/** Reloads the runs list soon, once however many events ask for it. */
+function refreshRunsSoon() {
+  if (runsTimer) return;
+  runsTimer = setTimeout(() => { runsTimer = null; loadRuns(); }, 400);
+}
+
+async function resume(run) {
+  showFormError("");
+  try {
+    applyStatus(await api("/api/train/resume", { run }));
+    $("runs-message").textContent = `Resuming ${run}.`;
+  } catch (error) {
+    $("runs-message").textContent = error.message;
+  }
+}
+
+async function publish(run, name, replace = false) {
+  $("runs-message").textContent = `Publishing ${run} as ${name}…`;
+  try {
+    const model = await api("/api/train/publish", { run, name, replace });
+    $("runs-message").textContent =
+      `Published ${model.name} (${model.mode}, ${model.resolution}px): it is now in the editor's model list.`;
+  } catch (error) {
+    if (error.status === 409 && !replace && window.confirm(`${error.message}\n\nReplace it?`)) {
+      return publish(run, name, true);
+    }
+    $("runs-message").textContent = error.message;
+  }
+}
+
+// ---- Live state -------------------------------------------------------------------------
+
+function applyStatus(status) {
+  const previous = state.status;
+  state.status = { ...state.status, ...status };
+  const s = state.status;
+  const active = isActiveState(s.state);
+  $("run-name").textContent = s.run ? `${s.run}` : "—";
+  $("run-name").title = s.dataset ? `${s.dataset}, ${s.mode}, ${s.size}px, batch ${s.batch}` : "";
+  const badge = $("run-state");
+  badge.textContent = s.state;
+  badge.dataset.state = s.state;
+  const progress = $("progress");
+  progress.max = Math.max(1, s.totalSteps || 1);
+  progress.value = Math.min(s.step || 0, progress.max);
+  $("progress-text").textContent = `${s.step ?? 0} / ${s.totalSteps ?? 0}`;
+  $("rate").textContent = Number.isFinite(s.imagesPerSecond) ? `${s.imagesPerSecond.toFixed(2)} img/s` : "— img/s";
+  $("eta").textContent = active ? duration(s.etaSeconds) : "—";
+  $("run-message").textContent = s.message ?? "";
+  $("start").disabled = active;
+  $("stop").disabled = !active || s.state === "stopping";
+  if (previous.state !== s.state) {
+    for (const button of document.querySelectorAll("#runs button.resume")) button.disabled = active;
+    if (!active) refreshRunsSoon();
+  }
+}
+
+function showSample(file, step) {
+  if (!state.status.run) return;
+  state.sample = { file, step };
+  const img = $("sample");
+  img.src = sampleURL(state.status.run, file);
+  img.hidden = false;
+  $("no-sample").hidden = true;
+  $("sample-step").textContent = `step ${step}`;
+}
+
+function clearRun() {
+  state.validations = [];
+  state.checkpointSteps = new Set();
+  state.lastProgress = null;
+  state.sample = null;
+  $("sample").hidden = true;
+  $("sample").removeAttribute("src");
+  $("no-sample").hidden = false;
+  $("sample-step").textContent = "";
+  $("lr").textContent = "—";
+}
+
+/** Applies one training event; `live` is false while replaying a snapshot's history. */
+function applyEvent(event, live) {
+  state.eventsSeen += 1;
+  switch (event.type) {
+    case TrainingEventType.progress:
+      state.lastProgress = event;
+      $("lr").textContent = Number(event.learningRate).toExponential(2);
+      if (live) charts.add(event);
+      break;
+    case TrainingEventType.sample:
+      showSample(event.path, event.step);
+      break;
+    case TrainingEventType.checkpoint:
+      state.checkpointSteps.add(event.step);
+      if (live) refreshRunsSoon();
+      break;
+    case TrainingEventType.validation:
+      state.validations = state.validations.filter((v) => v.step !== event.step).concat([event]);
+      if (live) renderCheckpoints($("checkpoints").tBodies[0], state.validations, state.checkpointSteps);
+      break;
+    case TrainingEventType.started:
+      if (live) refreshRunsSoon();
+      break;
+    default:
+      break;
+  }
+}
+
+function applySnapshot(message) {
+  clearRun();
+  applyStatus(message.status);
+  const progress = [];
+  for (const event of message.history) {
+    applyEvent(event, false);
+    if (event.type === TrainingEventType.progress) progress.push(event);
+  }
+  charts.reset(progress);
+  renderCheckpoints($("checkpoints").tBodies[0], state.validations, state.checkpointSteps);
+}
+
+// ---- The socket -------------------------------------------------------------------------
+
+let socket = null;
+let retryDelay = 500;
+let pingTimer = null;
+
+function setConnected(connected) {
+  state.connected = connected;
+  const badge = $("connection");
+  badge.dataset.connected = String(connected);
+  badge.textContent = connected ? "live" : "reconnecting…";
+}
+
+function connect() {
+  const url = new URL(TRAIN_SOCKET_PATH, location.href);
+  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  socket = new WebSocket(url);
+  socket.addEventListener("open", () => {
+    retryDelay = 500;
+    setConnected(true);
+    clearInterval(pingTimer);
+    pingTimer = setInterval(() => socket?.readyState === WebSocket.OPEN && socket.send(pingMessage()), 20000);
+  });
+  socket.addEventListener("message", (event) => {
+    let message;
+    try {
+      message = parseTrainMessage(event.data);
+    } catch (error) {
+      console.warn("Ignoring a training message:", error.message);
+      return;
+    }
+    switch (message.type) {
+      case TrainMessageType.snapshot: applySnapshot(message); break;
+      case TrainMessageType.event:
+        applyEvent(message.event, true);
+        applyStatus(message.status);
+        break;
+      case TrainMessageType.status: applyStatus(message.status); break;
+      case TrainMessageType.error: console.warn("Training socket:", message.message); break;
+      default: break;
+    }
+  });
+  socket.addEventListener("close", () => {
+    setConnected(false);
+    clearInterval(pingTimer);
+    socket = null;
+    setTimeout(connect, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 10000);
+  });
+}
+
+// ---- Start ------------------------------------------------------------------------------
+
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => charts.redraw(), 100);
+});
+
+async function main() {
+  charts.reset([]);
+  renderCheckpoints($("checkpoints").tBodies[0], [], new Set());
+  try {
+    await loadDefaults();
+  } catch (error) {
+    showFormError(`Could not load the default options: ${error.message}`);
+  }
+  await loadDatasets();
+  connect();
+  await loadRuns();
+  document.body.dataset.ready = "true";
+}
+
+main();

@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import Pix2Pix
+
+/// The dashboard's HTTP API, mounted under `/api`:
+/// `GET /datasets`, `GET /runs`, `GET /runs/{run}/samples/{file}`, `GET /train/status`, `GET /train/defaults`,
+/// `POST /train/start`, `POST /train/stop`, `POST /train/resume`, `POST /train/publish`.
+/// Errors are `{"error": "field: problem"}` with 400, 404 or 409.
+struct TrainingController: Sendable {
+    let training: TrainingService
+
+    /// Largest request body these routes read (they carry a few small fields).
+    static let maxBodyBytes = 64 << 10
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("/datasets", use: self.datasets)
+        routes.get("/runs", use: self.runs)
+        routes.get("/runs/{run}/samples/{file}", use: self.sample)
+        routes.get("/train/status", use: self.status)
+        routes.get("/train/defaults", use: self.defaults)
+        routes.post("/train/start", use: self.start)
+        routes.post("/train/stop", use: self.stop)
+        routes.post("/train/resume", use: self.resume)
+        routes.post("/train/publish", use: self.publish)
+        return routes
+    }
+
+    /// `[{"name", "pictures", "train"?, "validation"?}]`: folders under the data root with pictures.
+    @Sendable func datasets(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let folders = training.datasets
+        let list = try await TrainingService.onThread(named: "tinct-datasets") { folders.list() }
+        return try ColorizeController.json(list)
+    }
+
+    /// `[RunInfo]`, newest first.
+    @Sendable func runs(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (runs, datasets, active) = (training.runs, training.datasets, training.currentStatus)
+        let activeRun = active.state.isActive ? active.run : nil
+        let list = try await TrainingService.onThread(named: "tinct-runs") { runs.list(activeRun: activeRun, datasets: datasets) }
+        return try ColorizeController.json(list)
+    }
+
+    /// A sample grid PNG of a run; names are checked strictly, so only `samples/step-N.png` files are served.
+    @Sendable func sample(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let run = context.parameters.get("run") ?? "", file = context.parameters.get("file") ?? ""
+        guard RunFolders.isValidName(run), RunFolders.isValidSampleName(file) else { throw APIError(.notFound, "No such sample.") }
+        let folder = "\(training.runs.root)/\(run)/samples"
+        // The resolved file must still be inside the resolved runs folder (no symlink escapes).
+        guard let root = DatasetFolders.realPath(training.runs.root),
+            let path = DatasetFolders.realPath("\(folder)/\(file)"), path.hasPrefix(root + "/"),
+            let data = FileManager.default.contents(atPath: path)
+        else { throw APIError(.notFound, "No such sample.") }
+        return Response(
+            status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `TrainingStatus` of the current (or last) run.
+    @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try ColorizeController.json(training.currentStatus)
+    }
+
+    /// The options a new run gets for omitted fields (`tinct train`'s defaults).
+    @Sendable func defaults(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try ColorizeController.json(TrainingOptions())
+    }
+
+    /// Starts a run; 200 with the status, 400 naming a bad field, 409 while one is active.
+    @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try JSONDecoder.decodeBody(StartTrainingRequest.self, from: try await Self.body(of: request))
+        return try ColorizeController.json(try training.start(body))
+    }
+
+    /// Asks the active run to stop (it saves a checkpoint); 409 when none is active.
+    @Sendable func stop(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try ColorizeController.json(try training.stop())
+    }
+
+    /// Continues a run from its latest checkpoint.
+    @Sendable func resume(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try JSONDecoder.decodeBody(ResumeTrainingRequest.self, from: try await Self.body(of: request))
+        return try ColorizeController.json(try training.resume(body))
+    }
+
+    /// Exports a run's checkpoint as a model: `{"name", "mode", "resolution"}`.
+    @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try JSONDecoder.decodeBody(PublishRequest.self, from: try await Self.body(of: request))
+        return try ColorizeController.json(try await training.publish(body))
+    }
+
+    /// The request body, at most `maxBodyBytes` (413 beyond).
+    static func body(of request: Request) async throws -> Data {
+        do {
+            return Data(try await request.body.collect(upTo: maxBodyBytes).readableBytesView)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw APIError(.contentTooLarge, "body: larger than \(maxBodyBytes) bytes")
+        }
+    }
+}
