@@ -17,6 +17,10 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
     public let momentum: Float
     public var isTraining = true
     public var computesParameterGradients = true
+    /// Normalize with the batch's own statistics in evaluation too (running statistics are
+    /// then left untouched). pix2pix tests this way; it keeps a generator trained with small
+    /// batches from drifting when its running averages lag behind its weights.
+    public var evaluationUsesBatchStatistics = false
 
     private var normalized: Tensor?   // x̂ = (x − mean) · invStd, kept for backward
     private var invStd: [Float] = []
@@ -49,11 +53,12 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
         normalized = xhat
         output = y
         if invStd.count != d.c { invStd = [Float](repeating: 0, count: d.c) }
-        usedBatchStatistics = isTraining
+        usedBatchStatistics = isTraining || evaluationUsesBatchStatistics
         let m = d.n * d.plane
         let (px, ph, py) = (UncheckedSendable(x.data), UncheckedSendable(xhat.data), UncheckedSendable(y.data))
         let stats = UncheckedSendable(invStd.withUnsafeMutableBufferPointer { $0.baseAddress! })
-        let training = isTraining
+        let training = usedBatchStatistics
+        let updatesRunning = isTraining
         let (rm, rv) = (UncheckedSendable(runningMean.value.data), UncheckedSendable(runningVar.value.data))
         let (gamma, beta) = (UncheckedSendable(weight.value.data), UncheckedSendable(bias.value.data))
         let (eps, momentum) = (self.eps, self.momentum)
@@ -74,8 +79,10 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
                     mean = Float(mu)
                     variance = Float(s2 / Double(m))
                     let unbiased = m > 1 ? Float(s2 / Double(m - 1)) : variance
-                    rm.value[c] = (1 - momentum) * rm.value[c] + momentum * mean
-                    rv.value[c] = (1 - momentum) * rv.value[c] + momentum * unbiased
+                    if updatesRunning {
+                        rm.value[c] = (1 - momentum) * rm.value[c] + momentum * mean
+                        rv.value[c] = (1 - momentum) * rv.value[c] + momentum * unbiased
+                    }
                 } else {
                     mean = rm.value[c]
                     variance = rv.value[c]
@@ -93,7 +100,7 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
                 }
             }
         }
-        if training { batchesTracked.value.data[0] += 1 }
+        if updatesRunning { batchesTracked.value.data[0] += 1 }
         return y
     }
 

@@ -37,11 +37,24 @@ public final class GeneratorModel {
     /// Side of the square pictures the model was trained on (and runs at).
     public let resolution: Int
 
-    public init(mode: ModelMode, generator: UNetGenerator, resolution: Int = 256) {
+    /// Batch norm at inference uses each picture's own statistics (pix2pix's test-time
+    /// behaviour, Tinct's default for models it trains) rather than the running averages
+    /// (PyTorch's `eval()`, used for imported models so they reproduce PyTorch's output).
+    public let batchStatistics: Bool
+
+    public init(mode: ModelMode, generator: UNetGenerator, resolution: Int = 256, batchStatistics: Bool = true) {
         self.mode = mode
         self.generator = generator
         self.resolution = resolution
+        self.batchStatistics = batchStatistics
         generator.setTraining(false)
+        Self.useBatchStatistics(in: generator, batchStatistics)
+    }
+
+    /// Tinct runs generators as pix2pix tests them: dropout off, batch norm on the picture's
+    /// own statistics (see `BatchNorm2d.evaluationUsesBatchStatistics`).
+    public static func useBatchStatistics(in generator: UNetGenerator, _ on: Bool = true) {
+        generator.visit { _, module in (module as? BatchNorm2d)?.evaluationUsesBatchStatistics = on }
     }
 
     public var config: GeneratorConfig { generator.config }
@@ -50,11 +63,11 @@ public final class GeneratorModel {
     public func run(_ x: Tensor) -> Tensor { generator.forward(x) }
 
     /// Loads a PyTorch state_dict of a `UnetGenerator` with the given architecture.
-    public static func importTorch(path: String, config: GeneratorConfig, mode: ModelMode) throws -> GeneratorModel {
+    public static func importTorch(path: String, config: GeneratorConfig, mode: ModelMode, resolution: Int = 256) throws -> GeneratorModel {
         let file = try SafetensorsFile(contentsOf: path)
         let generator = UNetGenerator(config)
         try generator.load(from: file, strict: true)
-        return GeneratorModel(mode: mode, generator: generator)
+        return GeneratorModel(mode: mode, generator: generator, resolution: resolution, batchStatistics: false)
     }
 
     /// Loads a model written by `save`, from the file or the folder that holds it.
@@ -84,7 +97,8 @@ public final class GeneratorModel {
         }
         let generator = UNetGenerator(config)
         try generator.load(from: contents, strict: true)
-        return GeneratorModel(mode: mode, generator: generator, resolution: resolution)
+        let batchStatistics = contents.metadata["tinct.normalization"] != "running-statistics"
+        return GeneratorModel(mode: mode, generator: generator, resolution: resolution, batchStatistics: batchStatistics)
     }
 
     /// Writes `folder/generator.safetensors` (crash-safely), creating the folder.
@@ -97,6 +111,7 @@ public final class GeneratorModel {
         try SafetensorsFile.write(tensors, metadata: [
             "tinct.format": Self.formatVersion, "tinct.kind": "generator",
             "tinct.mode": mode.rawValue, "tinct.generator": configJSON, "tinct.resolution": String(resolution),
+            "tinct.normalization": batchStatistics ? "batch-statistics" : "running-statistics",
         ], to: "\(folder)/\(Self.fileName)")
     }
 }

@@ -31,19 +31,23 @@ struct ImportTorchCommand: ParsableCommand {
     @Option(help: "Mode the model serves: pix2pix (generic), lineart or photo.")
     var mode: ModelMode = .pix2pix
 
+    @Option(help: "Side of the square pictures the model runs at (a multiple of 2^downs).")
+    var resolution: Int = 256
+
     @Option(name: .shortAndLong, help: "Output model folder (created).")
     var output: String
 
     func validate() throws {
         guard downs >= 5 else { throw ValidationError("--downs must be at least 5") }
         guard ngf > 0, inputChannels > 0, outputChannels > 0 else { throw ValidationError("--ngf, --in and --out must be positive") }
+        guard resolution > 0, resolution % (1 << downs) == 0 else { throw ValidationError("--resolution must be a multiple of \(1 << downs)") }
     }
 
     func run() throws {
         let config = GeneratorConfig(inputChannels: inputChannels, outputChannels: outputChannels, ngf: ngf,
                                      downsamplings: downs, norm: norm, dropout: true)
         do {
-            let model = try GeneratorModel.importTorch(path: weights, config: config, mode: mode)
+            let model = try GeneratorModel.importTorch(path: weights, config: config, mode: mode, resolution: resolution)
             try model.save(folder: output)
             print("imported \(model.generator.parameterCount) parameters into \(output)")
         } catch {

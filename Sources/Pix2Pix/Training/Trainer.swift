@@ -149,7 +149,9 @@ public final class Trainer {
         var improved = false
         if let validator, !validator.pictures.isEmpty {
             model.generator.setTraining(false)
+            GeneratorModel.useBatchStatistics(in: model.generator)
             let rows = validator.evaluate(model.generator)
+            GeneratorModel.useBatchStatistics(in: model.generator, false)
             model.generator.setTraining(true)
             report(.validation(step: step, rows: rows, pictures: validator.pictures.count))
             if let score = rows.last?.model.deltaE, score < (bestDeltaE ?? .infinity) {
