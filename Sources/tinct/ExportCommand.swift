@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NN
 import Pix2Pix
 
 /// `tinct export`: publishes a training checkpoint's generator as a servable model.
@@ -11,6 +12,8 @@ struct ExportCommand: ParsableCommand {
     var source: String
     @Option(name: .shortAndLong, help: "Model folder to write, e.g. models/my-lineart.")
     var output: String
+    @Flag(help: "Store weights as float16 (half the size; loaded back to float32).")
+    var half = false
 
     func run() throws {
         var path = source
@@ -25,7 +28,7 @@ struct ExportCommand: ParsableCommand {
             }
         }
         do {
-            let model = try TrainingCheckpoint.exportGenerator(checkpoint: path, to: output)
+            let model = try TrainingCheckpoint.exportGenerator(checkpoint: path, to: output, storedAs: half ? .float16 : .float32)
             print("exported \(model.mode.rawValue) model (\(model.generator.parameterCount) parameters, \(model.resolution) px) from \(path) to \(output)")
         } catch { throw ValidationError("\(error)") }
     }
