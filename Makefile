@@ -27,13 +27,14 @@ run: build
 test: deps
 	swift test
 
-## The editor end to end in headless Chromium (Debian's chromium + Playwright from PyPI in
-## .venv); screenshots and the downloaded result land in test-artifacts/.
+## The editor and the training dashboard end to end in headless Chromium (Debian's chromium
+## + Playwright from PyPI in .venv); screenshots and the downloaded result land in test-artifacts/.
 test-browser: build
 	@[ -x /usr/lib/chromium/chromium ] || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 	@[ -x .venv/bin/python ] || python3 -m venv .venv
 	@.venv/bin/python -c "import playwright" 2>/dev/null || .venv/bin/pip install -q playwright
 	.venv/bin/python Tests/Browser/test_editor.py
+	.venv/bin/python Tests/Browser/test_dashboard.py
 
 ## Tinct's benchmark (release build), one JSON line per configuration.
 bench: build

@@ -14,6 +14,7 @@ function palette(canvas) {
 /** Formats an axis value compactly. */
 function label(value) {
   const magnitude = Math.abs(value);
+  if (magnitude === 0) return "0";
   if (magnitude !== 0 && (magnitude < 0.01 || magnitude >= 10000)) return value.toExponential(1);
   return value.toFixed(magnitude < 1 ? 3 : magnitude < 100 ? 2 : 0);
 }
@@ -83,15 +84,22 @@ export class LossChart {
     let minX = Math.min(...steps), maxX = Math.max(...steps);
     let minY = Math.min(...values), maxY = Math.max(...values);
     if (maxX === minX) maxX = minX + 1;
-    if (maxY === minY) { maxY += Math.abs(maxY) * 0.05 + 1e-6; minY -= Math.abs(minY) * 0.05 + 1e-6; }
+    const constant = maxY === minY;
+    if (constant) { maxY += Math.abs(maxY) * 0.5 + 1; minY -= Math.abs(minY) * 0.5 + 1; }
     const x = (step) => left + ((step - minX) / (maxX - minX)) * plotW;
     const y = (value) => top + (1 - (value - minY) / (maxY - minY)) * plotH;
 
     ctx.textAlign = "right";
-    ctx.textBaseline = "top";
-    ctx.fillText(label(maxY), left - 4, top);
-    ctx.textBaseline = "bottom";
-    ctx.fillText(label(minY), left - 4, top + plotH);
+    if (constant) {
+      // A flat series (feature matching when it is off): one label, at the line.
+      ctx.textBaseline = "middle";
+      ctx.fillText(label(values[0]), left - 4, y(values[0]));
+    } else {
+      ctx.textBaseline = "top";
+      ctx.fillText(label(maxY), left - 4, top);
+      ctx.textBaseline = "bottom";
+      ctx.fillText(label(minY), left - 4, top + plotH);
+    }
     ctx.textBaseline = "top";
     ctx.textAlign = "left";
     ctx.fillText(String(minX), left, top + plotH + 2);

@@ -20,10 +20,13 @@ export function modelWins(row) {
 /**
  * Fills the checkpoints table from `validation` events (newest first), marking checkpoints
  * whose `checkpoint` event has arrived. Each validation row (hint count) is one table row.
+ * Only the newest `limit` checkpoints are shown (all when `limit` is Infinity); returns how
+ * many were left out.
  */
-export function renderCheckpoints(tbody, validations, checkpointSteps) {
+export function renderCheckpoints(tbody, validations, checkpointSteps, limit = Infinity) {
   const rows = [];
-  for (const validation of [...validations].sort((a, b) => b.step - a.step)) {
+  const sorted = [...validations].sort((a, b) => b.step - a.step);
+  for (const validation of sorted.slice(0, limit)) {
     validation.rows.forEach((row, index) => {
       const tr = document.createElement("tr");
       if (index === 0) {
@@ -55,6 +58,7 @@ export function renderCheckpoints(tbody, validations, checkpointSteps) {
     rows.push(tr);
   }
   tbody.replaceChildren(...rows);
+  return Math.max(0, sorted.length - limit);
 }
 
 /**

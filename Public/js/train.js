@@ -222,6 +222,23 @@ function applyStatus(status) {
   }
 }
 
+/** Newest checkpoints shown until "Show all" is pressed. */
+const CHECKPOINTS_SHOWN = 5;
+let showAllCheckpoints = false;
+
+function drawCheckpoints() {
+  const hidden = renderCheckpoints($("checkpoints").tBodies[0], state.validations, state.checkpointSteps,
+    showAllCheckpoints ? Infinity : CHECKPOINTS_SHOWN);
+  const button = $("show-all-checkpoints");
+  button.hidden = hidden === 0 && !showAllCheckpoints;
+  button.textContent = showAllCheckpoints ? "Show the newest only" : `Show all (${hidden} older)`;
+}
+
+$("show-all-checkpoints").addEventListener("click", () => {
+  showAllCheckpoints = !showAllCheckpoints;
+  drawCheckpoints();
+});
+
 function showSample(file, step) {
   if (!state.status.run) return;
   state.sample = { file, step };
@@ -262,7 +279,7 @@ function applyEvent(event, live) {
       break;
     case TrainingEventType.validation:
       state.validations = state.validations.filter((v) => v.step !== event.step).concat([event]);
-      if (live) renderCheckpoints($("checkpoints").tBodies[0], state.validations, state.checkpointSteps);
+      if (live) drawCheckpoints();
       break;
     case TrainingEventType.started:
       if (live) refreshRunsSoon();
@@ -281,7 +298,7 @@ function applySnapshot(message) {
     if (event.type === TrainingEventType.progress) progress.push(event);
   }
   charts.reset(progress);
-  renderCheckpoints($("checkpoints").tBodies[0], state.validations, state.checkpointSteps);
+  drawCheckpoints();
 }
 
 // ---- The socket -------------------------------------------------------------------------
@@ -345,7 +362,7 @@ window.addEventListener("resize", () => {
 
 async function main() {
   charts.reset([]);
-  renderCheckpoints($("checkpoints").tBodies[0], [], new Set());
+  drawCheckpoints();
   try {
     await loadDefaults();
   } catch (error) {

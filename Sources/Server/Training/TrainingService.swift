@@ -263,6 +263,8 @@ public final class TrainingService: @unchecked Sendable {
                 if status.state == .starting { status.state = .running }
             case .progress(let step, let total, let rate, let eta, _, _):
                 (status.step, status.totalSteps, status.imagesPerSecond, status.etaSeconds) = (step, total, rate, eta)
+            case .sample(let step, _), .checkpoint(let step, _), .validation(let step, _, _):
+                status.step = max(status.step, step)
             case .stopped(let step, let reason): (status.step, status.message) = (step, reason)
             case .finished(let step): status.step = step
             case .failed(let step, let message): (status.step, status.message) = (step, message)

@@ -1,0 +1,206 @@
+"""End-to-end test of the training dashboard (/train) in headless Chromium.
+
+Starts the release `tinct serve` with a temporary data root holding a small fixture folder,
+starts a tiny training run from the page, waits for progress, loss curves and a sample grid,
+checks that a second tab sees the same live run, stops it, publishes the run as a model and
+finds that model in the editor's selector. Screenshots go to test-artifacts/dashboard-*.png.
+Run with `make test-browser` (or `.venv/bin/python Tests/Browser/test_dashboard.py`).
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_editor import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, png_bytes, wait_for_server  # noqa: E402
+
+
+def write_dataset(folder: Path, count: int = 8) -> None:
+    """`count` small colored drawings with dark outlines, split into train/ and val/."""
+    for i in range(count):
+        sub = folder / ("val" if i >= count - 2 else "train")
+        sub.mkdir(parents=True, exist_ok=True)
+
+        def pixel(x, y, i=i):
+            if x % 16 == i % 16 or y % 13 == (2 * i) % 13:
+                return (25, 25, 25)
+            band = (x + y * (i + 1)) // 12 % 3
+            return [(220, 90, 40 + 20 * i), (60 + 15 * i, 200, 90), (70, 80 + 10 * i, 210)][band]
+
+        (sub / f"p{i}.png").write_bytes(png_bytes(48, 40, pixel))
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def main() -> int:
+    ARTIFACTS.mkdir(exist_ok=True)
+    if not TINCT.exists():
+        print(f"{TINCT} is missing: run `swift build -c release --product tinct` first", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="tinct-dashboard-"))
+    write_dataset(work / "data" / "doodles")
+    (work / "models").mkdir()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(TINCT), "serve", "--host", "127.0.0.1", "--port", str(port), "--models", str(work / "models"),
+         "--data-root", str(work / "data"), "--runs", str(work / "runs")],
+        cwd=ROOT, stdout=open(ARTIFACTS / "dashboard-server.log", "w"), stderr=subprocess.STDOUT,
+    )
+    problems = []
+    expected_errors = []  # console errors a step provokes on purpose (a refused request)
+
+    def on_console(message):
+        if message.type not in ("error", "warning"):
+            return
+        if expected_errors and expected_errors[0] in message.text:
+            expected_errors.pop(0)
+            return
+        problems.append(f"console {message.type}: {message.text}")
+
+    try:
+        wait_for_server(url, server)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.on("console", on_console)
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+
+            page.goto(url + "/train")
+            page.wait_for_function("() => document.body.dataset.ready === 'true' && globalThis.tinctTrain.state.connected")
+            assert page.locator("#dataset").input_value() == "doodles", "dataset selector"
+            assert "6 training and 2 validation" in page.locator("#dataset-info").inner_text()
+            # The CLI's defaults fill the form.
+            assert page.locator("input[name=size]").input_value() == "256"
+            assert page.locator("input[name=steps]").input_value() == "20000"
+            page.screenshot(path=str(ARTIFACTS / "dashboard-01-idle.png"), full_page=True)
+
+            # A bad value is refused by the server, which names the field.
+            page.fill("input[name=size]", "33")
+            expected_errors.append("status of 400")  # Chromium logs the refused request
+            page.click("#start")
+            page.wait_for_function("() => document.getElementById('form-error').textContent.startsWith('size:')")
+            assert page.locator("input[name=size]").get_attribute("aria-invalid") == "true"
+            page.screenshot(path=str(ARTIFACTS / "dashboard-01b-bad-field.png"))
+
+            # A tiny run: 32 px, 5 downsamplings, 4 filters, long enough to stop by hand.
+            for name, value in [("size", "32"), ("downs", "5"), ("ngf", "4"), ("ndf", "4"), ("batch", "2"),
+                                ("steps", "100000")]:
+                page.fill(f"input[name={name}]", value)
+            page.click("#train-form summary")
+            page.fill("input[name=sampleEvery]", "3")
+            page.fill("input[name=checkpointEvery]", "10")
+            page.click("#start")
+            page.wait_for_function("() => ['running', 'starting'].includes(globalThis.tinctTrain.state.status.state)")
+            assert page.locator("#form-error").inner_text() == ""
+
+            # Progress, a checkpoint with validation, and a sample picture arrive.
+            page.wait_for_function("() => globalThis.tinctTrain.state.status.step >= 12", timeout=60_000)
+            page.wait_for_function(
+                "() => { const img = document.getElementById('sample'); return !img.hidden && img.complete && img.naturalWidth > 0; }",
+                timeout=30_000)
+            page.wait_for_function("() => document.querySelectorAll('#checkpoints tbody tr.group-start').length >= 1",
+                                   timeout=30_000)
+            progress = page.evaluate("() => [document.getElementById('progress').value, document.getElementById('progress').max]")
+            assert progress[0] >= 12 and progress[1] == 100000, f"progress bar {progress}"
+            assert "img/s" in page.locator("#rate").inner_text() and page.locator("#rate").inner_text() != "— img/s"
+            assert page.locator("#eta").inner_text() != "—"
+            width = page.evaluate("() => document.getElementById('sample').naturalWidth")
+            assert width >= 3 * 32, f"sample grid is {width} px wide"
+            assert page.locator("#checkpoints tbody tr").count() == 3 * page.locator("#checkpoints tbody tr.group-start").count()
+            page.wait_for_timeout(1200)  # a few more progress points on the curves
+            page.screenshot(path=str(ARTIFACTS / "dashboard-02-running.png"), full_page=True)
+
+            # A second tab sees the same run, history included.
+            second = context.new_page()
+            second.on("pageerror", lambda e: problems.append(f"second tab page error: {e}"))
+            second.goto(url + "/train")
+            second.wait_for_function("() => globalThis.tinctTrain?.state.connected && globalThis.tinctTrain.state.status.step > 0")
+            assert second.locator("#run-name").inner_text() == page.locator("#run-name").inner_text()
+            assert second.evaluate("() => globalThis.tinctTrain.state.validations.length") >= 1
+            second.close()
+
+            # Stop: a checkpoint is saved and the run shows as stopped.
+            page.click("#stop")
+            page.wait_for_function("() => globalThis.tinctTrain.state.status.state === 'stopped'", timeout=60_000)
+            run = page.locator("#run-name").inner_text()
+            page.wait_for_function(f"() => document.querySelector('#runs tr[data-run=\"{run}\"]') !== null")
+            row = page.locator(f"#runs tr[data-run=\"{run}\"]")
+            assert row.locator("button.resume").is_enabled(), "Resume after stop"
+
+            # Publish it; the editor's model selector lists it.
+            row.locator("input[name=model]").fill("dashboard-doodles")
+            row.locator("form.publish button").click()
+            page.wait_for_function("() => document.getElementById('runs-message').textContent.startsWith('Published dashboard-doodles')")
+            page.screenshot(path=str(ARTIFACTS / "dashboard-03-stopped-published.png"), full_page=True)
+            models = get_json(url + "/api/models")
+            assert any(m["name"] == "dashboard-doodles" and m["mode"] == "lineart" for m in models), models
+
+            # Only the newest checkpoints are listed until "Show all" is pressed.
+            validations = page.evaluate("() => globalThis.tinctTrain.state.validations.length")
+            groups = page.locator("#checkpoints tbody tr.group-start")
+            assert groups.count() == min(validations, 5), (groups.count(), validations)
+            if validations > 5:
+                page.click("#show-all-checkpoints")
+                assert groups.count() == validations
+                page.click("#show-all-checkpoints")
+                assert groups.count() == 5
+
+            # Narrow window.
+            page.set_viewport_size({"width": 760, "height": 1000})
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(ARTIFACTS / "dashboard-04-narrow.png"), full_page=True)
+
+            # Where the model beats both baselines the row is highlighted (made-up figures).
+            page.set_viewport_size({"width": 1400, "height": 1000})
+            page.evaluate("""async () => {
+                const tables = await import('/js/train-tables.js');
+                const score = (psnr, deltaE) => ({ psnr, deltaE });
+                tables.renderCheckpoints(document.querySelector('#checkpoints tbody'), [{ step: 5000, rows: [
+                    { hints: 0, model: score(9, 30), inputUnchanged: score(7, 33), nearestHintFill: score(7, 33) },
+                    { hints: 4, model: score(18, 9), inputUnchanged: score(7, 33), nearestHintFill: score(13, 24) },
+                    { hints: 16, model: score(21, 6), inputUnchanged: score(7, 33), nearestHintFill: score(15, 18) } ] }],
+                    new Set([5000]));
+            }""")
+            assert page.locator("#checkpoints tbody tr.wins").count() == 3
+            page.locator("#checkpoints").screenshot(path=str(ARTIFACTS / "dashboard-05-wins.png"))
+
+            editor = context.new_page()
+            editor.goto(url + "/")
+            editor.wait_for_function("() => [...document.querySelectorAll('#model option')].some(o => o.value === 'dashboard-doodles')")
+            editor.close()
+            browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+    if expected_errors:
+        problems.append(f"expected console messages that never came: {expected_errors}")
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    print(f"dashboard browser test passed; screenshots in {ARTIFACTS}/dashboard-*.png")
+    return 0
+
+
+def test_dashboard():
+    """pytest entry point."""
+    assert main() == 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
