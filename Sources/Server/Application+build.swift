@@ -40,6 +40,7 @@ func buildApplication(configuration: ServerConfiguration, inference: InferenceSe
             configuration: .init(ws: .init(maxFrameSize: configuration.limits.maxBodyBytes))
         ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+        services: [TrainingShutdown(training: training)],
         logger: logger
     )
 }
