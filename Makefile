@@ -24,7 +24,9 @@ build: deps
 run: build
 	$(TINCT) serve --host $(HOST) --port $(PORT)
 
+## Every test: the browser suites first (they need the release build), then all Swift suites.
 test: deps
+	$(MAKE) test-browser
 	swift test
 
 ## The editor and the training dashboard end to end in headless Chromium (Debian's chromium
