@@ -80,7 +80,7 @@ struct TrainingController: Sendable {
     /// Continues a run from its latest checkpoint.
     @Sendable func resume(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try JSONDecoder.decodeBody(ResumeTrainingRequest.self, from: try await Self.body(of: request))
-        return try ColorizeController.json(try training.resume(body))
+        return try ColorizeController.json(try await training.resume(body))
     }
 
     /// Exports a run's checkpoint as a model: `{"name", "mode", "resolution"}`.

@@ -90,7 +90,7 @@ public final class TrainingService: @unchecked Sendable {
     /// `steps` may extend it).
     /// - Throws: 400/404 for a bad or unknown run, 409 while a run is active or when another
     ///   process is writing the run.
-    func resume(_ request: ResumeTrainingRequest) throws(APIError) -> TrainingStatus {
+    func resume(_ request: ResumeTrainingRequest) async throws(APIError) -> TrainingStatus {
         let folder = try runs.folder(of: request.run)
         if let steps = request.steps, !(1...100_000_000).contains(steps) { throw .badField("steps", "must be between 1 and 100000000") }
         guard let config = runs.config(ofFolder: folder) else { throw .badField("run", "its config.json cannot be read") }
@@ -100,7 +100,21 @@ public final class TrainingService: @unchecked Sendable {
         guard datasets.contains(path: config.dataPath) else {
             throw .badField("run", "its dataset \(config.dataPath) is not under the data root")
         }
-        let previous = runs.events(ofFolder: folder)
+        // A long run's event log can be tens of megabytes: read it off the cooperative pool.
+        let runs = self.runs
+        let previous: [TrainingEvent]
+        do {
+            previous = try await Self.onThread(named: "tinct-history") { runs.events(ofFolder: folder) }
+        } catch {
+            previous = []
+        }
+        return try beginResume(request, folder: folder, config: config, previous: previous)
+    }
+
+    /// The locked part of `resume`.
+    private func beginResume(
+        _ request: ResumeTrainingRequest, folder: String, config: TrainingConfig, previous: [TrainingEvent]
+    ) throws(APIError) -> TrainingStatus {
         lock.lock()
         defer { lock.unlock() }
         try ensureIdle()
