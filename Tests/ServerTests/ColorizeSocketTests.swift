@@ -118,7 +118,8 @@ struct ColorizeSocketTests {
                     answered[id] = reply.type == "result" ? "result" : reply.code
                 }
                 #expect(answered[6] == "result")
-                #expect(answered[1] == "result")
+                // Request 1 may itself be superseded when request 2 arrives before the inference
+                // thread picks it up (timing-dependent), so only the newest is certain to run.
                 #expect(Set(answered.values).isSubset(of: ["result", "superseded"]))
                 #expect(answered.count == 6)
             }
