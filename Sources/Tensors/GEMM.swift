@@ -14,7 +14,7 @@ public enum GEMM {
     /// Products smaller than this (2·M·N·K flops) run on one core.
     static let splitThreshold = 4_000_000
 
-    nonisolated(unsafe) static let blasThreads: Int? = {
+    static let blasThreads: Int? = {
         if let value = getenv("TINCT_BLAS_THREADS"), let n = Int(String(cString: value)), n > 0 {
             openblas_set_num_threads(Int32(n))
             return n

@@ -60,7 +60,7 @@ public final class Trainer {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(config), to: "\(runDirectory)/config.json")
         let logPath = "\(runDirectory)/events.jsonl"
-        if !fm.fileExists(atPath: logPath) { fm.createFile(atPath: logPath, contents: nil) }
+        if !fm.fileExists(atPath: logPath) { _ = fm.createFile(atPath: logPath, contents: nil) }
         eventLog = FileHandle(forWritingAtPath: logPath)
         _ = try? eventLog?.seekToEnd()
 
