@@ -84,11 +84,6 @@ public enum GEMM {
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
-
-    /// Sets the number of BLAS threads for the whole process.
-    public static func setThreads(_ count: Int) {
-        openblas_set_num_threads(Int32(count))
-    }
 }
 
 import Dispatch

@@ -97,5 +97,20 @@ public enum ColorizationEncoding {
         return RGBImage(labPlanes: lab, width: width, height: height)
     }
 
+    /// Line-art composition: colors multiplied by the line art (1 = paper, 0 = ink), so the
+    /// lines stay crisp on top. Shared by inference and validation, so validation scores what
+    /// users see.
+    public static func multiply(_ colors: RGBImage, by lines: FloatPlane) -> RGBImage {
+        precondition(colors.width == lines.width && colors.height == lines.height, "line art does not match the colors")
+        var result = colors
+        result.withMutablePixels { p in
+            for i in 0..<(lines.width * lines.height) {
+                let ink = lines.values[i]
+                for c in 0..<3 { p[3 * i + c] = byte(Float(p[3 * i + c]) * ink) }
+            }
+        }
+        return result
+    }
+
     @inline(__always) static func byte(_ v: Float) -> UInt8 { UInt8(max(0, min(255, v.rounded()))) }
 }

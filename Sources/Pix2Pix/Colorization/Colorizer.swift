@@ -62,15 +62,7 @@ public final class Colorizer {
         let y = model.run(x)
         let colors = box.crop(ColorizationEncoding.image(fromRGBPlanes: y.data, width: resolution, height: resolution))
             .resized(width: image.width, height: image.height)
-        // Multiply by the original lines so they stay crisp at full resolution.
-        var result = colors
-        result.withMutablePixels { p in
-            for i in 0..<(image.width * image.height) {
-                let ink = fullLines.values[i]
-                for c in 0..<3 { p[3 * i + c] = ColorizationEncoding.byte(Float(p[3 * i + c]) * ink) }
-            }
-        }
-        return result
+        return ColorizationEncoding.multiply(colors, by: fullLines)
     }
 
     private func colorizePhoto(_ image: RGBImage, hints: [ColorHint]) -> RGBImage {

@@ -41,14 +41,8 @@ public struct Validator {
         let y = generator.forward(x)
         switch mode {
         case .lineart:
-            var image = ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size)
-            let lines = sample.lines!
-            image.withMutablePixels { p in
-                for i in 0..<(size * size) {
-                    for c in 0..<3 { p[3 * i + c] = ColorizationEncoding.byte(Float(p[3 * i + c]) * lines.values[i]) }
-                }
-            }
-            return image
+            return ColorizationEncoding.multiply(
+                ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size), by: sample.lines!)
         case .photo, .pix2pix:
             let lab = sample.truth.labPlanes()
             return ColorizationEncoding.image(lightness: lab[0..<(size * size)], chroma: y.data, width: size, height: size)
