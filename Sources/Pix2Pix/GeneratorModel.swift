@@ -38,8 +38,9 @@ public final class GeneratorModel {
     public let resolution: Int
 
     /// Batch norm at inference uses each picture's own statistics (pix2pix's test-time
-    /// behaviour, Tinct's default for models it trains) rather than the running averages
-    /// (PyTorch's `eval()`, used for imported models so they reproduce PyTorch's output).
+    /// behaviour, for models trained at batch 1) rather than the running averages (PyTorch's
+    /// `eval()`: imported models, and Tinct models trained at batch > 1; see
+    /// `TrainingConfig.inferenceUsesBatchStatistics`).
     public let batchStatistics: Bool
 
     public init(mode: ModelMode, generator: UNetGenerator, resolution: Int = 256, batchStatistics: Bool = true) {

@@ -149,7 +149,7 @@ public final class Trainer {
         var improved = false
         if let validator, !validator.pictures.isEmpty {
             model.generator.setTraining(false)
-            GeneratorModel.useBatchStatistics(in: model.generator)
+            GeneratorModel.useBatchStatistics(in: model.generator, config.inferenceUsesBatchStatistics)
             let rows = validator.evaluate(model.generator)
             GeneratorModel.useBatchStatistics(in: model.generator, false)
             model.generator.setTraining(true)

@@ -84,7 +84,8 @@ public struct TrainingCheckpoint {
         let header = try read(file, path: path)
         let generator = UNetGenerator(header.config.model.generator)
         try generator.load(from: file, prefix: "G.", strict: false)
-        let model = GeneratorModel(mode: header.config.mode, generator: generator, resolution: header.config.size)
+        let model = GeneratorModel(mode: header.config.mode, generator: generator, resolution: header.config.size,
+                                   batchStatistics: header.config.inferenceUsesBatchStatistics)
         try model.save(folder: folder, storedAs: storedAs)
         return model
     }
