@@ -27,11 +27,13 @@
 #      near-empty and near-monochrome renders, and splits the rest ~95/5 by a
 #      hash of the name into DIR/lineart/{train,val}/ (hard links).
 #   3. Copy (hard-link) the JPEG/PNG wallpapers into DIR/photo/{train,val}/,
-#      ~90/10 by a hash of the name (at least 2 in val), originals kept: Tinct's
-#      loader resizes. Byte-identical files and resolution variants of one
-#      picture (Name.jpg, Name_3840x2160.jpg) are kept once, greyscale
-#      pictures not at all. Other formats (WebP, SVG) are counted in the
-#      manifest but not used.
+#      ~90/10 by a hash of the name (at least 6 in val), originals kept: Tinct's
+#      loader resizes. WebP wallpapers are decoded with dwebp and SVG ones
+#      rendered with rsvg-convert (1920 px wide) into DIR/render/photo/ first.
+#      Byte-identical files and resolution variants of one picture (Name.jpg,
+#      Name_3840x2160.jpg) are kept once; greyscale pictures (by file type, or
+#      by content: mean channel spread under 4/255 on a small preview) not at
+#      all — they have no colour to learn from or to validate against.
 #   4. Write DIR/MANIFEST.json (counts per dataset and split, drop counts per
 #      reason, package versions) and DIR/LICENSES.md (licence summary and the
 #      licence lines of each package's copyright file).
@@ -122,6 +124,13 @@ if ! command -v rsvg-convert >/dev/null; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q librsvg2-bin
 fi
 command -v rsvg-convert >/dev/null || die "rsvg-convert is still missing"
+# dwebp (webp) decodes GNOME's WebP wallpapers; netpbm's jpegtopnm/pngtopnm give the
+# small previews the greyscale check of step 3 looks at.
+if ! command -v dwebp >/dev/null || ! command -v pngtopnm >/dev/null; then
+    apt_knows netpbm || apt_update_once
+    log "installing webp and netpbm (wallpaper decoding)"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q webp netpbm
+fi
 command -v python3 >/dev/null || die "python3 is needed"
 
 DEBS="$DATA/debs"
@@ -252,12 +261,27 @@ fi
 # ===========================================================================
 PHOTO="$DATA/photo"
 mkdir -p "$PHOTO"
-python3 - "$RAW" "$PHOTO" "${PHOTO_PKGS[@]}" <<'EOF'
-import hashlib, json, os, re, shutil, sys
+# WebP and SVG wallpapers become PNGs under render/photo/, mirroring the package layout.
+for pkg in "${PHOTO_PKGS[@]}"; do
+    [[ -d $RAW/$pkg ]] || continue
+    while IFS= read -r -d '' src; do
+        rel=${src#"$RAW/"}
+        dst="$DATA/render/photo/${rel%.*}.png"
+        [[ -s $dst ]] && continue
+        mkdir -p "$(dirname "$dst")"
+        case ${src,,} in
+            *.webp) dwebp -quiet "$src" -o "$dst.part" ;;
+            *.svg) timeout 60 rsvg-convert -w 1920 --keep-aspect-ratio -o "$dst.part" "$src" ;;
+        esac && mv -f "$dst.part" "$dst" || { rm -f "$dst.part"; log "WARNING: cannot convert $src"; }
+    done < <(find "$RAW/$pkg" -path '*/doc/*' -prune -o -type f \( -iname '*.webp' -o -iname '*.svg' \) -print0)
+done
+python3 - "$RAW" "$PHOTO" "$DATA/render/photo" "${PHOTO_PKGS[@]}" <<'EOF'
+import hashlib, json, os, re, shutil, subprocess, sys
 from collections import Counter
-raw, out, pkgs = sys.argv[1], sys.argv[2], sys.argv[3:]
+raw, out, rendered, pkgs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 KEEP = (".jpg", ".jpeg", ".png")
-OTHER = (".webp", ".svg", ".jxl", ".avif", ".tif", ".tiff", ".bmp", ".gif")
+CONVERTED = (".webp", ".svg")  # decoded/rendered to PNG under `rendered`
+OTHER = (".jxl", ".avif", ".tif", ".tiff", ".bmp", ".gif")
 candidates, report = [], {"packages": {}}
 for pkg in pkgs:
     base = os.path.join(raw, pkg)
@@ -276,15 +300,24 @@ for pkg in pkgs:
             if ext in OTHER:
                 stats["skipped_formats"][ext[1:]] += 1
                 continue
-            if ext not in KEEP:
+            if ext in CONVERTED:
+                png = os.path.join(rendered, os.path.relpath(p, raw))[:-len(ext)] + ".png"
+                if not os.path.isfile(png):
+                    stats["skipped_formats"][ext[1:] + "_failed"] += 1
+                    continue
+                p, ext = png, ".png"
+                base_for_link = rendered
+            elif ext not in KEEP:
                 continue
+            else:
+                base_for_link = base
             real = os.path.realpath(p)
-            if not os.path.isfile(real) or not real.startswith(base + os.sep):
+            if not os.path.isfile(real) or not real.startswith(base_for_link + os.sep):
                 continue  # dangling or points outside the extracted package
-            rel = os.path.relpath(p, base)
+            rel = os.path.relpath(os.path.join(d, f), base)
             rel = re.sub(r"^usr/share/(backgrounds|wallpapers)/", "", rel)
             name = re.sub(r"[^A-Za-z0-9._-]", "_", pkg + "__" + rel.replace(os.sep, "__"))
-            name = name[:-len(ext)] + (".jpg" if ext == ".jpeg" else ext)
+            name = os.path.splitext(name)[0] + (".jpg" if ext == ".jpeg" else ext)
             stats["found"] += 1
             candidates.append((name, real, pkg))
 def is_grey(blob):
@@ -300,6 +333,25 @@ def is_grey(blob):
             return blob[i + 9] == 1  # SOFn: components count
         i += 2 + int.from_bytes(blob[i + 2:i + 4], "big")
     return False
+def channel_spread(path):
+    """Mean over pixels of (max - min) of R, G, B on a preview about 256 px wide, or None."""
+    decode = ["jpegtopnm", "-quiet"] if path.lower().endswith(".jpg") else ["pngtopnm", "-quiet", "-mix"]
+    try:
+        pnm = subprocess.run(decode + [path], capture_output=True, timeout=120).stdout
+        small = subprocess.run(["pamscale", "-quiet", "-width", "256", "-"], input=pnm,
+                               capture_output=True, timeout=120).stdout
+        ppm = subprocess.run(["pamtopnm", "-quiet", "-plain"], input=small, capture_output=True, timeout=120).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    fields = ppm.split()
+    if fields[:1] in ([b"P1"], [b"P2"]):
+        return 0.0  # a bitmap or greymap: no colour at all
+    if len(fields) < 4 or fields[0] != b"P3":
+        return None
+    values = [int(v) for v in fields[4:]]
+    scale = 255 / max(1, int(fields[3]))
+    spreads = [max(values[i:i + 3]) - min(values[i:i + 3]) for i in range(0, len(values) - 2, 3)]
+    return scale * sum(spreads) / max(1, len(spreads))
 seen_hash, seen_key, kept = set(), set(), []
 dups = Counter()
 for name, path, pkg in sorted(candidates):
@@ -315,13 +367,20 @@ for name, path, pkg in sorted(candidates):
     if is_grey(blob):
         dups["greyscale"] += 1  # no colour to learn from
         continue
+    spread = channel_spread(path)
+    if spread is None:
+        dups["undecodable"] += 1
+        continue
+    if spread < 4:
+        dups["greyscale_content"] += 1  # stored as colour, but grey: nothing to learn or check
+        continue
     seen_hash.add(digest)
     seen_key.add(key)
     kept.append((name, path, pkg, key))
 def bucket(key):
     return int.from_bytes(hashlib.sha1(key.encode()).digest()[:4], "big") % 10000
 split = {n: ("val" if bucket(k) < 1000 else "train") for n, _, _, k in kept}
-need = min(2, len(kept) // 2)  # at least 2 in val (when there are >= 4)
+need = min(6, len(kept) // 5)  # at least 6 in val (when there are >= 30): few pictures, noisy metrics
 by_bucket = sorted(kept, key=lambda r: bucket(r[3]))
 for n, _, _, _ in by_bucket:
     if sum(1 for s in split.values() if s == "val") >= need:
@@ -443,7 +502,7 @@ manifest = {
             "counts": {s: count(os.path.join(data, "photo", s)) for s in ("train", "val")},
             "dropped": photo.get("dropped", {}),
             "per_package": photo.get("packages", {}),
-            "note": "JPEG/PNG originals, not resized; other formats skipped",
+            "note": "JPEG/PNG originals, not resized; WebP decoded and SVG rendered to PNG; greyscale pictures dropped",
         },
     },
 }
