@@ -85,15 +85,14 @@ public final class Trainer {
     /// Trains until `config.steps` (or `pauseAt`, which saves a checkpoint as a stop does),
     /// a stop request, or a non-finite loss.
     public func run(stop: StopSignal, pauseAt: Int? = nil) throws {
-        let data = TrainingData(path: config.dataPath, loadSide: config.loadSide, validationPictures: config.validationPictures)
-        for skipped in data.skipped { report(.warning(message: "skipped \(skipped.path): \(skipped.reason)")) }
-        guard data.train.count > 0 else { throw TrainerError.noPictures(config.dataPath) }
-        let maker = SampleMaker(mode: config.mode, size: config.size, hints: config.hints)
-        let loader = BatchLoader(pictures: data.train, maker: maker, batchSize: config.batch, seed: config.seed, firstStep: step)
+        let data = RunData(config)
+        for message in data.warnings { report(.warning(message: message)) }
+        guard data.examples.count > 0 else { throw TrainerError.noPictures(config.dataPath) }
+        let loader = BatchLoader(examples: data.examples, batchSize: config.batch, seed: config.seed, firstStep: step)
         defer { loader.stop() }
-        let validator = Validator(maker: maker, pictures: data.validation, seed: config.seed)
-        report(.started(step: step, totalSteps: config.steps, pictures: data.train.count,
-                        validationPictures: data.validation.count, skipped: data.skipped.count))
+        let validator = data.validation
+        report(.started(step: step, totalSteps: config.steps, pictures: data.examples.count,
+                        validationPictures: validator.count, skipped: data.skippedCount))
 
         model.setTraining(true)
         var lastSaved = step
@@ -145,15 +144,15 @@ public final class Trainer {
     }
 
     /// Validates (when given a validator), writes the checkpoint, keeps the last K and the best.
-    private func saveCheckpoint(validator: Validator?) throws {
+    private func saveCheckpoint(validator: (any ValidationSet)?) throws {
         var improved = false
-        if let validator, !validator.pictures.isEmpty {
+        if let validator, validator.count > 0 {
             model.generator.setTraining(false)
             GeneratorModel.useBatchStatistics(in: model.generator, config.inferenceUsesBatchStatistics)
             let rows = validator.evaluate(model.generator)
             GeneratorModel.useBatchStatistics(in: model.generator, false)
             model.generator.setTraining(true)
-            report(.validation(step: step, rows: rows, pictures: validator.pictures.count))
+            report(.validation(step: step, rows: rows, pictures: validator.count))
             if let score = rows.last?.model.deltaE, score < (bestDeltaE ?? .infinity) {
                 bestDeltaE = score
                 improved = true

@@ -85,7 +85,7 @@ public struct TrainingCheckpoint {
         let generator = UNetGenerator(header.config.model.generator)
         try generator.load(from: file, prefix: "G.", strict: false)
         let model = GeneratorModel(mode: header.config.mode, generator: generator, resolution: header.config.size,
-                                   batchStatistics: header.config.inferenceUsesBatchStatistics)
+                                   batchStatistics: header.config.inferenceUsesBatchStatistics, direction: header.config.paired?.direction)
         try model.save(folder: folder, storedAs: storedAs)
         return model
     }
