@@ -32,6 +32,8 @@ public final class Trainer {
     private var step = 0
     private var bestDeltaE: Double?
     private let eventLog: FileHandle?
+    /// Said at the start of `run` (the event sink is not ready during `init`).
+    private var startupWarnings: [String] = []
     /// Called on the training thread before every step; may block (the web server uses it to
     /// let interactive colorizations run first).
     public var beforeEachStep: (() -> Void)?
@@ -62,7 +64,16 @@ public final class Trainer {
         let logPath = "\(runDirectory)/events.jsonl"
         if !fm.fileExists(atPath: logPath) { _ = fm.createFile(atPath: logPath, contents: nil) }
         eventLog = FileHandle(forWritingAtPath: logPath)
-        _ = try? eventLog?.seekToEnd()
+        // A process killed mid-line leaves a torn last line; end it so the next event starts
+        // a line of its own (readers skip the torn one).
+        if let end = try? eventLog?.seekToEnd(), end > 0, let log = FileHandle(forReadingAtPath: logPath) {
+            try? log.seek(toOffset: end - 1)
+            if (try? log.read(upToCount: 1)) != Data("\n".utf8) { eventLog?.write(Data("\n".utf8)) }
+            try? log.close()
+        }
+        let abandoned = TrainingCheckpoint.removeAbandonedTemporaryFiles(in: [runDirectory, "\(runDirectory)/checkpoints"])
+        startupWarnings = abandoned.isEmpty ? []
+            : ["removed \(abandoned.count) partial file(s) left by an interrupted run: \(abandoned.joined(separator: ", "))"]
 
         self.config = config
         self.runDirectory = runDirectory
@@ -85,6 +96,8 @@ public final class Trainer {
     /// Trains until `config.steps` (or `pauseAt`, which saves a checkpoint as a stop does),
     /// a stop request, or a non-finite loss.
     public func run(stop: StopSignal, pauseAt: Int? = nil) throws {
+        for message in startupWarnings { report(.warning(message: message)) }
+        startupWarnings = []
         let data = RunData(config)
         for message in data.warnings { report(.warning(message: message)) }
         guard data.examples.count > 0 else { throw TrainerError.noPictures(config.dataPath) }
