@@ -20,7 +20,7 @@ struct CrashSafetyTests {
     /// The tinct executable: $TINCT_BINARY, else the nearest `tinct` above the test runner.
     static func tinctExecutable() -> String? {
         if let path = ProcessInfo.processInfo.environment["TINCT_BINARY"] { return path }
-        guard var folder = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        var folder = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         for _ in 0..<4 {
             folder = (folder as NSString).deletingLastPathComponent
             if FileManager.default.isExecutableFile(atPath: "\(folder)/tinct") { return "\(folder)/tinct" }
