@@ -43,8 +43,14 @@ public final class GeneratorModel {
     /// `TrainingConfig.inferenceUsesBatchStatistics`).
     public let batchStatistics: Bool
 
-    public init(mode: ModelMode, generator: UNetGenerator, resolution: Int = 256, batchStatistics: Bool = true) {
+    /// pix2pix models trained by Tinct: which side of the pairs they read (what `tinct test`
+    /// needs to score them on a paired dataset); nil otherwise.
+    public let direction: PairDirection?
+
+    public init(mode: ModelMode, generator: UNetGenerator, resolution: Int = 256, batchStatistics: Bool = true,
+                direction: PairDirection? = nil) {
         self.mode = mode
+        self.direction = direction
         self.generator = generator
         self.resolution = resolution
         self.batchStatistics = batchStatistics
@@ -99,7 +105,8 @@ public final class GeneratorModel {
         let generator = UNetGenerator(config)
         try generator.load(from: contents, strict: true)
         let batchStatistics = contents.metadata["tinct.normalization"] != "running-statistics"
-        return GeneratorModel(mode: mode, generator: generator, resolution: resolution, batchStatistics: batchStatistics)
+        return GeneratorModel(mode: mode, generator: generator, resolution: resolution, batchStatistics: batchStatistics,
+                              direction: contents.metadata["tinct.direction"].flatMap(PairDirection.init(rawValue:)))
     }
 
     /// Writes `folder/generator.safetensors` (crash-safely), creating the folder.
@@ -109,10 +116,12 @@ public final class GeneratorModel {
         let tensors = generator.stateDict().map { t in
             t.storedAs == .int64 ? t : NamedTensor(t.name, t.tensor, storedAs: storedAs)
         }
-        try SafetensorsFile.write(tensors, metadata: [
+        var metadata = [
             "tinct.format": Self.formatVersion, "tinct.kind": "generator",
             "tinct.mode": mode.rawValue, "tinct.generator": configJSON, "tinct.resolution": String(resolution),
             "tinct.normalization": batchStatistics ? "batch-statistics" : "running-statistics",
-        ], to: "\(folder)/\(Self.fileName)")
+        ]
+        if let direction { metadata["tinct.direction"] = direction.rawValue }
+        try SafetensorsFile.write(tensors, metadata: metadata, to: "\(folder)/\(Self.fileName)")
     }
 }

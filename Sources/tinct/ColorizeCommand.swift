@@ -7,7 +7,7 @@ import Pix2Pix
 struct ColorizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "colorize",
-        abstract: "Colorize line art or a black-and-white photo, with optional color hints.")
+        abstract: "Colorize line art or a black-and-white photo, with optional color hints (or translate a picture with a pix2pix model).")
 
     @Argument(help: "Input picture (PNG/JPEG) or a folder of pictures.")
     var input: String
@@ -15,7 +15,7 @@ struct ColorizeCommand: ParsableCommand {
     var output: String
     @Option(help: "Model name (folder under --models) or path; default: the mode's default model.")
     var model: String?
-    @Option(help: "lineart or photo; chooses the default model.")
+    @Option(help: "lineart, photo or pix2pix; chooses the default model (models/default-MODE).")
     var mode: ModelMode?
     @Option(help: "Folder of models.")
     var models: String = "models"
@@ -28,6 +28,7 @@ struct ColorizeCommand: ParsableCommand {
             colorizer = Colorizer(model: try ModelLocator.load(model, mode: mode, modelsDirectory: models))
         } catch { throw ValidationError("\(error)") }
         let hintList = try hints.map(HintFile.read) ?? []
+        if colorizer.mode == .pix2pix && !hintList.isEmpty { throw ValidationError("a pix2pix model takes no hints; leave out --hints") }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) else { throw ValidationError("\(input) does not exist") }
         if isFolder.boolValue {

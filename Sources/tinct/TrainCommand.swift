@@ -8,19 +8,36 @@ import Pix2Pix
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model on a folder of pictures (lineart and photo modes derive inputs on the fly).",
+        abstract: "Train a model on a folder of pictures (lineart and photo modes derive inputs on the fly; pix2pix reads pairs).",
         discussion: """
             The run folder gets config.json, events.jsonl, checkpoints/ (last --keep and best.safetensors) \
             and samples/. Ctrl-C or SIGTERM saves a checkpoint and exits; --resume continues exactly.
+
+            --mode pix2pix learns a paired translation, input RGB → target RGB. Layouts
+            (detected, or --layout):
+              side-by-side  one file per pair, A in the left half, B in the right
+                            (pix2pix's facades, the anime sketch-colorization pairs)
+              folders       DATA/A/ and DATA/B/, files paired by relative path without
+                            extension, recursively; unmatched files are counted
+            Split: train/ and val/ subfolders when present (DATA/train/, DATA/train/A
+            or DATA/A/train), else about 5% of the pairs by a hash of their names.
+            --direction AtoB reads A and produces B, BtoA the reverse. Both pictures
+            are resized to 1.117 × --size (286 for 256), then cut by one random crop
+            and flip. Validation: PSNR and ΔE2000 against the target beside the input
+            unchanged (no hints). Direction and layout are saved for --resume.
             """)
 
     /// The options' defaults, shared with the web dashboard.
     static let defaults = TrainingOptions()
 
-    @Option(help: "Folder of PNG/JPEG pictures (recursive); train/ and val/ subfolders are used as the split when present.")
+    @Option(help: "Folder of PNG/JPEG pictures (recursive), or of pairs for pix2pix; train/ and val/ subfolders are used as the split when present.")
     var data: String?
-    @Option(help: "What to learn: lineart (lines + hints → RGB) or photo (lightness + hints → chroma).")
+    @Option(help: "What to learn: lineart (lines + hints → RGB), photo (lightness + hints → chroma) or pix2pix (paired pictures, A → B).")
     var mode: ModelMode = Self.defaults.mode
+    @Option(help: "pix2pix: AtoB (the left half or A/ is the input) or BtoA.")
+    var direction: PairDirection = Self.defaults.direction
+    @Option(help: "pix2pix: side-by-side or folders (A/ and B/); detected when omitted.")
+    var layout: PairedLayout?
     @Option(help: "Run folder (created).")
     var out: String
     @Option(help: "Side of the square training crops; a multiple of 2^downs.")
@@ -75,7 +92,6 @@ struct TrainCommand: ParsableCommand {
         if let data, !FileManager.default.fileExists(atPath: data) { throw ValidationError("--data \(data) does not exist") }
         guard (1...3).contains(numD) else { throw ValidationError("--num-d must be 1, 2 or 3") }
         guard downs >= 5 && downs <= 10 else { throw ValidationError("--downs must be between 5 and 10") }
-        guard mode != .pix2pix else { throw ValidationError("paired pix2pix training is not available yet; use lineart or photo") }
     }
 
     func run() throws {
@@ -85,9 +101,11 @@ struct TrainCommand: ParsableCommand {
         (options.spectralNorm, options.norm, options.ganLoss) = (spectralNorm, norm, ganLoss)
         (options.lambdaL1, options.lambdaFM, options.lr, options.seed) = (lambdaL1, lambdaFM, lr, seed)
         (options.checkpointEvery, options.sampleEvery, options.keep, options.valPictures) = (checkpointEvery, sampleEvery, keep, valPictures)
-        options.steps = steps
+        (options.steps, options.direction, options.layout) = (steps, direction, layout)
         if let epochs, let data {
-            let count = ImageFolder.listPictures(under: FileManager.default.fileExists(atPath: "\(data)/train") ? "\(data)/train" : data).count
+            let count = mode == .pix2pix
+                ? PairedFiles(path: data, layout: layout ?? PairedLayout.detect(at: data)).train.count
+                : ImageFolder.listPictures(under: FileManager.default.fileExists(atPath: "\(data)/train") ? "\(data)/train" : data).count
             options.steps = max(1, epochs * count / batch)
         }
         if let problem = options.problems.first {
@@ -102,6 +120,7 @@ struct TrainCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        progress.paired = trainer.config.mode == .pix2pix
         let stop = StopSignal()
         let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
             signal(sig, SIG_IGN)
@@ -126,6 +145,8 @@ struct TrainCommand: ParsableCommand {
 /// losses; other events on their own lines.
 final class ProgressPrinter: @unchecked Sendable {
     let json: Bool
+    /// The run is pix2pix: validation rows have no hints and one baseline.
+    var paired = false
     private(set) var failed = false
     private var barShown = false
 
@@ -146,9 +167,16 @@ final class ProgressPrinter: @unchecked Sendable {
             FileHandle.standardError.write(Data(line.utf8))
             barShown = true
         case .started(let step, let total, let pictures, let val, let skipped):
-            say("training from step \(step) to \(total) on \(pictures) pictures (\(val) for validation, \(skipped) skipped)")
+            let unit = paired ? "pairs" : "pictures"
+            say("training from step \(step) to \(total) on \(pictures) \(unit) (\(val) for validation, \(skipped) files skipped)")
         case .checkpoint(let step, let path): say("checkpoint at step \(step): \(path)")
         case .sample: break
+        case .validation(let step, let rows, let n) where paired:
+            say("validation at step \(step) on \(n) pairs (PSNR dB / ΔE2000 against the target; no hints):")
+            for r in rows {
+                say(String(format: "  model %.2f / %.2f | input unchanged %.2f / %.2f %@", r.model.psnr, r.model.deltaE,
+                           r.inputUnchanged.psnr, r.inputUnchanged.deltaE, r.modelWins ? "(model beats the input)" : ""))
+            }
         case .validation(let step, let rows, let n):
             say("validation at step \(step) on \(n) pictures (PSNR dB / ΔE2000; model | input unchanged | nearest-hint fill):")
             for r in rows {
@@ -180,3 +208,5 @@ final class ProgressPrinter: @unchecked Sendable {
 }
 
 extension GANLoss: ExpressibleByArgument {}
+extension PairDirection: ExpressibleByArgument {}
+extension PairedLayout: ExpressibleByArgument {}

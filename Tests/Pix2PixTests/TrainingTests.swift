@@ -118,6 +118,31 @@ struct TrainingTests {
         #expect(throws: SafetensorsError.self) { try Trainer(config: config, runDirectory: run, resume: true) { _ in } }
     }
 
+    @Test("after a kill: a torn event-log line is closed, abandoned temporary files are removed on the next start")
+    func cleanupAfterKill() throws {
+        let data = Self.makeDataset()
+        let run = Self.temporaryFolder("torn")
+        let config = Self.tinyConfig(data: data, steps: 4)
+        try Trainer(config: config, runDirectory: run, resume: false) { _ in }.run(stop: StopSignal(), pauseAt: 2)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(run)/events.jsonl"))
+        try log.seekToEnd()
+        log.write(Data(#"{"type":"progress","st"#.utf8))
+        try log.close()
+        // pid 0x7FFFFFF0 is above Linux's pid_max: no such process; pid 1 always exists.
+        let dead = ".step-00000003.safetensors.tmp-2147483632-7", alive = ".step-00000003.safetensors.tmp-1-7"
+        for name in [dead, alive] { try Data("partial".utf8).write(to: URL(fileURLWithPath: "\(run)/checkpoints/\(name)")) }
+        var events: [TrainingEvent] = []
+        let resumed = try Trainer(config: config, runDirectory: run, resume: true) { events.append($0) }
+        try resumed.run(stop: StopSignal())
+        let left = try FileManager.default.contentsOfDirectory(atPath: "\(run)/checkpoints").filter { $0.hasPrefix(".") }
+        #expect(left == [alive])
+        #expect(events.first == .warning(message: "removed 1 partial file(s) left by an interrupted run: \(dead)"))
+        let lines = try String(contentsOfFile: "\(run)/events.jsonl", encoding: .utf8).split(separator: "\n")
+        let undecodable = lines.filter { (try? JSONDecoder().decode(TrainingEvent.self, from: Data($0.utf8))) == nil }
+        #expect(undecodable == [#"{"type":"progress","st"#])
+        #expect(lines.last.flatMap { try? JSONDecoder().decode(TrainingEvent.self, from: Data($0.utf8)) } == .finished(step: 4))
+    }
+
     @Test("corrupt and non-picture files are skipped with a reason, never fatal")
     func corruptPictures() throws {
         let data = Self.makeDataset(count: 3)

@@ -18,7 +18,8 @@ public enum ColorizeError: Error, CustomStringConvertible, Equatable {
 /// Colorizes a picture of any size with a trained generator: the model runs at its own
 /// resolution on a letterboxed copy, and the result is composed at the input's full
 /// resolution — line art keeps its original crisp lines on top of the colors; a photo keeps
-/// its own lightness and takes only the predicted chroma.
+/// its own lightness and takes only the predicted chroma. A pix2pix model translates the
+/// whole picture (no hints) and its output is returned at the input's size.
 ///
 /// Not thread-safe (the generator reuses its buffers): one colorizer per worker.
 public final class Colorizer {
@@ -94,12 +95,13 @@ public final class Colorizer {
         }
     }
 
+    /// pix2pix: the picture resized to the model's square (as training resized every pair,
+    /// aspect ratio not kept), translated, and the output resized back to the input's size.
     private func translate(_ image: RGBImage) -> RGBImage {
-        let box = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: resolution)
         let x = networkInput(channels: model.config.inputChannels)
-        ColorizationEncoding.rgbPlanes(box.place(image), into: x.data)
+        ColorizationEncoding.rgbPlanes(image.resized(width: resolution, height: resolution), into: x.data)
         let y = model.run(x)
-        return box.crop(ColorizationEncoding.image(fromRGBPlanes: y.data, width: resolution, height: resolution))
+        return ColorizationEncoding.image(fromRGBPlanes: y.data, width: resolution, height: resolution)
             .resized(width: image.width, height: image.height)
     }
 }

@@ -15,8 +15,7 @@ public struct TrainingBatch: @unchecked Sendable {
 /// uninterrupted run would. A background thread prepares the next batches ahead of the
 /// engine (bounded to `lookahead`).
 public final class BatchLoader: @unchecked Sendable {
-    public let maker: SampleMaker
-    private let pictures: ImageFolder
+    public let examples: any TrainingExamples
     private let batchSize: Int
     private let seed: UInt64
     private let lookahead: Int
@@ -27,10 +26,9 @@ public final class BatchLoader: @unchecked Sendable {
     private var lastRequested = Int.min
     private var stopped = false
 
-    public init(pictures: ImageFolder, maker: SampleMaker, batchSize: Int, seed: UInt64, firstStep: Int, lookahead: Int = 3) {
-        precondition(pictures.count > 0, "BatchLoader: no pictures")
-        self.pictures = pictures
-        self.maker = maker
+    public init(examples: any TrainingExamples, batchSize: Int, seed: UInt64, firstStep: Int, lookahead: Int = 3) {
+        precondition(examples.count > 0, "BatchLoader: no examples")
+        self.examples = examples
         self.batchSize = batchSize
         self.seed = seed
         self.lookahead = lookahead
@@ -38,6 +36,12 @@ public final class BatchLoader: @unchecked Sendable {
         let thread = Thread { [weak self] in self?.produce() }
         thread.name = "tinct-batch-loader"
         thread.start()
+    }
+
+    /// Colorization batches from pictures.
+    public convenience init(pictures: ImageFolder, maker: SampleMaker, batchSize: Int, seed: UInt64, firstStep: Int, lookahead: Int = 3) {
+        self.init(examples: ColorizationExamples(pictures: pictures, maker: maker), batchSize: batchSize, seed: seed,
+                  firstStep: firstStep, lookahead: lookahead)
     }
 
     deinit { stop() }
@@ -85,10 +89,10 @@ public final class BatchLoader: @unchecked Sendable {
         }
     }
 
-    /// Index of the picture used at `slot` of `step`: position step·B + slot of a sequence of
-    /// epochs, each a seeded permutation of all pictures.
+    /// Index of the example used at `slot` of `step`: position step·B + slot of a sequence of
+    /// epochs, each a seeded permutation of all examples.
     func pictureIndex(step: Int, slot: Int) -> Int {
-        let n = pictures.count
+        let n = examples.count
         let position = step * batchSize + slot
         let epoch = position / n
         var rng = SeededGenerator(seed: Self.mix(seed, UInt64(epoch), 0xE90C))
@@ -98,12 +102,12 @@ public final class BatchLoader: @unchecked Sendable {
     }
 
     func makeBatch(_ step: Int) -> TrainingBatch {
-        let s = maker.size
-        let inC = ColorizationEncoding.inputChannels(maker.mode), outC = ColorizationEncoding.outputChannels(maker.mode)
+        let s = examples.size
+        let inC = examples.inputChannels, outC = examples.outputChannels
         let input = Tensor(zeros: [batchSize, inC, s, s]), target = Tensor(zeros: [batchSize, outC, s, s])
         for slot in 0..<batchSize {
             var rng = SeededGenerator(seed: Self.mix(seed, UInt64(step), UInt64(slot)))
-            let sample = maker.training(pictures.images[pictureIndex(step: step, slot: slot)], rng: &rng)
+            let sample = examples.trainingPlanes(at: pictureIndex(step: step, slot: slot), rng: &rng)
             sample.input.withUnsafeBufferPointer { (input.data + slot * inC * s * s).update(from: $0.baseAddress!, count: $0.count) }
             sample.target.withUnsafeBufferPointer { (target.data + slot * outC * s * s).update(from: $0.baseAddress!, count: $0.count) }
         }

@@ -36,11 +36,7 @@ public struct ImageFolder: Sendable {
         let results = UnsafeResultBox<Result<RGBImage, ImageCodecError>>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             do throws(ImageCodecError) {
-                let image = try RGBImage(contentsOf: "\(root)/\(files[i])")
-                let scale = Double(maxSide) / Double(max(image.width, image.height))
-                results[i] = .success(scale < 1
-                    ? image.resized(width: max(1, Int(Double(image.width) * scale)), height: max(1, Int(Double(image.height) * scale)))
-                    : image)
+                results[i] = .success(try RGBImage(contentsOf: "\(root)/\(files[i])").fitted(maxSide: maxSide))
             } catch {
                 results[i] = .failure(error)
             }

@@ -2,10 +2,13 @@ import ImageCodecs
 import Tensors
 
 /// A picture of one training example for people to look at: input (lines or lightness with
-/// the hints painted on), output, target — side by side.
+/// the hints painted on; pix2pix: the input picture), output, target — side by side.
 public enum SampleGrid {
     public static func make(input: Tensor, output: Tensor, target: Tensor, mode: ModelMode) -> RGBImage {
         let s = input.shape[2], plane = s * s
+        if mode == .pix2pix {
+            return sideBySide([input, output, target].map { ColorizationEncoding.image(fromRGBPlanes: $0.data, width: s, height: s) })
+        }
         var panels: [RGBImage] = []
         var visible = [UInt8](repeating: 0, count: 3 * plane)
         let inC = input.shape[1]
@@ -30,6 +33,12 @@ public enum SampleGrid {
             panels.append(ColorizationEncoding.image(lightness: lightness[...], chroma: output.data, width: s, height: s))
             panels.append(ColorizationEncoding.image(lightness: lightness[...], chroma: target.data, width: s, height: s))
         }
+        return sideBySide(panels)
+    }
+
+    /// Equal square panels in a row.
+    static func sideBySide(_ panels: [RGBImage]) -> RGBImage {
+        let s = panels[0].width, plane = s * s
         var grid = [UInt8](repeating: 255, count: 3 * plane * panels.count)
         let rowLength = 3 * s * panels.count
         for (k, panel) in panels.enumerated() {

@@ -24,7 +24,7 @@ public struct SampleMaker: Sendable {
     public var hints: HintSimulation
 
     public init(mode: ModelMode, size: Int, hints: HintSimulation = HintSimulation()) {
-        precondition(mode != .pix2pix, "SampleMaker handles lineart and photo; paired data comes from PairedFolder")
+        precondition(mode != .pix2pix, "SampleMaker handles lineart and photo; paired data goes through PairedSampleMaker")
         (self.mode, self.size, self.hints) = (mode, size, hints)
     }
 
@@ -72,40 +72,18 @@ public struct SampleMaker: Sendable {
         if mode == .lineart {
             let side = Int(Float(size) * (1 + 0.3 * rng.nextUniform()))
             let square = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: side).place(image)
-            cropped = crop(square, x: Int(rng.next() % UInt64(side - size + 1)), y: Int(rng.next() % UInt64(side - size + 1)), side: size)
+            cropped = square.cropped(x: Int(rng.next() % UInt64(side - size + 1)), y: Int(rng.next() % UInt64(side - size + 1)), width: size, height: size)
         } else {
             let short = min(image.width, image.height)
             let side = max(1, Int(Float(short) * (0.35 + 0.65 * rng.nextUniform())))
             let x = Int(rng.next() % UInt64(image.width - side + 1)), y = Int(rng.next() % UInt64(image.height - side + 1))
-            cropped = crop(image, x: x, y: y, side: side).resized(width: size, height: size)
+            cropped = image.cropped(x: x, y: y, width: side, height: side).resized(width: size, height: size)
         }
-        return rng.nextUniform() < 0.5 ? flipped(cropped) : cropped
+        return rng.nextUniform() < 0.5 ? cropped.mirrored() : cropped
     }
 
     private func centerCrop(_ image: RGBImage) -> RGBImage {
         let short = min(image.width, image.height)
-        return crop(image, x: (image.width - short) / 2, y: (image.height - short) / 2, side: short).resized(width: size, height: size)
-    }
-
-    private func crop(_ image: RGBImage, x: Int, y: Int, side: Int) -> RGBImage {
-        var pixels = [UInt8](repeating: 0, count: 3 * side * side)
-        image.pixels.withUnsafeBufferPointer { src in
-            for row in 0..<side {
-                let from = 3 * ((y + row) * image.width + x)
-                for i in 0..<(3 * side) { pixels[3 * row * side + i] = src[from + i] }
-            }
-        }
-        return RGBImage(width: side, height: side, pixels: pixels)
-    }
-
-    private func flipped(_ image: RGBImage) -> RGBImage {
-        var pixels = image.pixels
-        for row in 0..<image.height {
-            for col in 0..<image.width {
-                let (a, b) = (3 * (row * image.width + col), 3 * (row * image.width + image.width - 1 - col))
-                for c in 0..<3 { pixels[a + c] = image.pixels[b + c] }
-            }
-        }
-        return RGBImage(width: image.width, height: image.height, pixels: pixels)
+        return image.cropped(x: (image.width - short) / 2, y: (image.height - short) / 2, width: short, height: short).resized(width: size, height: size)
     }
 }

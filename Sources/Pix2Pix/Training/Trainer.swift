@@ -32,6 +32,8 @@ public final class Trainer {
     private var step = 0
     private var bestDeltaE: Double?
     private let eventLog: FileHandle?
+    /// Said at the start of `run` (the event sink is not ready during `init`).
+    private var startupWarnings: [String] = []
     /// Called on the training thread before every step; may block (the web server uses it to
     /// let interactive colorizations run first).
     public var beforeEachStep: (() -> Void)?
@@ -62,7 +64,16 @@ public final class Trainer {
         let logPath = "\(runDirectory)/events.jsonl"
         if !fm.fileExists(atPath: logPath) { _ = fm.createFile(atPath: logPath, contents: nil) }
         eventLog = FileHandle(forWritingAtPath: logPath)
-        _ = try? eventLog?.seekToEnd()
+        // A process killed mid-line leaves a torn last line; end it so the next event starts
+        // a line of its own (readers skip the torn one).
+        if let end = try? eventLog?.seekToEnd(), end > 0, let log = FileHandle(forReadingAtPath: logPath) {
+            try? log.seek(toOffset: end - 1)
+            if (try? log.read(upToCount: 1)) != Data("\n".utf8) { eventLog?.write(Data("\n".utf8)) }
+            try? log.close()
+        }
+        let abandoned = TrainingCheckpoint.removeAbandonedTemporaryFiles(in: [runDirectory, "\(runDirectory)/checkpoints"])
+        startupWarnings = abandoned.isEmpty ? []
+            : ["removed \(abandoned.count) partial file(s) left by an interrupted run: \(abandoned.joined(separator: ", "))"]
 
         self.config = config
         self.runDirectory = runDirectory
@@ -85,15 +96,16 @@ public final class Trainer {
     /// Trains until `config.steps` (or `pauseAt`, which saves a checkpoint as a stop does),
     /// a stop request, or a non-finite loss.
     public func run(stop: StopSignal, pauseAt: Int? = nil) throws {
-        let data = TrainingData(path: config.dataPath, loadSide: config.loadSide, validationPictures: config.validationPictures)
-        for skipped in data.skipped { report(.warning(message: "skipped \(skipped.path): \(skipped.reason)")) }
-        guard data.train.count > 0 else { throw TrainerError.noPictures(config.dataPath) }
-        let maker = SampleMaker(mode: config.mode, size: config.size, hints: config.hints)
-        let loader = BatchLoader(pictures: data.train, maker: maker, batchSize: config.batch, seed: config.seed, firstStep: step)
+        for message in startupWarnings { report(.warning(message: message)) }
+        startupWarnings = []
+        let data = RunData(config)
+        for message in data.warnings { report(.warning(message: message)) }
+        guard data.examples.count > 0 else { throw TrainerError.noPictures(config.dataPath) }
+        let loader = BatchLoader(examples: data.examples, batchSize: config.batch, seed: config.seed, firstStep: step)
         defer { loader.stop() }
-        let validator = Validator(maker: maker, pictures: data.validation, seed: config.seed)
-        report(.started(step: step, totalSteps: config.steps, pictures: data.train.count,
-                        validationPictures: data.validation.count, skipped: data.skipped.count))
+        let validator = data.validation
+        report(.started(step: step, totalSteps: config.steps, pictures: data.examples.count,
+                        validationPictures: validator.count, skipped: data.skippedCount))
 
         model.setTraining(true)
         var lastSaved = step
@@ -145,15 +157,15 @@ public final class Trainer {
     }
 
     /// Validates (when given a validator), writes the checkpoint, keeps the last K and the best.
-    private func saveCheckpoint(validator: Validator?) throws {
+    private func saveCheckpoint(validator: (any ValidationSet)?) throws {
         var improved = false
-        if let validator, !validator.pictures.isEmpty {
+        if let validator, validator.count > 0 {
             model.generator.setTraining(false)
             GeneratorModel.useBatchStatistics(in: model.generator, config.inferenceUsesBatchStatistics)
             let rows = validator.evaluate(model.generator)
             GeneratorModel.useBatchStatistics(in: model.generator, false)
             model.generator.setTraining(true)
-            report(.validation(step: step, rows: rows, pictures: validator.pictures.count))
+            report(.validation(step: step, rows: rows, pictures: validator.count))
             if let score = rows.last?.model.deltaE, score < (bestDeltaE ?? .infinity) {
                 bestDeltaE = score
                 improved = true

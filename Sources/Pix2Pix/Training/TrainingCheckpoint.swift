@@ -85,7 +85,7 @@ public struct TrainingCheckpoint {
         let generator = UNetGenerator(header.config.model.generator)
         try generator.load(from: file, prefix: "G.", strict: false)
         let model = GeneratorModel(mode: header.config.mode, generator: generator, resolution: header.config.size,
-                                   batchStatistics: header.config.inferenceUsesBatchStatistics)
+                                   batchStatistics: header.config.inferenceUsesBatchStatistics, direction: header.config.paired?.direction)
         try model.save(folder: folder, storedAs: storedAs)
         return model
     }
@@ -101,4 +101,20 @@ public struct TrainingCheckpoint {
     }
 
     public static func fileName(step: Int) -> String { String(format: "step-%08d.safetensors", step) }
+
+    /// Deletes the temporary files (`.NAME.tmp-PID-…`, see `AtomicFile`) that a writer killed
+    /// mid-write left in `folders`, those whose process no longer exists; returns their names.
+    /// `list` never returns them anyway; this only keeps a run folder from filling up.
+    public static func removeAbandonedTemporaryFiles(in folders: [String]) -> [String] {
+        var removed: [String] = []
+        for folder in folders {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") {
+                guard let marker = name.range(of: ".tmp-", options: .backwards),
+                      let pid = Int32(name[marker.upperBound...].prefix { $0 != "-" }), pid > 0,
+                      kill(pid, 0) != 0, errno == ESRCH else { continue }
+                if (try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")) != nil { removed.append(name) }
+            }
+        }
+        return removed.sorted()
+    }
 }

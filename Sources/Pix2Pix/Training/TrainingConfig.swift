@@ -21,16 +21,26 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var keepLast: Int
     /// Validation pictures used at each checkpoint (the first ones of the split).
     public var validationPictures: Int
-    /// Longest side pictures are stored at in memory.
+    /// Longest side pictures are stored at in memory; for pix2pix also the side both
+    /// pictures of a pair are resized to before the random crop (pix2pix `load_size`).
     public var loadSide: Int
+    /// pix2pix mode only: the direction and the dataset layout (nil in the other modes, and
+    /// in configs written before paired training existed).
+    public var paired: PairedDataConfig?
 
     public init(mode: ModelMode, dataPath: String, size: Int = 256, batch: Int = 1, steps: Int = 10_000, seed: UInt64 = 1,
                 model: ModelConfig, hints: HintSimulation = HintSimulation(), checkpointEvery: Int = 500,
-                sampleEvery: Int = 100, keepLast: Int = 3, validationPictures: Int = 24, loadSide: Int? = nil) {
+                sampleEvery: Int = 100, keepLast: Int = 3, validationPictures: Int = 24, loadSide: Int? = nil,
+                paired: PairedDataConfig? = nil) {
         (self.mode, self.dataPath, self.size, self.batch, self.steps, self.seed) = (mode, dataPath, size, batch, steps, seed)
         (self.model, self.hints, self.checkpointEvery, self.sampleEvery) = (model, hints, checkpointEvery, sampleEvery)
         (self.keepLast, self.validationPictures) = (keepLast, validationPictures)
-        self.loadSide = loadSide ?? Int(Double(size) * (mode == .photo ? 2.5 : 1.3))
+        self.paired = paired
+        switch mode {
+        case .lineart: self.loadSide = loadSide ?? Int(Double(size) * 1.3)
+        case .photo: self.loadSide = loadSide ?? Int(Double(size) * 2.5)
+        case .pix2pix: self.loadSide = loadSide ?? PairedSampleMaker.defaultLoadSide(size: size)
+        }
     }
 
     /// Whether batch norm at inference should use each picture's own statistics. pix2pix
@@ -56,6 +66,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
             || model.generator.outputChannels != ColorizationEncoding.outputChannels(mode) {
             found.append("the generator's channels do not match mode \(mode.rawValue)")
         }
+        if mode == .pix2pix && paired == nil { found.append("pix2pix mode needs a direction and a dataset layout") }
+        if mode == .pix2pix && loadSide < size { found.append("the load side \(loadSide) must be at least --size \(size)") }
         return found
     }
 }

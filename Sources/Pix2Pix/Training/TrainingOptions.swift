@@ -4,8 +4,13 @@ import NN
 /// dashboard's form — with the defaults both use. `config(dataPath:)` turns them into the
 /// full `TrainingConfig` (networks sized for the mode, the paper's fixed choices filled in).
 public struct TrainingOptions: Codable, Sendable, Equatable {
-    /// What to learn: lineart (lines + hints → RGB) or photo (lightness + hints → chroma).
+    /// What to learn: lineart (lines + hints → RGB), photo (lightness + hints → chroma) or
+    /// pix2pix (paired pictures, input RGB → target RGB).
     public var mode: ModelMode = .lineart
+    /// pix2pix: which side of each pair is the input.
+    public var direction: PairDirection = .aToB
+    /// pix2pix: how the pairs are stored; nil detects it from the dataset folder.
+    public var layout: PairedLayout?
     /// Side of the square training crops; a multiple of 2^downs.
     public var size = 256
     /// Generator filters in the outermost layer (pix2pix `ngf`).
@@ -54,7 +59,6 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// `config(dataPath:)` may be called. Names are the dashboard's field names.
     public var problems: [(field: String, problem: String)] {
         var found: [(String, String)] = []
-        if mode == .pix2pix { found.append(("mode", "paired pix2pix training is not available yet; use lineart or photo")) }
         if !(5...10).contains(downs) { found.append(("downs", "must be between 5 and 10")) }
         let multiple = 1 << min(max(downs, 0), 10)
         if size <= 0 || size > 2048 || size % multiple != 0 {
@@ -77,7 +81,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     }
 
     /// The run's full configuration. Call only when `problems` is empty (the network
-    /// initializers trap on impossible architectures).
+    /// initializers trap on impossible architectures). In pix2pix mode without a `layout`,
+    /// the layout is detected from the folder at `dataPath` and saved in the config.
     public func config(dataPath: String) -> TrainingConfig {
         let inC = ColorizationEncoding.inputChannels(mode), outC = ColorizationEncoding.outputChannels(mode)
         let model = ModelConfig(
@@ -88,6 +93,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
             ganLoss: ganLoss, lambdaL1: lambdaL1, lambdaFeatureMatching: lambdaFM, adam: .init(lr: lr))
         return TrainingConfig(mode: mode, dataPath: dataPath, size: size, batch: batch, steps: steps, seed: seed,
                               model: model, checkpointEvery: checkpointEvery, sampleEvery: sampleEvery, keepLast: keep,
-                              validationPictures: valPictures)
+                              validationPictures: valPictures,
+                              paired: mode == .pix2pix
+                                  ? PairedDataConfig(direction: direction, layout: layout ?? PairedLayout.detect(at: dataPath)) : nil)
     }
 }

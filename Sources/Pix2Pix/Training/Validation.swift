@@ -1,10 +1,19 @@
 import ImageCodecs
 import Tensors
 
+/// What a trainer validates on at each checkpoint, whatever the mode.
+public protocol ValidationSet {
+    /// Validation examples; 0 skips validation.
+    var count: Int { get }
+    /// Rows of mean figures, the last one deciding the best checkpoint (lowest model ΔE).
+    /// The generator must be in eval mode.
+    func evaluate(_ generator: UNetGenerator) -> [ValidationRow]
+}
+
 /// Measures a generator on validation pictures at fixed hint counts, beside the two
 /// non-learned baselines (the input unchanged; nearest-hint fill), with the same inputs and
 /// the same composition a user gets (line art: colors × original lines; photo: original L).
-public struct Validator {
+public struct Validator: ValidationSet {
     public static let hintCounts = [0, 4, 16]
 
     public let maker: SampleMaker
@@ -14,6 +23,8 @@ public struct Validator {
     public init(maker: SampleMaker, pictures: [RGBImage], seed: UInt64) {
         (self.maker, self.pictures, self.seed) = (maker, pictures, seed)
     }
+
+    public var count: Int { pictures.count }
 
     /// One row per hint count, means over the pictures. The generator must be in eval mode.
     public func evaluate(_ generator: UNetGenerator) -> [ValidationRow] {
@@ -43,9 +54,11 @@ public struct Validator {
         case .lineart:
             return ColorizationEncoding.multiply(
                 ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size), by: sample.lines!)
-        case .photo, .pix2pix:
+        case .photo:
             let lab = sample.truth.labPlanes()
             return ColorizationEncoding.image(lightness: lab[0..<(size * size)], chroma: y.data, width: size, height: size)
+        case .pix2pix:
+            return ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size)
         }
     }
 }

@@ -53,6 +53,10 @@ struct StartTrainingRequest: Decodable, Sendable {
             return parsed
         }
         if let mode = try choice("mode", ModelMode.self) { o.mode = mode }
+        if o.mode == .pix2pix {
+            // The form has no direction or layout fields; paired runs start from the CLI.
+            throw FieldError(field: "mode", problem: "the dashboard trains lineart and photo models; use `tinct train --mode pix2pix`")
+        }
         if let v = try value("size", Int.self) { o.size = v }
         if let v = try value("steps", Int.self) { o.steps = v }
         if let v = try value("batch", Int.self) { o.batch = v }
