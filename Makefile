@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 TINCT := .build/release/tinct
 
-.PHONY: run test test-browser deps build bench bench-torch fixtures clean
+.PHONY: run test test-browser latency deps build bench bench-torch fixtures clean
 
 ## Install the Debian packages Tinct links against, only those missing.
 deps:
@@ -37,6 +37,12 @@ test-browser: build
 	@.venv/bin/python -c "import playwright" 2>/dev/null || .venv/bin/pip install -q playwright
 	.venv/bin/python Tests/Browser/test_editor.py
 	.venv/bin/python Tests/Browser/test_dashboard.py
+
+## The editor's live-preview round trip with models/default-lineart (p50/p95, printed, never asserted).
+latency: build
+	@[ -x .venv/bin/python ] || python3 -m venv .venv
+	@.venv/bin/python -c "import playwright" 2>/dev/null || .venv/bin/pip install -q playwright
+	.venv/bin/python Tests/Browser/measure_latency.py
 
 ## Tinct's benchmark (release build), one JSON line per configuration.
 bench: build

@@ -1,12 +1,13 @@
 // Tinct editor entry point (ES module, loaded by templates/index.mustache).
 // Writes text with textContent only, never by building HTML strings.
 import { ColorizeClient } from "./colorize-client.js";
-import { Drawing } from "./drawing.js";
+import { Drawing, PictureKind } from "./drawing.js";
 import { defaultHintRadius, hitTest, pointsAlong, renderHints } from "./hints.js";
 import { History } from "./history.js";
+import { ModelList } from "./model-list.js";
 import { Palette } from "./palette.js";
-import { downloadBlob, parseProject, serializeProject } from "./project.js";
-import { Mode } from "./protocol.js";
+import { dataURLToBlob, downloadBlob, parseProject, serializeProject } from "./project.js";
+import { LINEART_PATH, Mode } from "./protocol.js";
 
 /** Shows `text` in the page's status line, if the page has one. */
 export function setStatus(text) {
@@ -18,6 +19,10 @@ const $ = (id) => document.getElementById(id);
 
 /** Largest picture the editor opens (the server's default pixel limit is 16 MP). */
 const MAX_PIXELS = 16_000_000;
+/** The status while the live socket is down. */
+const CONNECTION_LOST = "Connection lost; reconnecting…";
+/** The status while the Colorize button's request runs. */
+const COLORIZING = "Colorizing…";
 /** Live mode waits this long after the last edit before asking for a colorization. */
 const LIVE_DEBOUNCE_MS = 100;
 
@@ -42,13 +47,18 @@ const resultContext = resultCanvas.getContext("2d", { willReadFrequently: true }
 const history = new History();
 let snapshotCache = { version: -1, image: null };
 let liveTimer = null;
+/** Whether the model list has been received once (later changes are announced). */
+let modelsListed = false;
 
 const palette = new Palette({
   colorInput: $("color"),
   hexInput: $("color-hex"),
   container: $("palette"),
+  savedContainer: $("saved-colors"),
+  saveButton: $("save-color"),
   onChange: (color) => {
-    // Recoloring the selected hint is the quickest way to fix one.
+    // Recoloring a hint picked by clicking it is the quickest way to fix one (a hint just
+    // placed is not picked: choosing the next hint's color must not change it).
     if (state.selectedHint >= 0 && state.tool === "hint") {
       checkpoint();
       state.hints[state.selectedHint].color = color;
@@ -66,17 +76,43 @@ const client = new ColorizeClient(
     image: () => drawing.toBase64PNG(),
   }),
   {
-    onResult: showResult,
+    onResult: (result) => showResult(result).catch((error) => setStatus(`Could not show the result: ${error.message}`)),
     onError: (message) => setStatus(`Colorizer: ${message}`),
     onConnection: (connected) => {
       document.body.dataset.connected = String(connected);
-      if (connected && state.live) scheduleLive(0);
-      else if (!connected) setStatus("Connection lost; reconnecting…");
+      if (!connected) {
+        setStatus(CONNECTION_LOST);
+        return;
+      }
+      if ($("status").textContent === CONNECTION_LOST) setStatus("Connected again.");
+      if (state.live) scheduleLive(0);
     },
   },
 );
-// For tests and the curious: round-trip times of live results.
-globalThis.tinct = { client, state };
+const modelList = new ModelList({
+  onChange: (models) => {
+    const hadModel = currentModelAvailable();
+    const known = new Set(state.models.map((m) => m.name));
+    const first = !modelsListed;
+    modelsListed = true;
+    state.models = models;
+    fillModelSelect();
+    const added = models.filter((m) => !known.has(m.name) && m.mode === state.mode);
+    if (!first && added.length > 0) {
+      setStatus(`New ${state.mode === Mode.photo ? "photo" : "line-art"} model: ${added.map((m) => m.name).join(", ")}.`);
+    }
+    if (!hadModel && currentModelAvailable() && state.live) scheduleLive(0);
+  },
+  onError: setStatus,
+});
+
+/**
+ * Timings of the live results shown, in milliseconds, for tests and the curious:
+ * `encode` (the drawing to PNG, when it was sent), `roundTrip` (request sent → answer
+ * received), `server` (the server's own time), `shown` (encoding started → result drawn).
+ */
+const timings = [];
+globalThis.tinct = { client, state, timings, modelList };
 
 // ---- Editor state and undo ---------------------------------------------------------------
 
@@ -262,7 +298,7 @@ function addHint(point) {
     color: palette.color,
     r: defaultHintRadius(drawing.width, drawing.height),
   });
-  state.selectedHint = state.hints.length - 1;
+  state.selectedHint = -1;
   edited();
 }
 
@@ -290,20 +326,13 @@ function setMode(mode, { quiet = false } = {}) {
   for (const button of document.querySelectorAll("button[data-mode]")) {
     button.setAttribute("aria-pressed", String(button.dataset.mode === mode));
   }
-  fillModelSelect();
-  if (!quiet) edited();
-}
-
-async function loadModels() {
-  try {
-    const response = await fetch("/api/models");
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    state.models = await response.json();
-  } catch (error) {
-    state.models = [];
-    setStatus(`Could not list the models: ${error.message}`);
+  if (quiet) {
+    fillModelSelect();
+    return;
   }
+  setStatus(mode === Mode.photo ? "Photo mode: the picture keeps its lightness, hints give the colors." : "Line-art mode: the lines stay on top of the colors.");
   fillModelSelect();
+  edited();
 }
 
 function fillModelSelect() {
@@ -327,8 +356,8 @@ function fillModelSelect() {
   state.model = preferred?.name ?? "";
   select.value = state.model;
   select.disabled = models.length === 0;
-  if (models.length === 0 && state.models !== null) {
-    setStatus(`No ${state.mode} model is installed; put one under the models folder.`);
+  if (models.length === 0) {
+    setStatus(`No ${state.mode === Mode.photo ? "photo" : "line-art"} model is installed; put one under the models folder or publish one from Train.`);
   }
 }
 
@@ -338,12 +367,18 @@ function currentModelAvailable() {
 
 // ---- Results -----------------------------------------------------------------------------
 
-async function showResult({ blob, roundTrip, ms }) {
+async function showResult({ blob, roundTrip, ms, startedAt, encodeMs }) {
   const bitmap = await createImageBitmap(blob);
-  resultCanvas.width = bitmap.width;
-  resultCanvas.height = bitmap.height;
+  if (resultCanvas.width !== bitmap.width || resultCanvas.height !== bitmap.height) {
+    resultCanvas.width = bitmap.width;
+    resultCanvas.height = bitmap.height;
+  }
   resultContext.drawImage(bitmap, 0, 0);
   bitmap.close();
+  if (startedAt !== undefined && roundTrip !== null) {
+    timings.push({ encode: encodeMs, roundTrip, server: ms, shown: performance.now() - startedAt, bytes: blob.size });
+    if (timings.length > 1000) timings.shift();
+  }
   fitStages();
   state.hasResult = true;
   resultCanvas.dataset.ready = "true";
@@ -352,7 +387,8 @@ async function showResult({ blob, roundTrip, ms }) {
   if (ms !== null && ms !== undefined) parts.push(`server ${Math.round(ms)} ms`);
   if (roundTrip !== null && roundTrip !== undefined) parts.push(`round trip ${Math.round(roundTrip)} ms`);
   $("result-info").textContent = parts.join(" · ");
-  setStatus(client.connected ? "Live." : "Colorized.");
+  // Live results only update the caption; the status line keeps what it last told the person.
+  if ($("status").textContent === COLORIZING) setStatus("Colorized.");
 }
 
 function clearResult() {
@@ -408,11 +444,65 @@ async function openImage(blob) {
   state.selectedHint = -1;
   sizeOverlay();
   clearResult();
-  if (drawing.looksLikeGrayscalePhoto()) {
+  const kind = drawing.pictureKind();
+  if (kind === PictureKind.grayscalePhoto) {
     setMode(Mode.photo, { quiet: true });
     setStatus("This looks like a black-and-white photo: switched to photo mode.");
+  } else if (kind === PictureKind.color && state.mode === Mode.lineart) {
+    suggestExtraction(true);
+    setStatus("This picture is in color: press Extract lines to turn it into line art, or switch to Photo mode.");
+  } else {
+    setStatus(`Opened a ${drawing.width}×${drawing.height} picture.`);
   }
   edited();
+}
+
+/** Highlights (or stops highlighting) the Extract lines button. */
+function suggestExtraction(on) {
+  const button = $("extract-lines");
+  if (on) button.dataset.suggested = "true";
+  else delete button.dataset.suggested;
+}
+
+/**
+ * Replaces the picture by its line art, extracted on the server (undo brings the picture
+ * back); hints stay where they are. Switches to line-art mode.
+ */
+async function extractLines() {
+  const button = $("extract-lines");
+  if (button.disabled) return;
+  button.disabled = true;
+  suggestExtraction(false);
+  setStatus("Extracting lines…");
+  const version = drawing.version;
+  try {
+    const response = await fetch(LINEART_PATH, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ image: drawing.toBase64PNG() }),
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new Error(body.error ?? `HTTP ${response.status}`);
+    }
+    const bitmap = await createImageBitmap(await response.blob());
+    if (drawing.version !== version) {
+      bitmap.close();
+      setStatus("The picture changed while its lines were extracted; press Extract lines again.");
+      return;
+    }
+    checkpoint();
+    drawing.load(bitmap, bitmap.width, bitmap.height);
+    bitmap.close();
+    if (state.mode !== Mode.lineart) setMode(Mode.lineart, { quiet: true });
+    sizeOverlay();
+    edited();
+    setStatus("Extracted the lines (Undo brings the picture back).");
+  } catch (error) {
+    setStatus(`Could not extract lines: ${error.message}`);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 $("open-file").addEventListener("change", (event) => {
@@ -448,7 +538,9 @@ $("download").addEventListener("click", () => {
   }, "image/png");
 });
 
-$("save-project").addEventListener("click", () => {
+$("save-project").addEventListener("click", saveProject);
+
+function saveProject() {
   const text = serializeProject({
     imageDataURL: drawing.toDataURL(),
     width: drawing.width,
@@ -458,7 +550,8 @@ $("save-project").addEventListener("click", () => {
     model: state.model,
   });
   downloadBlob(new Blob([text], { type: "application/json" }), "tinct-project.json");
-});
+  setStatus("Saved the project (drawing, hints, mode and model).");
+}
 
 $("load-project").addEventListener("change", async (event) => {
   const file = event.target.files?.[0];
@@ -466,7 +559,8 @@ $("load-project").addEventListener("change", async (event) => {
   if (!file) return;
   try {
     const project = parseProject(await file.text());
-    const image = await createImageBitmap(await (await fetch(project.image)).blob());
+    // Decoded here rather than fetched: the page's content policy allows no data: fetches.
+    const image = await createImageBitmap(dataURLToBlob(project.image));
     checkpoint();
     drawing.load(image, image.width, image.height);
     image.close();
@@ -476,6 +570,7 @@ $("load-project").addEventListener("change", async (event) => {
     setMode(project.mode, { quiet: true });
     sizeOverlay();
     clearResult();
+    suggestExtraction(false);
     edited();
     setStatus(`Loaded ${file.name}.`);
   } catch (error) {
@@ -498,6 +593,7 @@ $("model").addEventListener("change", (event) => {
 $("pen-size").addEventListener("input", () => {
   $("pen-size-value").textContent = $("pen-size").value;
 });
+$("extract-lines").addEventListener("click", extractLines);
 $("undo").addEventListener("click", undo);
 $("redo").addEventListener("click", redo);
 $("clear").addEventListener("click", () => {
@@ -506,21 +602,26 @@ $("clear").addEventListener("click", () => {
   state.hints = [];
   state.selectedHint = -1;
   clearResult();
+  suggestExtraction(false);
   edited();
+  setStatus("Cleared the drawing and hints (Undo brings them back).");
 });
 $("live").addEventListener("change", (event) => {
   state.live = event.target.checked;
   if (state.live) scheduleLive(0);
 });
-$("colorize").addEventListener("click", () => {
+$("colorize").addEventListener("click", colorizeNow);
+
+/** Colorizes now, whether or not live mode is on. */
+function colorizeNow() {
   if (!currentModelAvailable()) {
     setStatus(`No ${state.mode} model is installed.`);
     return;
   }
-  setStatus("Colorizing…");
+  setStatus(COLORIZING);
   if (client.connected) client.request();
   else client.colorizeOnce().catch((error) => setStatus(`Colorizer: ${error.message}`));
-});
+}
 
 document.addEventListener("keydown", (event) => {
   const target = event.target;
@@ -530,6 +631,9 @@ document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey) {
     if (key === "z" && !event.shiftKey) undo();
     else if (key === "y" || (key === "z" && event.shiftKey)) redo();
+    else if (key === "s") saveProject();
+    else if (key === "o") $("open-file").click();
+    else if (key === "enter") colorizeNow();
     else return;
     event.preventDefault();
     return;
@@ -541,6 +645,8 @@ document.addEventListener("keydown", (event) => {
     h: () => setTool("hint"),
     "[": () => bumpPenSize(-1),
     "]": () => bumpPenSize(1),
+    l: () => { $("live").click(); },
+    x: () => extractLines(),
     delete: () => state.selectedHint >= 0 && deleteHint(state.selectedHint),
     backspace: () => state.selectedHint >= 0 && deleteHint(state.selectedHint),
   };
@@ -567,5 +673,6 @@ sizeOverlay();
 clearResult();
 setTool("pen");
 setStatus("Draw with the pen, add color hints with H, and watch the result.");
-await loadModels();
+await modelList.refresh();
+modelList.watch();
 client.connect();

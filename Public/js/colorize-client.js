@@ -11,7 +11,10 @@ import {
 
 /** Base64 → Blob of the given type. */
 export function base64ToBlob(base64, type) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  if (typeof Uint8Array.fromBase64 === "function") return new Blob([Uint8Array.fromBase64(base64)], { type });
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
   return new Blob([bytes], { type });
 }
 
@@ -77,15 +80,12 @@ export class ColorizeClient {
     }
     const id = this.nextID++;
     const includeImage = state.imageVersion !== this.sentImageVersion;
-    const text = colorizeMessage({
-      id,
-      mode: state.mode,
-      model: state.model,
-      hints: state.hints,
-      image: includeImage ? state.image() : undefined,
-    });
+    const startedAt = performance.now();
+    const image = includeImage ? state.image() : undefined;
+    const encodeMs = performance.now() - startedAt;
+    const text = colorizeMessage({ id, mode: state.mode, model: state.model, hints: state.hints, image });
     this.wanted = false;
-    this.inFlight = { id, sentAt: performance.now(), imageVersion: state.imageVersion, includeImage };
+    this.inFlight = { id, startedAt, encodeMs, sentAt: performance.now(), imageVersion: state.imageVersion, includeImage };
     this.socket.send(text);
   }
 
@@ -111,7 +111,13 @@ export class ColorizeClient {
         this.lastShownID = message.id;
         const roundTrip = flight ? performance.now() - flight.sentAt : null;
         if (roundTrip !== null) this.roundTrips.push(roundTrip);
-        this.onResult?.({ ...message, blob: base64ToBlob(message.image, "image/png"), roundTrip });
+        this.onResult?.({
+          ...message,
+          blob: base64ToBlob(message.image, "image/png"),
+          roundTrip,
+          startedAt: flight?.startedAt,
+          encodeMs: flight?.encodeMs,
+        });
       }
     } else if (message.code === ErrorCode.busy) {
       this.wanted = true;

@@ -96,10 +96,12 @@ export class Drawing {
   }
 
   /**
-   * Guesses whether the picture is a black-and-white photo rather than line art: nearly no
-   * color anywhere, and many mid-tones (line art is mostly paper with some ink).
+   * Guesses what kind of picture the canvas holds, from a 64×64 thumbnail: a color picture
+   * (many colorful pixels), a black-and-white photo (nearly no color, many mid-tones; line
+   * art is mostly paper with some ink), or line art.
+   * @returns {string} one of `PictureKind`
    */
-  looksLikeGrayscalePhoto() {
+  pictureKind() {
     const side = 64;
     const probe = document.createElement("canvas");
     probe.width = side;
@@ -116,6 +118,11 @@ export class Drawing {
       if (y > 40 && y < 215) midTones += 1;
     }
     const n = side * side;
-    return colorful / n < 0.02 && midTones / n > 0.3;
+    if (colorful / n >= 0.05) return PictureKind.color;
+    if (colorful / n < 0.02 && midTones / n > 0.3) return PictureKind.grayscalePhoto;
+    return PictureKind.lineArt;
   }
 }
+
+/** What `Drawing.pictureKind()` can tell apart. */
+export const PictureKind = Object.freeze({ lineArt: "lineart", grayscalePhoto: "grayscale-photo", color: "color" });

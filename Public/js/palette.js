@@ -1,7 +1,10 @@
-// The hint color: a color input, a hex field and a palette of recently used colors.
+// The hint color: a color input, a hex field, a palette of recently used colors and one of
+// colors the person saved on purpose (both kept in localStorage).
 
 const STORAGE_KEY = "tinct.recentColors";
+const SAVED_KEY = "tinct.savedColors";
 const MAX_RECENT = 12;
+const MAX_SAVED = 24;
 const STARTER = ["#e4572e", "#f3a712", "#29335c", "#669bbc", "#a8c686", "#f7d6bf", "#8e5572", "#3f7d20"];
 
 /** `#rrggbb` (lowercase) or null. */
@@ -14,12 +17,15 @@ export function normalizeHex(text) {
 }
 
 export class Palette {
-  constructor({ colorInput, hexInput, container, onChange }) {
+  constructor({ colorInput, hexInput, container, savedContainer, saveButton, onChange }) {
     this.colorInput = colorInput;
     this.hexInput = hexInput;
     this.container = container;
+    this.savedContainer = savedContainer;
     this.onChange = onChange;
     this.recent = this.load();
+    this.saved = loadColors(SAVED_KEY) ?? [];
+    saveButton?.addEventListener("click", () => this.save(this.color));
     colorInput.addEventListener("input", () => this.set(colorInput.value, { fromPicker: true }));
     hexInput.addEventListener("change", () => {
       const hex = normalizeHex(hexInput.value);
@@ -47,39 +53,80 @@ export class Palette {
   /** Remembers `hex` as used (moves it to the front of the palette). */
   remember(hex) {
     this.recent = [hex, ...this.recent.filter((c) => c !== hex)].slice(0, MAX_RECENT);
-    try {
-      localStorage.setItem(STORAGE_KEY, JSON.stringify(this.recent));
-    } catch {
-      // Storage may be unavailable (private mode); the palette still works for this page.
-    }
+    storeColors(STORAGE_KEY, this.recent);
+    this.render();
+  }
+
+  /** Adds `hex` to the saved colors (kept until removed). */
+  save(hex) {
+    this.saved = [...this.saved.filter((c) => c !== hex), hex].slice(-MAX_SAVED);
+    storeColors(SAVED_KEY, this.saved);
+    this.render();
+  }
+
+  /** Removes `hex` from the saved colors. */
+  unsave(hex) {
+    this.saved = this.saved.filter((c) => c !== hex);
+    storeColors(SAVED_KEY, this.saved);
     this.render();
   }
 
   load() {
-    try {
-      const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "null");
-      if (Array.isArray(stored)) {
-        const colors = stored.map((c) => normalizeHex(String(c))).filter(Boolean);
-        if (colors.length > 0) return colors.slice(0, MAX_RECENT);
-      }
-    } catch {
-      // Ignore a damaged entry.
-    }
-    return [...STARTER];
+    const colors = loadColors(STORAGE_KEY);
+    return colors && colors.length > 0 ? colors.slice(0, MAX_RECENT) : [...STARTER];
   }
 
   render() {
-    const buttons = this.recent.map((color) => {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "swatch";
-      button.title = color;
-      button.setAttribute("aria-label", `Use ${color}`);
-      button.setAttribute("aria-pressed", String(color === this.color));
-      button.style.backgroundColor = color;
-      button.addEventListener("click", () => this.set(color));
+    this.container.replaceChildren(...this.recent.map((color) => this.swatch(color, `Use ${color}`)));
+    if (!this.savedContainer) return;
+    const saved = this.saved.map((color) => {
+      const button = this.swatch(color, `Use saved ${color}; right-click or Delete removes it`);
+      button.addEventListener("contextmenu", (event) => {
+        event.preventDefault();
+        this.unsave(color);
+      });
+      button.addEventListener("keydown", (event) => {
+        if (event.key === "Delete" || event.key === "Backspace") {
+          event.preventDefault();
+          event.stopPropagation();
+          this.unsave(color);
+        }
+      });
       return button;
     });
-    this.container.replaceChildren(...buttons);
+    this.savedContainer.replaceChildren(...saved);
+    this.savedContainer.hidden = saved.length === 0;
+  }
+
+  swatch(color, label) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "swatch";
+    button.title = label;
+    button.dataset.color = color;
+    button.setAttribute("aria-label", label);
+    button.setAttribute("aria-pressed", String(color === this.color));
+    button.style.backgroundColor = color;
+    button.addEventListener("click", () => this.set(color));
+    return button;
+  }
+}
+
+/** Colors stored under `key`, normalized; null when none or damaged. */
+function loadColors(key) {
+  try {
+    const stored = JSON.parse(localStorage.getItem(key) ?? "null");
+    if (Array.isArray(stored)) return stored.map((c) => normalizeHex(String(c))).filter(Boolean);
+  } catch {
+    // Ignore a damaged entry.
+  }
+  return null;
+}
+
+function storeColors(key, colors) {
+  try {
+    localStorage.setItem(key, JSON.stringify(colors));
+  } catch {
+    // Storage may be unavailable (private mode); the palette still works for this page.
   }
 }

@@ -1,4 +1,6 @@
-// Project files: the drawing, hints, mode and model in one JSON document.
+// Project files: the drawing, hints, mode and model in one JSON document. The drawing is a
+// lossless PNG data URL of the full-resolution canvas, so a loaded project sends the server
+// exactly the pixels the saved one did and colorizes identically.
 
 export const PROJECT_FORMAT = "tinct-project";
 export const PROJECT_VERSION = 1;
@@ -35,6 +37,22 @@ export function parseProject(text) {
     hints: valid,
     image: project.image,
   };
+}
+
+/** A `data:` URL (base64 or percent-encoded) as a Blob, without fetching it. */
+export function dataURLToBlob(url) {
+  const match = /^data:([^;,]*)((?:;[^;,]*)*?)(;base64)?,(.*)$/s.exec(url);
+  if (!match) throw new Error("The project's picture is not a data URL.");
+  const [, type, , base64, payload] = match;
+  let bytes;
+  try {
+    bytes = base64
+      ? Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))
+      : new TextEncoder().encode(decodeURIComponent(payload));
+  } catch {
+    throw new Error("The project's picture is damaged.");
+  }
+  return new Blob([bytes], { type: type || "application/octet-stream" });
 }
 
 /** Offers `blob` as a download named `name`. */

@@ -7,6 +7,15 @@ export const PROTOCOL_VERSION = 1;
 /** Path of the live colorization socket. */
 export const COLORIZE_SOCKET_PATH = "/ws/colorize";
 
+/** Path of the installed models' list (`[{name, mode, resolution}]`). */
+export const MODELS_PATH = "/api/models";
+
+/** Path of line-art extraction: POST `{image: base64, style?}` → PNG of the lines, same size. */
+export const LINEART_PATH = "/api/lineart";
+
+/** BroadcastChannel on which pages of this browser announce that the model list changed. */
+export const MODELS_CHANNEL = "tinct-models";
+
 /** Message types, client → server and server → client. */
 export const MessageType = Object.freeze({
   colorize: "colorize",

@@ -9,6 +9,7 @@ import {
   pingMessage,
   sampleURL,
 } from "./protocol.js";
+import { announceModelsChanged } from "./model-list.js";
 import { createCharts } from "./train-charts.js";
 import { renderCheckpoints, renderRuns } from "./train-tables.js";
 
@@ -187,6 +188,7 @@ async function publish(run, name, replace = false) {
     const model = await api("/api/train/publish", { run, name, replace });
     $("runs-message").textContent =
       `Published ${model.name} (${model.mode}, ${model.resolution}px): it is now in the editor's model list.`;
+    announceModelsChanged();
   } catch (error) {
     if (error.status === 409 && !replace && window.confirm(`${error.message}\n\nReplace it?`)) {
       return publish(run, name, true);

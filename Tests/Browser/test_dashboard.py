@@ -3,7 +3,9 @@
 Starts the release `tinct serve` with a temporary data root holding a small fixture folder,
 starts a tiny training run from the page, waits for progress, loss curves and a sample grid,
 checks that a second tab sees the same live run, stops it, publishes the run as a model and
-finds that model in the editor's selector. Screenshots go to test-artifacts/dashboard-*.png.
+finds that model in the selector of editors that were already open — without reloading them:
+one in the same browser (told over a BroadcastChannel) and one in another browser context
+(which refreshes its list when its window gets the focus) — and the first one colorizes with it. Screenshots go to test-artifacts/dashboard-*.png.
 Run with `make test-browser` (or `.venv/bin/python Tests/Browser/test_dashboard.py`).
 """
 
@@ -138,6 +140,22 @@ def main() -> int:
             row = page.locator(f"#runs tr[data-run=\"{run}\"]")
             assert row.locator("button.resume").is_enabled(), "Resume after stop"
 
+            # Two editors already open, before the model exists: one in this browser, one in
+            # another browser context (no BroadcastChannel between them).
+            editor = context.new_page()
+            editor.on("console", on_console)
+            editor.on("pageerror", lambda e: problems.append(f"editor page error: {e}"))
+            editor.goto(url + "/")
+            editor.wait_for_function("() => document.body.dataset.connected === 'true'")
+            assert "no line-art model" in editor.locator("#model").inner_text()
+            editor.evaluate("() => { globalThis.openedBeforePublish = true; }")
+            elsewhere_context = browser.new_context(viewport={"width": 1280, "height": 800})
+            elsewhere = elsewhere_context.new_page()
+            elsewhere.on("pageerror", lambda e: problems.append(f"second editor page error: {e}"))
+            elsewhere.goto(url + "/")
+            elsewhere.wait_for_function("() => document.body.dataset.connected === 'true'")
+            page.bring_to_front()
+
             # Publish it; the editor's model selector lists it.
             row.locator("input[name=model]").fill("dashboard-doodles")
             row.locator("form.publish button").click()
@@ -175,10 +193,19 @@ def main() -> int:
             assert page.locator("#checkpoints tbody tr.wins").count() == 3
             page.locator("#checkpoints").screenshot(path=str(ARTIFACTS / "dashboard-05-wins.png"))
 
-            editor = context.new_page()
-            editor.goto(url + "/")
-            editor.wait_for_function("() => [...document.querySelectorAll('#model option')].some(o => o.value === 'dashboard-doodles')")
+            # The open editors list the published model without a reload (well before their
+            # 15-second poll), and the first one colorizes its drawing with it at once.
+            has_model = "() => [...document.querySelectorAll('#model option')].some(o => o.value === 'dashboard-doodles')"
+            editor.wait_for_function(has_model, timeout=5_000)
+            assert editor.locator("#model").input_value() == "dashboard-doodles"
+            assert "New line-art model: dashboard-doodles" in editor.locator("#status").inner_text()
+            editor.wait_for_function("() => document.getElementById('result').dataset.ready === 'true'", timeout=30_000)
+            editor.screenshot(path=str(ARTIFACTS / "dashboard-06-editor-got-model.png"))
+            elsewhere.evaluate("() => window.dispatchEvent(new Event('focus'))")
+            elsewhere.wait_for_function(has_model, timeout=5_000)
+            assert editor.evaluate("() => globalThis.openedBeforePublish") is True, "the editor was reloaded"
             editor.close()
+            elsewhere_context.close()
             browser.close()
     finally:
         server.terminate()

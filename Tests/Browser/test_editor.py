@@ -1,11 +1,17 @@
 """End-to-end test of the editor in headless Chromium.
 
 Starts the release `tinct serve` on 127.0.0.1 with a tiny untrained line-art model, then
-draws, hints, waits for live colorization, downloads the result and checks its size, and
-measures the /ws/colorize round trip for a 256×256 drawing. Screenshots go to
-test-artifacts/. Run with `make test-browser` (or `.venv/bin/python Tests/Browser/test_editor.py`).
+draws, hints, waits for live colorization, downloads the result and checks its size; picks a
+color from the result, saves and removes a palette color, moves and deletes hints; saves a
+project, reloads the page, loads it and checks the result is identical pixel for pixel; drops
+a color picture and extracts its lines, pastes a black-and-white photo (photo mode), clears;
+checks the layout at 1280×800, 1920×1080 and 800 px wide; and measures the /ws/colorize round
+trip for a 256×256 drawing (printed, never asserted; Tests/Browser/measure_latency.py does it
+with the real default model). Screenshots go to test-artifacts/. Run with `make test-browser`
+(or `.venv/bin/python Tests/Browser/test_editor.py`).
 """
 
+import base64
 import json
 import os
 import shutil
@@ -113,6 +119,68 @@ def wait_settled(page, timeout=20_000):
     )
 
 
+RESULT_DIGEST = """async () => {
+  const canvas = document.getElementById('result');
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', pixels));
+  return [canvas.width, canvas.height, [...digest].map((b) => b.toString(16).padStart(2, '0')).join('')];
+}"""
+
+# Ink, paper and color counts of the drawing canvas.
+DRAWING_STATS = """() => {
+  const canvas = document.getElementById('drawing');
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let ink = 0, paper = 0, colorful = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+    const y = 0.299 * r + 0.587 * g + 0.114 * b;
+    if (y < 128) ink += 1;
+    if (y > 240) paper += 1;
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 24) colorful += 1;
+  }
+  return { n: data.length / 4, ink, paper, colorful };
+}"""
+
+# Hands a picture to the page as a drop on the drawing or as a paste, the way a browser does.
+GIVE_FILE = """([how, name, b64]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name, { type: 'image/png' }));
+  if (how === 'drop') {
+    const stage = document.getElementById('stage');
+    stage.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    stage.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  } else {
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+  }
+}"""
+
+
+def give_file(page, how: str, name: str, data: bytes) -> None:
+    page.evaluate(GIVE_FILE, [how, name, base64.b64encode(data).decode()])
+
+
+def hint_screen_point(page, box, index):
+    """Where hint `index` is on the screen."""
+    hint = page.evaluate(f"() => globalThis.tinct.state.hints[{index}]")
+    size = page.evaluate("() => [document.getElementById('drawing').width, document.getElementById('drawing').height]")
+    return box["x"] + (hint["x"] + 0.5) * box["width"] / size[0], box["y"] + (hint["y"] + 0.5) * box["height"] / size[1]
+
+
+def check_layout(page, width, height, name):
+    """At `width`×`height`: no sideways scrolling, both pictures and the main controls on screen."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_timeout(250)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{width}x{height}: the page scrolls sideways by {overflow} px"
+    for selector in ["#drawing", "#result", "#colorize", "#model", "#extract-lines", "#download", "#color-hex"]:
+        b = page.locator(selector).bounding_box()
+        assert b and b["width"] > 0 and b["x"] >= 0 and b["x"] + b["width"] <= width + 1, f"{width}x{height}: {selector} at {b}"
+    drawing = page.locator("#drawing").bounding_box()
+    assert drawing["width"] >= min(250, width / 3), f"{width}x{height}: drawing only {drawing['width']} px wide"
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
 def main() -> int:
     ARTIFACTS.mkdir(exist_ok=True)
     if not TINCT.exists():
@@ -186,6 +254,137 @@ def main() -> int:
             assert "no photo model" in page.locator("#model").inner_text()
             page.click('[data-mode="lineart"]')
             assert page.locator("#model").input_value() == "tiny-lineart"
+            wait_settled(page)
+
+            # Eyedropper: a click on the result picks its color there.
+            result_box = page.locator("#result").bounding_box()
+            click_at = [round(result_box["x"] + 0.3 * result_box["width"]), round(result_box["y"] + 0.6 * result_box["height"])]
+            page.mouse.click(*click_at)
+            picked = page.evaluate("""([x, y]) => {
+                const c = document.getElementById('result');
+                const rect = c.getBoundingClientRect();
+                const px = Math.floor(((x - rect.left) * c.width) / rect.width);
+                const py = Math.floor(((y - rect.top) * c.height) / rect.height);
+                const [r, g, b] = c.getContext('2d').getImageData(px, py, 1, 1).data;
+                return '#' + [r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('');
+            }""", click_at)
+            assert page.locator("#color-hex").input_value() == picked, (page.locator("#color-hex").input_value(), picked)
+            assert page.locator("#color").input_value() == picked
+
+            # Saved colors: save the picked one, use another, come back to it, remove it.
+            page.click("#save-color")
+            saved = page.locator("#saved-colors .swatch")
+            assert saved.count() == 1 and saved.first.get_attribute("data-color") == picked
+            page.locator("#palette .swatch").nth(1).click()
+            assert page.locator("#color-hex").input_value() != picked
+            saved.first.click()
+            assert page.locator("#color-hex").input_value() == picked
+            page.click("#save-color")  # saving it again does not duplicate it
+            assert saved.count() == 1
+            page.fill("#color-hex", "#123abc")
+            page.press("#color-hex", "Enter")
+            page.click("#save-color")
+            assert saved.count() == 2
+            saved.first.click(button="right")
+            assert saved.count() == 1 and saved.first.get_attribute("data-color") == "#123abc"
+            page.screenshot(path=str(ARTIFACTS / "02b-saved-colors.png"))
+
+            # Hints: drag one to move it, Delete removes the selected one, right-click another.
+            page.keyboard.press("h")
+            box = page.locator("#overlay").bounding_box()
+            count = page.evaluate("() => globalThis.tinct.state.hints.length")
+            start = page.evaluate("() => ({ ...globalThis.tinct.state.hints[0] })")
+            x, y = hint_screen_point(page, box, 0)
+            page.mouse.move(x, y)
+            page.mouse.down()
+            page.mouse.move(x + 40, y - 30, steps=5)
+            page.mouse.up()
+            moved = page.evaluate("() => ({ ...globalThis.tinct.state.hints[0] })")
+            assert page.evaluate("() => globalThis.tinct.state.hints.length") == count, "moving added a hint"
+            assert moved["x"] > start["x"] + 10 and moved["y"] < start["y"] - 10, (start, moved)
+            assert page.evaluate("() => globalThis.tinct.state.selectedHint") == 0
+            page.keyboard.press("Delete")
+            assert page.evaluate("() => globalThis.tinct.state.hints.length") == count - 1
+            x, y = hint_screen_point(page, box, 0)
+            page.mouse.click(x, y, button="right")
+            assert page.evaluate("() => globalThis.tinct.state.hints.length") == count - 2
+            page.keyboard.press("Control+z")
+            page.keyboard.press("Control+z")
+            assert page.evaluate("() => globalThis.tinct.state.hints.length") == count
+            wait_settled(page)
+
+            # A project saved after colorizing, loaded into a fresh page, colorizes identically.
+            first = page.evaluate(RESULT_DIGEST)
+            with page.expect_download() as info:
+                page.keyboard.press("Control+s")
+            project_path = ARTIFACTS / "project.json"
+            info.value.save_as(str(project_path))
+            project = json.loads(project_path.read_text())
+            assert project["format"] == "tinct-project" and project["mode"] == "lineart"
+            assert project["model"] == "tiny-lineart" and len(project["hints"]) == count
+            assert project["image"].startswith("data:image/png;base64,")
+            page.reload()
+            page.wait_for_function("() => document.body.dataset.connected === 'true'")
+            wait_settled(page)
+            assert page.evaluate("() => globalThis.tinct.state.hints.length") == 0
+            page.set_input_files("#load-project", str(project_path))
+            page.wait_for_function(f"() => globalThis.tinct.state.hints.length === {count}")
+            wait_settled(page)
+            second = page.evaluate(RESULT_DIGEST)
+            assert first == second, f"the loaded project colorizes differently: {first} vs {second}"
+            print(f"project round trip: {second[0]}x{second[1]} result identical (sha256 {second[2][:16]}…)")
+            page.screenshot(path=str(ARTIFACTS / "02c-project-loaded.png"))
+            box = page.locator("#overlay").bounding_box()
+
+            # A color picture dropped in line-art mode: Extract lines is offered and turns it
+            # into ink on paper; undo brings the colors back.
+            def flat_color(x, y):
+                if (x - 70) ** 2 + (y - 75) ** 2 <= 45 ** 2:
+                    return (220, 60, 40)
+                if 120 <= x <= 180 and 30 <= y <= 120:
+                    return (40, 160, 70)
+                return (150, 200, 240)
+            give_file(page, "drop", "shapes.png", png_bytes(200, 150, flat_color))
+            page.wait_for_function("() => document.getElementById('drawing').width === 200")
+            assert page.locator("#extract-lines").get_attribute("data-suggested") == "true"
+            assert "in color" in page.locator("#status").inner_text()
+            assert page.evaluate("() => globalThis.tinct.state.mode") == "lineart"
+            page.screenshot(path=str(ARTIFACTS / "05-color-picture.png"))
+            page.click("#extract-lines")
+            page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Extracted')")
+            stats = page.evaluate(DRAWING_STATS)
+            assert stats["colorful"] == 0, f"color left after extraction: {stats}"
+            assert 0.005 * stats["n"] < stats["ink"] < 0.3 * stats["n"], f"ink: {stats}"
+            assert stats["paper"] > 0.6 * stats["n"], f"paper: {stats}"
+            assert page.evaluate("() => [document.getElementById('drawing').width, document.getElementById('drawing').height]") == [200, 150]
+            assert page.locator("#extract-lines").get_attribute("data-suggested") is None
+            wait_settled(page)
+            page.screenshot(path=str(ARTIFACTS / "06-extracted-lines.png"))
+            page.keyboard.press("Control+z")
+            assert page.evaluate(DRAWING_STATS)["colorful"] > 0.5 * stats["n"], "undo did not bring the colors back"
+            page.keyboard.press("Control+y")
+            assert page.evaluate(DRAWING_STATS)["colorful"] == 0
+
+            # A black-and-white photo pasted in: photo mode.
+            give_file(page, "paste", "photo.png", png_bytes(160, 120, lambda x, y: ((x * 200 // 160 + y * 40 // 120 + (x * y) % 17) % 256,) * 3))
+            page.wait_for_function("() => document.getElementById('drawing').width === 160")
+            assert page.evaluate("() => globalThis.tinct.state.mode") == "photo"
+            assert "black-and-white photo" in page.locator("#status").inner_text()
+            page.click('[data-mode="lineart"]')
+
+            # Clear: a blank sheet of the same size, no hints.
+            page.click("#clear")
+            stats = page.evaluate(DRAWING_STATS)
+            assert stats["paper"] == stats["n"] and page.evaluate("() => globalThis.tinct.state.hints.length") == 0
+
+            # The layout at common window sizes (after a colorization, so both panes are full).
+            page.keyboard.press("Control+z")
+            wait_settled(page)
+            check_layout(page, 1280, 800, "07-1280x800.png")
+            check_layout(page, 1920, 1080, "08-1920x1080.png")
+            check_layout(page, 800, 900, "09-800-wide.png")
+            page.set_viewport_size({"width": 1400, "height": 950})
+            page.wait_for_timeout(200)
 
             # Round trip for a 256×256 drawing: open one, then stroke by stroke.
             picture = work / "ring256.png"
@@ -214,9 +413,7 @@ def main() -> int:
             page.screenshot(path=str(ARTIFACTS / "03-ring-256.png"))
 
             # A narrow window still shows everything usable.
-            page.set_viewport_size({"width": 820, "height": 1000})
-            page.wait_for_timeout(200)
-            page.screenshot(path=str(ARTIFACTS / "04-narrow.png"), full_page=True)
+            check_layout(page, 820, 1000, "04-narrow.png")
             browser.close()
     finally:
         server.terminate()

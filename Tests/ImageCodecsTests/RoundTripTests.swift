@@ -14,6 +14,14 @@ struct RoundTripTests {
         #expect(decoded.image == image)
     }
 
+    @Test("PNG round trip with fast compression is exact too", arguments: [(1, 1), (17, 9), (256, 256)])
+    func fastPNG(width: Int, height: Int) throws {
+        let image = RGBImage.gradient(width: width, height: height)
+        #expect(try ImageDecoder.decode(PNGEncoder.encode(image, compression: .fast)) == image)
+        let gray = GrayImage(image)
+        #expect(try GrayImage(ImageDecoder.decode(PNGEncoder.encode(gray, compression: .fast))) == gray)
+    }
+
     @Test("gray PNG round trip is exact")
     func grayPNG() throws {
         let gray = GrayImage(RGBImage.gradient(width: 9, height: 4))

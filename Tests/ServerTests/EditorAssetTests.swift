@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Editor scripts")
 struct EditorAssetTests {
-    static let modules = ["app.js", "protocol.js", "colorize-client.js", "drawing.js", "hints.js", "history.js", "palette.js", "project.js"]
+    static let modules = ["app.js", "protocol.js", "colorize-client.js", "drawing.js", "hints.js", "history.js", "palette.js", "project.js", "model-list.js"]
 
     @Test("Every editor module is served as JavaScript and never writes HTML strings", arguments: modules)
     func module(name: String) async throws {

@@ -93,10 +93,12 @@ tinct_status tinct_jpeg_decode(const uint8_t *data, size_t length, uint64_t max_
 
 /**
  * Encodes 8-bit pixels (channels 1 = gray, 3 = RGB, 4 = RGBA) as a PNG.
+ * fast = 0: zlib level 6 (small files); fast != 0: zlib's run-length strategy, several times
+ * quicker and about as small on colorized pictures (for live answers).
  * *out receives a malloc'd buffer of *out_length bytes.
  */
 tinct_status tinct_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height,
-                              uint32_t channels, uint8_t **out, size_t *out_length,
+                              uint32_t channels, int32_t fast, uint8_t **out, size_t *out_length,
                               char *message, size_t message_capacity);
 
 /**

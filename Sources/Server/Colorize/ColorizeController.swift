@@ -22,22 +22,7 @@ struct ColorizeController: Sendable {
     /// Colorizes one picture; answers `image/png` of the input's size, or `{"error": ...}`.
     @Sendable func colorize(_ request: Request, context: AppRequestContext) async throws -> Response {
         let limits = inference.limits
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.maxBodyBytes {
-            throw Self.bodyTooLarge(limits)
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limits.maxBodyBytes)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw Self.bodyTooLarge(limits)
-        }
-        let body: ColorizeRequestBody
-        do {
-            body = try JSONDecoder().decode(ColorizeRequestBody.self, from: Data(buffer.readableBytesView))
-        } catch let error as DecodingError {
-            let (field, problem) = error.fieldProblem
-            throw APIError.badField(field, problem)
-        }
+        let body = try await request.decodeJSONBody(ColorizeRequestBody.self, maxBytes: limits.maxBodyBytes)
         let job = try ColorizeJob(body: body, limits: limits)
         let output = try await inference.colorize(job, priority: .interactive)
         return Response(
@@ -45,10 +30,6 @@ struct ColorizeController: Sendable {
             headers: [.contentType: "image/png", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: output.png))
         )
-    }
-
-    static func bodyTooLarge(_ limits: ColorizeLimits) -> APIError {
-        APIError(.contentTooLarge, "body: larger than the limit of \(limits.maxBodyBytes) bytes")
     }
 
     /// `value` as a JSON response.

@@ -129,7 +129,7 @@ public actor InferenceService {
             ColorHint(x: $0.x, y: $0.y, red: $0.red, green: $0.green, blue: $0.blue, radius: $0.radius ?? defaultRadius)
         }
         let result = try colorizer.colorize(input, hints: hints)
-        let png = try PNGEncoder.encode(result)
+        let png = try PNGEncoder.encode(result, compression: .fast)
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         return ColorizeOutput(png: png, input: input, milliseconds: ms)
