@@ -35,7 +35,7 @@ struct CrashSafetyTests {
 
         init(binary: String, arguments: [String], log: String) throws {
             self.log = log
-            FileManager.default.createFile(atPath: log, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = ["train"] + arguments + ["--json"]
             process.standardOutput = FileHandle(forWritingAtPath: log)
