@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var runsDirectory: String
     /// Limits on colorization requests (body size, pixels, hints, queue length).
     public var limits: ColorizeLimits
+    /// The secret every request but `/healthz` must carry; nil leaves the server open, which
+    /// is allowed only on a loopback `host` (see `NetworkExposure`).
+    public var accessToken: AccessToken?
 
     /// Creates a configuration from explicit paths; see `locatingResources(...)` to find
     /// `Public/` and `templates/` automatically.
@@ -28,7 +31,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         modelsDirectory: String = "models",
         dataRoot: String = "data",
         runsDirectory: String = "runs",
-        limits: ColorizeLimits = .init()
+        limits: ColorizeLimits = .init(),
+        accessToken: AccessToken? = nil
     ) {
         self.host = host
         self.port = port
@@ -38,5 +42,6 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.dataRoot = dataRoot
         self.runsDirectory = runsDirectory
         self.limits = limits
+        self.accessToken = accessToken
     }
 }
