@@ -12,20 +12,24 @@ public func buildApplication(configuration: ServerConfiguration) async throws ->
     return try await buildApplication(configuration: configuration, inference: inference)
 }
 
-/// Assembles the application around a given inference service (tests hold on to it).
-func buildApplication(configuration: ServerConfiguration, inference: InferenceService) async throws -> some ApplicationProtocol {
+/// Assembles the application around given services (tests hold on to them).
+func buildApplication(
+    configuration: ServerConfiguration, inference: InferenceService, training: TrainingService? = nil,
+    socketGauge: SocketGauge = SocketGauge()
+) async throws -> some ApplicationProtocol {
     try NetworkExposure.check(configuration)
     var logger = Logger(label: "tinct.server")
     logger.logLevel = Environment().get("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0) } ?? .info
 
-    let training = TrainingService(configuration: configuration, inference: inference)
+    let training = training ?? TrainingService(configuration: configuration, inference: inference)
     let router = try await buildRouter(configuration: configuration, inference: inference, training: training, logger: logger)
     // WebSocket upgrades have their own router, so ordinary requests never match its paths.
     // An upgrade without the token is not upgraded; the HTTP router then answers it 401.
-    let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+    let webSocketRouter = Router(context: SocketRequestContext.self)
     if let token = configuration.accessToken { webSocketRouter.add(middleware: AccessTokenMiddleware(token: token)) }
-    ColorizeSocket(inference: inference).addRoute(to: webSocketRouter)
-    TrainSocket(training: training).addRoute(to: webSocketRouter)
+    let timeout = configuration.webSocketSendTimeout
+    ColorizeSocket(inference: inference, sendTimeout: timeout, gauge: socketGauge).addRoute(to: webSocketRouter)
+    TrainSocket(training: training, sendTimeout: timeout, gauge: socketGauge).addRoute(to: webSocketRouter)
     logger.info(
         "Tinct \(TinctVersion.version) configured",
         metadata: [

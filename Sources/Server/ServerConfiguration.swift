@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The secret every request but `/healthz` must carry; nil leaves the server open, which
     /// is allowed only on a loopback `host` (see `NetworkExposure`).
     public var accessToken: AccessToken?
+    /// How long a WebSocket message may wait for a client that reads nothing before the
+    /// connection is closed.
+    public var webSocketSendTimeout: Duration
 
     /// Creates a configuration from explicit paths; see `locatingResources(...)` to find
     /// `Public/` and `templates/` automatically.
@@ -32,7 +35,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         dataRoot: String = "data",
         runsDirectory: String = "runs",
         limits: ColorizeLimits = .init(),
-        accessToken: AccessToken? = nil
+        accessToken: AccessToken? = nil,
+        webSocketSendTimeout: Duration = .seconds(30)
     ) {
         self.host = host
         self.port = port
@@ -43,5 +47,6 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.runsDirectory = runsDirectory
         self.limits = limits
         self.accessToken = accessToken
+        self.webSocketSendTimeout = webSocketSendTimeout
     }
 }
