@@ -31,20 +31,27 @@ struct ColorizeController: Sendable {
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw Self.bodyTooLarge(limits)
         }
-        let body: ColorizeRequestBody
-        do {
-            body = try JSONDecoder().decode(ColorizeRequestBody.self, from: Data(buffer.readableBytesView))
-        } catch let error as DecodingError {
-            let (field, problem) = error.fieldProblem
-            throw APIError.badField(field, problem)
-        }
-        let job = try ColorizeJob(body: body, limits: limits)
+        let job = try Self.job(fromBody: Data(buffer.readableBytesView), limits: limits)
         let output = try await inference.colorize(job, priority: .interactive)
         return Response(
             status: .ok,
             headers: [.contentType: "image/png", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: output.png))
         )
+    }
+
+    /// Decodes and validates a request body: a job, or a 4xx naming the field at fault.
+    static func job(fromBody data: Data, limits: ColorizeLimits) throws(APIError) -> ColorizeJob {
+        let body: ColorizeRequestBody
+        do {
+            body = try JSONDecoder().decode(ColorizeRequestBody.self, from: data)
+        } catch let error as DecodingError {
+            let (field, problem) = error.fieldProblem
+            throw APIError.badField(field, problem)
+        } catch {
+            throw APIError.badField("body", "is not valid JSON")
+        }
+        return try ColorizeJob(body: body, limits: limits)
     }
 
     static func bodyTooLarge(_ limits: ColorizeLimits) -> APIError {
