@@ -7,8 +7,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8080
 TINCT := .build/release/tinct
+## The Swift toolchain's clang (it ships libFuzzer and the sanitizers); plain clang otherwise.
+CLANG ?= $(shell c="$$(dirname "$$(readlink -f "$$(command -v swift)")")/clang"; [ -x "$$c" ] && echo "$$c" || echo clang)
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := .build/fuzz
+CODEC_CORPUS := Tests/ImageCodecsTests/Fixtures
 
-.PHONY: run test test-browser latency deps build bench bench-torch fixtures clean
+.PHONY: run test test-browser latency deps build bench bench-torch fixtures clean fuzz
 
 ## Install the Debian packages Tinct links against, only those missing.
 deps:
@@ -24,10 +29,12 @@ build: deps
 run: build
 	$(TINCT) serve --host $(HOST) --port $(PORT)
 
-## Every test: the browser suites first (they need the release build), then all Swift suites.
+## Every test: the browser suites first (they need the release build), then all Swift suites,
+## then a bounded fuzzing run of the image decoders (about 80 s).
 test: deps
 	$(MAKE) test-browser
 	swift test
+	$(MAKE) fuzz
 
 ## The editor and the training dashboard end to end in headless Chromium (Debian's chromium
 ## + Playwright from PyPI in .venv); screenshots and the downloaded result land in test-artifacts/.
@@ -58,6 +65,26 @@ bench-torch: .venv/bin/python
 ## Regenerate the PyTorch reference fixtures used by the tests.
 fixtures: .venv/bin/python
 	.venv/bin/python scripts/make_fixtures.py
+
+## The image decoders under AddressSanitizer + UBSan: first every file of the hostile corpus once,
+## then libFuzzer for FUZZ_SECONDS seeded from it (new inputs kept in .build/fuzz/corpus,
+## crashes written to .build/fuzz/crash-*). See docs/security.md.
+fuzz: deps $(FUZZ_DIR)/codec_fuzzer
+	@mkdir -p $(FUZZ_DIR)/corpus
+	@$(FUZZ_DIR)/codec_fuzzer $(CODEC_CORPUS)/*.png $(CODEC_CORPUS)/*.jpg > $(FUZZ_DIR)/corpus-asan.log 2>&1 \
+		|| { cat $(FUZZ_DIR)/corpus-asan.log; exit 1; }
+	@echo "ASan pass over the hostile corpus: $$(grep -c '^Executed' $(FUZZ_DIR)/corpus-asan.log) files, no error"
+	@$(FUZZ_DIR)/codec_fuzzer -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+		-dict=Tests/Fuzz/codecs.dict -artifact_prefix=$(FUZZ_DIR)/ -print_final_stats=1 \
+		$(FUZZ_DIR)/corpus $(CODEC_CORPUS) > $(FUZZ_DIR)/fuzz.log 2>&1 \
+		|| { tail -n 60 $(FUZZ_DIR)/fuzz.log; exit 1; }
+	@grep -E '^(Done|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' $(FUZZ_DIR)/fuzz.log
+
+$(FUZZ_DIR)/codec_fuzzer: Tests/Fuzz/codec_fuzzer.c $(wildcard Sources/CImageCodecs/*.c Sources/CImageCodecs/*.h Sources/CImageCodecs/include/*.h)
+	@mkdir -p $(FUZZ_DIR)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fuse-ld=lld \
+		-I Sources/CImageCodecs/include -I Sources/CImageCodecs \
+		Tests/Fuzz/codec_fuzzer.c Sources/CImageCodecs/*.c -lpng16 -ljpeg -o $@
 
 clean:
 	rm -rf .build

@@ -6,22 +6,30 @@ import Logging
 ///
 /// Reads templates at startup, so a broken or missing template fails here rather than on the
 /// first request. Listens on `configuration.host`/`port` once `runService()` is called.
+/// - Throws: `ServerError.tokenRequired` for a non-loopback host without an access token.
 public func buildApplication(configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
     let inference = InferenceService(modelsDirectory: configuration.modelsDirectory, limits: configuration.limits)
     return try await buildApplication(configuration: configuration, inference: inference)
 }
 
-/// Assembles the application around a given inference service (tests hold on to it).
-func buildApplication(configuration: ServerConfiguration, inference: InferenceService) async throws -> some ApplicationProtocol {
+/// Assembles the application around given services (tests hold on to them).
+func buildApplication(
+    configuration: ServerConfiguration, inference: InferenceService, training: TrainingService? = nil,
+    socketGauge: SocketGauge = SocketGauge()
+) async throws -> some ApplicationProtocol {
+    try NetworkExposure.check(configuration)
     var logger = Logger(label: "tinct.server")
     logger.logLevel = Environment().get("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0) } ?? .info
 
-    let training = TrainingService(configuration: configuration, inference: inference)
+    let training = training ?? TrainingService(configuration: configuration, inference: inference)
     let router = try await buildRouter(configuration: configuration, inference: inference, training: training, logger: logger)
     // WebSocket upgrades have their own router, so ordinary requests never match its paths.
-    let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
-    ColorizeSocket(inference: inference).addRoute(to: webSocketRouter)
-    TrainSocket(training: training).addRoute(to: webSocketRouter)
+    // An upgrade without the token is not upgraded; the HTTP router then answers it 401.
+    let webSocketRouter = Router(context: SocketRequestContext.self)
+    if let token = configuration.accessToken { webSocketRouter.add(middleware: AccessTokenMiddleware(token: token)) }
+    let timeout = configuration.webSocketSendTimeout
+    ColorizeSocket(inference: inference, sendTimeout: timeout, gauge: socketGauge).addRoute(to: webSocketRouter)
+    TrainSocket(training: training, sendTimeout: timeout, gauge: socketGauge).addRoute(to: webSocketRouter)
     logger.info(
         "Tinct \(TinctVersion.version) configured",
         metadata: [
@@ -30,8 +38,12 @@ func buildApplication(configuration: ServerConfiguration, inference: InferenceSe
             "models": "\(configuration.modelsDirectory)",
             "dataRoot": "\(configuration.dataRoot)",
             "runs": "\(configuration.runsDirectory)",
+            "access": "\(configuration.accessToken == nil ? "open (loopback only)" : "token required")",
         ]
     )
+    if configuration.accessToken != nil {
+        logger.info("Open http://\(configuration.host):\(configuration.port)/?token=<your token> once in each browser.")
+    }
     return Application(
         router: router,
         server: .http1WebSocketUpgrade(
@@ -54,6 +66,8 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self)
     // Outermost first: headers go on everything, including errors and refused paths.
     router.add(middleware: SecurityHeadersMiddleware())
+    // Before the request log, which therefore never sees a token in an address.
+    if let token = configuration.accessToken { router.add(middleware: AccessTokenMiddleware(token: token)) }
     // Each request at debug level: run with LOG_LEVEL=debug to see them.
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: PathTraversalGuardMiddleware())

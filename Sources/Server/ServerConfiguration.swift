@@ -17,6 +17,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var runsDirectory: String
     /// Limits on colorization requests (body size, pixels, hints, queue length).
     public var limits: ColorizeLimits
+    /// The secret every request but `/healthz` must carry; nil leaves the server open, which
+    /// is allowed only on a loopback `host` (see `NetworkExposure`).
+    public var accessToken: AccessToken?
+    /// How long a WebSocket message may wait for a client that reads nothing before the
+    /// connection is closed.
+    public var webSocketSendTimeout: Duration
 
     /// Creates a configuration from explicit paths; see `locatingResources(...)` to find
     /// `Public/` and `templates/` automatically.
@@ -28,7 +34,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         modelsDirectory: String = "models",
         dataRoot: String = "data",
         runsDirectory: String = "runs",
-        limits: ColorizeLimits = .init()
+        limits: ColorizeLimits = .init(),
+        accessToken: AccessToken? = nil,
+        webSocketSendTimeout: Duration = .seconds(30)
     ) {
         self.host = host
         self.port = port
@@ -38,5 +46,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.dataRoot = dataRoot
         self.runsDirectory = runsDirectory
         self.limits = limits
+        self.accessToken = accessToken
+        self.webSocketSendTimeout = webSocketSendTimeout
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Server
 
 /// `tinct serve`: runs the web studio until interrupted.
@@ -8,8 +9,15 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the Tinct web studio."
     )
 
-    @Option(help: "Interface to listen on. Use 0.0.0.0 only on a trusted network.")
+    @Option(help: "Interface to listen on. Any address other than loopback needs --token.")
     var host = "127.0.0.1"
+
+    @Option(
+        help: ArgumentHelp(
+            "Access token every request but /healthz must carry (default: $TINCT_TOKEN).",
+            discussion: "16–256 of A–Z a–z 0–9 - _ . ~, e.g. from `openssl rand -hex 24`. Browsers open /?token=<token> once.",
+            valueName: "secret"))
+    var token: String?
 
     @Option(help: "TCP port to listen on.")
     var port = 8080
@@ -37,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         // A ResourceLocatorError's description lists every folder searched; ArgumentParser prints it.
-        let configuration = try ServerConfiguration.locatingResources(
+        var configuration = try ServerConfiguration.locatingResources(
             host: host,
             port: port,
             publicDirectory: publicDirectory,
@@ -46,7 +54,16 @@ struct ServeCommand: AsyncParsableCommand {
             dataRoot: dataRoot,
             runsDirectory: runs
         )
+        configuration.accessToken = try accessToken()
         let app = try await buildApplication(configuration: configuration)
         try await app.runService()
+    }
+
+    /// `--token`, else `TINCT_TOKEN`; an empty value counts as none. A flag on the command
+    /// line is visible to other local users in `ps`, so the environment is the safer way.
+    func accessToken() throws -> AccessToken? {
+        let text = token ?? ProcessInfo.processInfo.environment["TINCT_TOKEN"]
+        guard let text, !text.isEmpty else { return nil }
+        return try AccessToken(text)
     }
 }

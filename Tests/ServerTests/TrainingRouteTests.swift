@@ -215,15 +215,20 @@ struct TrainingServicePartsTests {
         #expect(snapshot.last { $0.isProgress } == Self.progress(1000))
     }
 
-    @Test("A slow client's queue is bounded and drops progress first")
+    @Test("A slow client's queue is bounded: newer progress replaces queued progress, then the oldest goes")
     func slowSubscriber() {
         let subscriber = TrainingSubscriber(capacity: 4)
         subscriber.push("started")
         for i in 0..<100 { subscriber.push("progress \(i)", isProgress: true) }
         subscriber.push("checkpoint")
+        #expect(subscriber.pending == 3)
+        #expect(subscriber.next() == "started")
+        #expect(subscriber.drain() == ["progress 99", "checkpoint"])
+        #expect(subscriber.dropped == 99)
+        for i in 0..<10 { subscriber.push("sample \(i)") }
         #expect(subscriber.pending == 4)
-        #expect(subscriber.drain() == ["started", "progress 98", "progress 99", "checkpoint"])
-        #expect(subscriber.dropped == 98)
+        #expect(subscriber.drain() == ["sample 6", "sample 7", "sample 8", "sample 9"])
+        #expect(subscriber.next() == nil)
         subscriber.close()
         subscriber.push("late")
         #expect(subscriber.pending == 0)

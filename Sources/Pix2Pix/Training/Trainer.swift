@@ -34,6 +34,9 @@ public final class Trainer {
     private let eventLog: FileHandle?
     /// Said at the start of `run` (the event sink is not ready during `init`).
     private var startupWarnings: [String] = []
+    /// Set after a write to `events.jsonl` failed (disk full): the log is left alone from
+    /// then on, so no half-written line gets another line glued to it.
+    private var eventLogFailed = false
     /// Called on the training thread before every step; may block (the web server uses it to
     /// let interactive colorizations run first).
     public var beforeEachStep: (() -> Void)?
@@ -63,14 +66,10 @@ public final class Trainer {
         try AtomicFile.write(try encoder.encode(config), to: "\(runDirectory)/config.json")
         let logPath = "\(runDirectory)/events.jsonl"
         if !fm.fileExists(atPath: logPath) { _ = fm.createFile(atPath: logPath, contents: nil) }
-        eventLog = FileHandle(forWritingAtPath: logPath)
+        eventLog = FileHandle(forUpdatingAtPath: logPath)
         // A process killed mid-line leaves a torn last line; end it so the next event starts
         // a line of its own (readers skip the torn one).
-        if let end = try? eventLog?.seekToEnd(), end > 0, let log = FileHandle(forReadingAtPath: logPath) {
-            try? log.seek(toOffset: end - 1)
-            if (try? log.read(upToCount: 1)) != Data("\n".utf8) { eventLog?.write(Data("\n".utf8)) }
-            try? log.close()
-        }
+        Self.endLastLine(of: eventLog)
         let abandoned = TrainingCheckpoint.removeAbandonedTemporaryFiles(in: [runDirectory, "\(runDirectory)/checkpoints"])
         startupWarnings = abandoned.isEmpty ? []
             : ["removed \(abandoned.count) partial file(s) left by an interrupted run: \(abandoned.joined(separator: ", "))"]
@@ -88,9 +87,27 @@ public final class Trainer {
 
     deinit { try? eventLog?.close() }
 
+    /// Logs `event` to `events.jsonl` and hands it to the listener. A log that cannot be
+    /// written (disk full) is reported once as a warning; events still reach the listener.
     private func report(_ event: TrainingEvent) {
-        if let line = try? JSONEncoder().encode(event) { eventLog?.write(line + Data("\n".utf8)) }
+        if let eventLog, !eventLogFailed, let line = try? JSONEncoder().encode(event) {
+            do {
+                try eventLog.write(contentsOf: line + Data("\n".utf8))
+            } catch {
+                eventLogFailed = true
+                emit(.warning(message: "events.jsonl can no longer be written (\(Self.reason(error))); events are still reported here"))
+            }
+        }
         emit(event)
+    }
+
+    /// Moves to the end of the event log and, when a write was cut short there (a crash or a
+    /// full disk), ends that line, so the next event starts a line of its own.
+    private static func endLastLine(of log: FileHandle?) {
+        guard let log, let end = try? log.seekToEnd(), end > 0 else { return }
+        guard (try? log.seek(toOffset: end - 1)) != nil, let last = try? log.read(upToCount: 1) else { return }
+        _ = try? log.seekToEnd()
+        if last != Data("\n".utf8) { try? log.write(contentsOf: Data("\n".utf8)) }
     }
 
     /// Trains until `config.steps` (or `pauseAt`, which saves a checkpoint as a stop does),
@@ -114,7 +131,7 @@ public final class Trainer {
         while step < config.steps {
             if let pauseAt, step >= pauseAt { stop.stop(reason: "paused at step \(pauseAt)") }
             if let reason = stop.requested {
-                if step > lastSaved { try saveCheckpoint(validator: nil) }
+                if step > lastSaved { guard saveCheckpointOrReport(validator: nil) else { return } }
                 report(.stopped(step: step, reason: reason))
                 return
             }
@@ -149,11 +166,39 @@ public final class Trainer {
                 }
             }
             if step % config.checkpointEvery == 0 || step == config.steps {
-                try saveCheckpoint(validator: validator)
+                guard saveCheckpointOrReport(validator: validator) else { return }
                 lastSaved = step
             }
         }
         report(.finished(step: step))
+    }
+
+    /// Saves a checkpoint; when that fails (typically a full disk) reports `failed` — naming
+    /// the step, the reason and the checkpoint that is still intact — and returns false: the
+    /// run stops there rather than train on with nothing saved. Checkpoints are written to a
+    /// temporary file and renamed, so a failed save leaves the previous ones as they were.
+    private func saveCheckpointOrReport(validator: Validator?) -> Bool {
+        do {
+            try saveCheckpoint(validator: validator)
+            return true
+        } catch {
+            let previous = TrainingCheckpoint.list(in: "\(runDirectory)/checkpoints").last
+            let kept = previous.map { "the checkpoint of step \($0.step) is intact; free some disk space and resume" }
+                ?? "no earlier checkpoint exists"
+            report(.failed(step: step, message: "the checkpoint of step \(step) could not be saved (\(Self.reason(error))); training stopped, \(kept)"))
+            return false
+        }
+    }
+
+    /// An error as a sentence for the user. Foundation's file errors say "The operation could
+    /// not be completed"; the system's own words ("No space left on device") are underneath.
+    private static func reason(_ error: any Error) -> String {
+        guard type(of: error) is NSError.Type else { return "\(error)" }
+        let error = error as NSError
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return error.localizedDescription
     }
 
     /// Validates (when given a validator), writes the checkpoint, keeps the last K and the best.

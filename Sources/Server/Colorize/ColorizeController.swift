@@ -32,6 +32,20 @@ struct ColorizeController: Sendable {
         )
     }
 
+    /// Decodes and validates a request body: a job, or a 4xx naming the field at fault.
+    static func job(fromBody data: Data, limits: ColorizeLimits) throws(APIError) -> ColorizeJob {
+        let body: ColorizeRequestBody
+        do {
+            body = try JSONDecoder().decode(ColorizeRequestBody.self, from: data)
+        } catch let error as DecodingError {
+            let (field, problem) = error.fieldProblem
+            throw APIError.badField(field, problem)
+        } catch {
+            throw APIError.badField("body", "is not valid JSON")
+        }
+        return try ColorizeJob(body: body, limits: limits)
+    }
+
     /// `value` as a JSON response.
     static func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()

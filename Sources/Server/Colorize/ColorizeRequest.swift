@@ -197,9 +197,9 @@ extension DecodingError {
             let parent = path(context.codingPath)
             return (parent.isEmpty ? key.stringValue : "\(parent).\(key.stringValue)", "is required")
         case .typeMismatch(let type, let context):
-            return (path(context.codingPath), "expected \(Self.describe(type))")
+            return (Self.orBody(path(context.codingPath)), "expected \(Self.describe(type))")
         case .valueNotFound(let type, let context):
-            return (path(context.codingPath), "expected \(Self.describe(type)), found null")
+            return (Self.orBody(path(context.codingPath)), "expected \(Self.describe(type)), found null")
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
             return (field.isEmpty ? "body" : field, field.isEmpty ? "is not valid JSON" : "is malformed")
@@ -208,11 +208,16 @@ extension DecodingError {
         }
     }
 
+    /// An empty path means the whole message (`42` where an object was expected).
+    private static func orBody(_ field: String) -> String { field.isEmpty ? "body" : field }
+
     private static func describe(_ type: Any.Type) -> String {
         switch type {
         case is Int.Type: "an integer"
         case is String.Type: "a string"
         case is [WireHint].Type: "an array of hints"
+        case is [String: Any].Type: "a JSON object"
+        case is Bool.Type: "true or false"
         default: "a value of another type"
         }
     }

@@ -12,8 +12,16 @@ import Logging
 /// one request per client is in flight and the newest always wins. A bad message gets an
 /// error message and the connection stays open; only a message over the size limit closes it
 /// (WebSocket close code 1009).
+///
+/// Replies go through a `SocketSender`: each write waits until the client has room, so a
+/// client that does not read makes its reader and worker wait (at most one message each)
+/// instead of queuing replies, and after `sendTimeout` the connection is closed.
 struct ColorizeSocket: Sendable {
     let inference: InferenceService
+    /// How long one reply may wait for a client that does not read before it is dropped.
+    let sendTimeout: Duration
+    /// The server's WebSocket backlog, shared with `/ws/train`.
+    let gauge: SocketGauge
 
     /// A validated request waiting for the worker, with the version of the picture it uses.
     struct Pending: Sendable {
@@ -23,11 +31,15 @@ struct ColorizeSocket: Sendable {
     }
 
     /// Adds the `/ws/colorize` upgrade route to a WebSocket router.
-    func addRoute(to router: Router<BasicWebSocketRequestContext>) {
+    func addRoute(to router: Router<SocketRequestContext>) {
         router.ws("/ws/colorize", shouldUpgrade: { request, _ in
             Self.isSameOrigin(request) ? .upgrade([:]) : .dontUpgrade
         }) { inbound, outbound, context in
-            await self.session(inbound: inbound, outbound: outbound, logger: context.logger)
+            let sender = SocketSender(
+                outbound: outbound, channel: context.requestContext.channel, timeout: sendTimeout, gauge: gauge)
+            gauge.connectionOpened()
+            defer { gauge.connectionClosed() }
+            try await self.session(inbound: inbound, sender: sender, logger: context.logger)
         }
     }
 
@@ -49,16 +61,19 @@ struct ColorizeSocket: Sendable {
     }
 
     /// Runs one connection until the client closes it.
-    func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async {
+    /// - Throws: what ended the connection early (a message over the limit, a protocol
+    ///   error, a stalled client), so the WebSocket layer closes it with the matching code.
+    func session(inbound: WebSocketInboundStream, sender: SocketSender, logger: Logger) async throws {
         let (mailbox, mailboxInput) = AsyncStream.makeStream(of: Pending.self, bufferingPolicy: .bufferingNewest(1))
         let limits = inference.limits
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.work(mailbox: mailbox, outbound: outbound) }
+        let failure = await withTaskGroup(of: Void.self) { group -> (any Error)? in
+            group.addTask { await self.work(mailbox: mailbox, sender: sender) }
             var picture: (bytes: [UInt8], width: Int, height: Int, version: Int)?
+            var failure: (any Error)?
             do {
                 for try await message in inbound.messages(maxSize: limits.maxBodyBytes) {
                     guard case .text(let text) = message else {
-                        try await outbound.writeTextMessage(
+                        try await sender.send(
                             ColorizeServerMessage.error(id: nil, code: .badRequest, message: "body: send JSON text messages").json)
                         continue
                     }
@@ -68,18 +83,21 @@ struct ColorizeSocket: Sendable {
                         if case .dropped(let older) = mailboxInput.yield(pending) {
                             let note = ColorizeServerMessage.error(
                                 id: older.id, code: .superseded, message: "request \(older.id) was replaced by \(pending.id)")
-                            try await outbound.writeTextMessage(note.json)
+                            try await sender.send(note.json)
                         }
                     } catch let error as ParseFailure {
-                        try await outbound.writeTextMessage(ColorizeServerMessage.error(id: error.id, error.error).json)
+                        try await sender.send(ColorizeServerMessage.error(id: error.id, error.error).json)
                     }
                 }
             } catch {
                 logger.debug("Colorize socket closed", metadata: ["error": "\(error)"])
+                failure = error
             }
             mailboxInput.finish()
             group.cancelAll()
+            return failure
         }
+        if let failure { throw failure }
     }
 
     /// A message that could not be accepted, with the id to answer (when it had one).
@@ -133,7 +151,7 @@ struct ColorizeSocket: Sendable {
     }
 
     /// The connection's worker: colorizes what arrives in the mailbox, one at a time.
-    private func work(mailbox: AsyncStream<Pending>, outbound: WebSocketOutboundWriter) async {
+    private func work(mailbox: AsyncStream<Pending>, sender: SocketSender) async {
         // The picture decoded by the previous request, reused while the client keeps it.
         var decoded: (version: Int, image: RGBImage)?
         for await pending in mailbox {
@@ -152,7 +170,7 @@ struct ColorizeSocket: Sendable {
                 return  // cancelled: the connection is closing
             }
             do {
-                try await outbound.writeTextMessage(reply.json)
+                try await sender.send(reply.json)
             } catch {
                 return
             }

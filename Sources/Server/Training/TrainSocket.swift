@@ -7,51 +7,80 @@ import Logging
 ///
 /// On connect the client gets a snapshot (status and history), then every event as it
 /// happens. Each connection has a bounded queue (`TrainingSubscriber`), so a slow tab loses
-/// intermediate progress messages rather than growing the server's memory. Client messages
-/// are optional: `ping` gets `pong`; anything else gets an error message and the connection
-/// stays open.
+/// intermediate progress messages rather than growing the server's memory; its writer sends
+/// one message at a time through a `SocketSender`, which closes the connection when the
+/// client has read nothing for `sendTimeout`. Client messages are optional: `ping` gets
+/// `pong`; anything else gets an error message and the connection stays open; a message over
+/// `maxMessageBytes` closes it (1009).
 struct TrainSocket: Sendable {
     let training: TrainingService
+    /// How long one message may wait for a client that does not read before it is dropped.
+    let sendTimeout: Duration
+    /// The server's WebSocket backlog, shared with `/ws/colorize`.
+    let gauge: SocketGauge
 
     /// Largest client message read (pings are tiny).
     static let maxMessageBytes = 4096
 
     /// Adds the `/ws/train` upgrade route to a WebSocket router.
-    func addRoute(to router: Router<BasicWebSocketRequestContext>) {
+    func addRoute(to router: Router<SocketRequestContext>) {
         router.ws("/ws/train", shouldUpgrade: { request, _ in
             ColorizeSocket.isSameOrigin(request) ? .upgrade([:]) : .dontUpgrade
         }) { inbound, outbound, context in
-            await self.session(inbound: inbound, outbound: outbound, logger: context.logger)
+            let sender = SocketSender(
+                outbound: outbound, channel: context.requestContext.channel, timeout: sendTimeout, gauge: gauge)
+            gauge.connectionOpened()
+            defer { gauge.connectionClosed() }
+            try await self.session(inbound: inbound, sender: sender, logger: context.logger)
         }
     }
 
     /// Runs one connection until the client closes it.
-    func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async {
+    /// - Throws: what ended the connection early, so the WebSocket layer closes it with the
+    ///   matching code.
+    func session(inbound: WebSocketInboundStream, sender: SocketSender, logger: Logger) async throws {
         let (snapshot, subscriber) = training.subscribe()
         defer { training.unsubscribe(subscriber) }
         do {
-            try await outbound.writeTextMessage(snapshot)
+            try await sender.send(snapshot)
         } catch {
             return
         }
-        await withTaskGroup(of: Void.self) { group in
+        let failure = await withTaskGroup(of: Void.self) { group -> (any Error)? in
             group.addTask {
+                // One message at a time: while a write waits for the client, newer progress
+                // replaces older in the subscriber's queue instead of piling up here.
                 for await _ in subscriber.wakeUps {
-                    for text in subscriber.drain() {
-                        do { try await outbound.writeTextMessage(text) } catch { return }
+                    while let text = subscriber.next() {
+                        do {
+                            try await sender.send(text)
+                        } catch {
+                            logger.debug("Training socket writer ended", metadata: ["error": "\(error)"])
+                            return
+                        }
                     }
                 }
             }
+            var failure: (any Error)?
             do {
                 for try await message in inbound.messages(maxSize: Self.maxMessageBytes) {
+                    // `maxSize` bounds fragmented messages only; a single frame may be as large
+                    // as the server's frame limit, so check its size here.
+                    guard message.byteCount <= Self.maxMessageBytes else {
+                        await sender.close(.messageTooLarge, reason: "messages are at most \(Self.maxMessageBytes) bytes")
+                        break
+                    }
                     subscriber.push(Self.reply(to: message).json)
                 }
             } catch {
                 logger.debug("Training socket closed", metadata: ["error": "\(error)"])
+                failure = error
             }
             subscriber.close()
             group.cancelAll()
+            return failure
         }
+        if let failure { throw failure }
     }
 
     /// The answer to one client message: `pong` for a ping, an error for anything else.

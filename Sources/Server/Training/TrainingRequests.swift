@@ -33,7 +33,12 @@ struct StartTrainingRequest: Decodable, Sendable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         if let unknown = c.allKeys.map(\.stringValue).sorted().first(where: { !Self.fields.contains($0) }) {
-            throw FieldError(field: unknown, problem: "is not a training option")
+            // A key that is not a plain name ("", "a:b", a long string) is quoted after `body`,
+            // so the message still starts with a field the client can recognise.
+            let plain = (1...40).contains(unknown.count) && unknown.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            throw plain
+                ? FieldError(field: unknown, problem: "is not a training option")
+                : FieldError(field: "body", problem: "\"\(unknown.prefix(40))\" is not a training option")
         }
         dataset = try c.decode(String.self, forKey: Key("dataset"))
         var o = TrainingOptions()

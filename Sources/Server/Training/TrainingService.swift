@@ -65,6 +65,9 @@ public final class TrainingService: @unchecked Sendable {
     /// Number of connected clients.
     var subscriberCount: Int { lock.withLock { subscribers.count } }
 
+    /// Messages queued for each connected client, largest first (for tests and logs).
+    var subscriberBacklogs: [Int] { lock.withLock { subscribers.values.map(\.pending).sorted(by: >) } }
+
     // MARK: Control
 
     /// Starts a new run on `request.dataset`.
@@ -267,8 +270,9 @@ public final class TrainingService: @unchecked Sendable {
         finish(failure: failure)
     }
 
-    /// Records an event from the trainer and sends it to every client; on the training thread.
-    private func receive(_ event: TrainingEvent) {
+    /// Records an event from the trainer and sends it to every client; on the training thread
+    /// (tests call it to play a run's events without training).
+    func receive(_ event: TrainingEvent) {
         let event = event.forClients
         lock.withLock {
             switch event {

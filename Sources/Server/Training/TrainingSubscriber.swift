@@ -3,9 +3,10 @@ import Foundation
 /// One connected dashboard tab's outgoing queue: bounded, so a slow client never makes the
 /// server hold more than `capacity` messages for it.
 ///
-/// The training thread pushes without waiting; the connection's writer task drains. When
-/// the queue is full, the oldest progress message goes first (a newer one supersedes it);
-/// only when none is queued does the oldest message of any kind go.
+/// The training thread pushes without waiting; the connection's writer takes one message at
+/// a time. A progress message replaces the one still queued, if any (progress is a snapshot:
+/// only the newest matters to a tab that lags), so at most one progress message waits. When
+/// the queue is still full, the oldest message goes.
 final class TrainingSubscriber: @unchecked Sendable {
     /// A queued message and whether it may be dropped in favour of a newer one.
     private struct Queued {
@@ -34,14 +35,24 @@ final class TrainingSubscriber: @unchecked Sendable {
             lock.unlock()
             return
         }
+        if isProgress, let stale = queue.firstIndex(where: \.isProgress) {
+            queue.remove(at: stale)
+            droppedCount += 1
+        }
         if queue.count >= capacity {
-            let victim = queue.firstIndex(where: \.isProgress) ?? 0
-            queue.remove(at: victim)
+            queue.removeFirst()
             droppedCount += 1
         }
         queue.append(Queued(text: text, isProgress: isProgress))
         lock.unlock()
         wake.yield()
+    }
+
+    /// Takes the oldest queued message, if any.
+    func next() -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return queue.isEmpty ? nil : queue.removeFirst().text
     }
 
     /// Takes everything queued so far, oldest first.
