@@ -177,7 +177,7 @@ public final class Trainer {
     /// the step, the reason and the checkpoint that is still intact — and returns false: the
     /// run stops there rather than train on with nothing saved. Checkpoints are written to a
     /// temporary file and renamed, so a failed save leaves the previous ones as they were.
-    private func saveCheckpointOrReport(validator: Validator?) -> Bool {
+    private func saveCheckpointOrReport(validator: (any ValidationSet)?) -> Bool {
         do {
             try saveCheckpoint(validator: validator)
             return true
