@@ -10,6 +10,9 @@ TINCT := .build/release/tinct
 ## The Swift toolchain's clang (it ships libFuzzer and the sanitizers); plain clang otherwise.
 CLANG ?= $(shell c="$$(dirname "$$(readlink -f "$$(command -v swift)")")/clang"; [ -x "$$c" ] && echo "$$c" || echo clang)
 FUZZ_SECONDS ?= 60
+## Any single allocation above this fails the fuzz run: the largest legitimate one (4 M pixels
+## of RGBA, as the harness allows) is 16 MiB, so a bigger one means input-controlled memory.
+FUZZ_MALLOC_MB ?= 256
 FUZZ_DIR := .build/fuzz
 CODEC_CORPUS := Tests/ImageCodecsTests/Fixtures
 
@@ -68,15 +71,16 @@ fixtures: .venv/bin/python
 
 ## The image decoders under AddressSanitizer + UBSan: first every file of the hostile corpus once,
 ## then libFuzzer for FUZZ_SECONDS seeded from it (new inputs kept in .build/fuzz/corpus,
-## crashes written to .build/fuzz/crash-*). See docs/security.md.
+## crashes written to .build/fuzz/crash-* or oom-*; copy one into Tests/Fuzz/regressions once
+## fixed). See docs/security.md.
 fuzz: deps $(FUZZ_DIR)/codec_fuzzer
 	@mkdir -p $(FUZZ_DIR)/corpus
-	@$(FUZZ_DIR)/codec_fuzzer $(CODEC_CORPUS)/*.png $(CODEC_CORPUS)/*.jpg > $(FUZZ_DIR)/corpus-asan.log 2>&1 \
-		|| { cat $(FUZZ_DIR)/corpus-asan.log; exit 1; }
-	@echo "ASan pass over the hostile corpus: $$(grep -c '^Executed' $(FUZZ_DIR)/corpus-asan.log) files, no error"
-	@$(FUZZ_DIR)/codec_fuzzer -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-		-dict=Tests/Fuzz/codecs.dict -artifact_prefix=$(FUZZ_DIR)/ -print_final_stats=1 \
-		$(FUZZ_DIR)/corpus $(CODEC_CORPUS) > $(FUZZ_DIR)/fuzz.log 2>&1 \
+	@$(FUZZ_DIR)/codec_fuzzer -malloc_limit_mb=$(FUZZ_MALLOC_MB) $(CODEC_CORPUS)/*.png $(CODEC_CORPUS)/*.jpg Tests/Fuzz/regressions/* \
+		> $(FUZZ_DIR)/corpus-asan.log 2>&1 || { cat $(FUZZ_DIR)/corpus-asan.log; exit 1; }
+	@echo "ASan pass over the hostile corpus and fuzz regressions: $$(grep -c '^Executed' $(FUZZ_DIR)/corpus-asan.log) files, no error"
+	@$(FUZZ_DIR)/codec_fuzzer -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=$(FUZZ_MALLOC_MB) \
+		-max_len=65536 -dict=Tests/Fuzz/codecs.dict -artifact_prefix=$(FUZZ_DIR)/ -print_final_stats=1 \
+		$(FUZZ_DIR)/corpus $(CODEC_CORPUS) Tests/Fuzz/regressions > $(FUZZ_DIR)/fuzz.log 2>&1 \
 		|| { tail -n 60 $(FUZZ_DIR)/fuzz.log; exit 1; }
 	@grep -E '^(Done|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' $(FUZZ_DIR)/fuzz.log
 

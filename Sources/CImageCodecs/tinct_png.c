@@ -79,6 +79,12 @@ static tinct_status png_decode_body(png_decode_state *state) {
     }
     png_set_read_fn(png, &state->io, read_from_memory);
     png_set_user_limits(png, state->out->width, state->out->height);
+    /* libpng 1.6 allocates the declared length of these chunks before reading them, and
+     * png_set_chunk_malloc_max does not stop it: a 150-byte file declaring a 2 GB zTXt (or
+     * tEXt, iTXt, sPLT, eXIf, pCAL, sCAL) chunk made it malloc 2 GB (found by fuzzing).
+     * Tinct uses none of this metadata, so the chunks are skipped unread. */
+    static const png_byte ignored_chunks[] = "tEXt\0zTXt\0iTXt\0sPLT\0eXIf\0pCAL\0sCAL\0iCCP\0";
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, ignored_chunks, 8);
     png_read_info(png, info);
 
     uint32_t width = png_get_image_width(png, info);

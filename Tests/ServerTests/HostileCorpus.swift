@@ -1,16 +1,20 @@
 import Foundation
 
 /// The hostile image corpus of the codec tests (`Tests/ImageCodecsTests/Fixtures`: valid
-/// pictures of every variant, truncated, corrupt, zero-sized, huge-header files) plus
-/// seeded damaged copies of each, for tests that push them through the server.
+/// pictures of every variant, truncated, corrupt, zero-sized, huge-header files), the fuzzing
+/// regressions, and seeded damaged copies of each, for tests that push them through the server.
 enum HostileCorpus {
-    static let directory = TestConfiguration.repositoryRoot.appendingPathComponent("Tests/ImageCodecsTests/Fixtures")
+    /// The codec tests' fixtures, and the inputs fuzzing found harmful (`Tests/Fuzz/regressions`).
+    static let directories = ["Tests/ImageCodecsTests/Fixtures", "Tests/Fuzz/regressions"]
+        .map { TestConfiguration.repositoryRoot.appendingPathComponent($0) }
 
     /// Every PNG and JPEG file of the corpus, by name.
     static func files() throws -> [(name: String, bytes: [UInt8])] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }.sorted()
-        return try names.map { ($0, [UInt8](try Data(contentsOf: directory.appendingPathComponent($0)))) }
+        try directories.flatMap { directory in
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                .filter { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }.sorted()
+            return try names.map { ($0, [UInt8](try Data(contentsOf: directory.appendingPathComponent($0)))) }
+        }
     }
 
     /// The corpus and, for each file, two truncations and three copies with a few bytes
