@@ -119,7 +119,11 @@ def main() -> int:
             assert page.locator("#eta").inner_text() != "—"
             width = page.evaluate("() => document.getElementById('sample').naturalWidth")
             assert width >= 3 * 32, f"sample grid is {width} px wide"
-            assert page.locator("#checkpoints tbody tr").count() == 3 * page.locator("#checkpoints tbody tr.group-start").count()
+            # Both counts in one evaluation: a checkpoint arriving between two reads would skew them.
+            rows, groups = page.evaluate(
+                "() => [document.querySelectorAll('#checkpoints tbody tr').length,"
+                " document.querySelectorAll('#checkpoints tbody tr.group-start').length]")
+            assert rows == 3 * groups, f"{rows} checkpoint rows for {groups} checkpoints (3 hint counts each)"
             page.wait_for_timeout(1200)  # a few more progress points on the curves
             page.screenshot(path=str(ARTIFACTS / "dashboard-02-running.png"), full_page=True)
 
