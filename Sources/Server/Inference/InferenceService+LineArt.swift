@@ -16,10 +16,7 @@ extension InferenceService {
                 return try PNGEncoder.encode(GrayImage(extractor.extract(from: picture)), compression: .fast)
             }
         } catch let error as InferenceQueueError {
-            switch error {
-            case .busy: throw APIError.busy
-            case .stopped: throw APIError(.serviceUnavailable, "The server is shutting down.", retryAfter: 1)
-            }
+            throw error.apiError
         } catch let error as ImageCodecError {
             throw ColorizeJob.imageError(error)
         }

@@ -90,10 +90,7 @@ public actor InferenceService {
                 try Self.perform(job, model: model, maxPixels: maxPixels, loaded: &loaded)
             }
         } catch let error as InferenceQueueError {
-            switch error {
-            case .busy: throw APIError.busy
-            case .stopped: throw APIError(.serviceUnavailable, "The server is shutting down.", retryAfter: 1)
-            }
+            throw error.apiError
         } catch let error as ImageCodecError {
             throw ColorizeJob.imageError(error)
         } catch let error as ColorizeError {
