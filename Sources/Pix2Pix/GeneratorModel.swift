@@ -98,6 +98,10 @@ public final class GeneratorModel {
               (1...64).contains(config.inputChannels), (1...64).contains(config.outputChannels) else {
             throw ModelFileError.badConfig(path: file, reason: "architecture out of range")
         }
+        guard ColorizationEncoding.accepts(inputChannels: config.inputChannels, for: mode),
+              config.outputChannels == ColorizationEncoding.outputChannels(mode) else {
+            throw ModelFileError.badConfig(path: file, reason: "\(config.inputChannels) → \(config.outputChannels) channels do not fit mode \(mode.rawValue)")
+        }
         let resolution = Int(contents.metadata["tinct.resolution"] ?? "256") ?? 256
         guard resolution > 0, resolution <= 4096, resolution % (1 << config.downsamplings) == 0 else {
             throw ModelFileError.badConfig(path: file, reason: "resolution \(resolution) is not a multiple of \(1 << config.downsamplings)")

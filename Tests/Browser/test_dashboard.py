@@ -108,16 +108,18 @@ def main() -> int:
 
             # Progress, a checkpoint with validation, and a sample picture arrive.
             page.wait_for_function("() => globalThis.tinctTrain.state.status.step >= 12", timeout=60_000)
-            page.wait_for_function(
-                "() => { const img = document.getElementById('sample'); return !img.hidden && img.complete && img.naturalWidth > 0; }",
-                timeout=30_000)
+            # Read the width in the same evaluation that sees the picture loaded: samples arrive every
+            # 3 steps, and a newer one may be loading (naturalWidth 0) by the time of a second read.
+            width = page.wait_for_function(
+                "() => { const img = document.getElementById('sample');"
+                " return !img.hidden && img.complete && img.naturalWidth > 0 ? img.naturalWidth : 0; }",
+                timeout=30_000).json_value()
             page.wait_for_function("() => document.querySelectorAll('#checkpoints tbody tr.group-start').length >= 1",
                                    timeout=30_000)
             progress = page.evaluate("() => [document.getElementById('progress').value, document.getElementById('progress').max]")
             assert progress[0] >= 12 and progress[1] == 100000, f"progress bar {progress}"
             assert "img/s" in page.locator("#rate").inner_text() and page.locator("#rate").inner_text() != "— img/s"
             assert page.locator("#eta").inner_text() != "—"
-            width = page.evaluate("() => document.getElementById('sample').naturalWidth")
             assert width >= 3 * 32, f"sample grid is {width} px wide"
             # Both counts in one evaluation: a checkpoint arriving between two reads would skew them.
             rows, groups = page.evaluate(
@@ -200,9 +202,12 @@ def main() -> int:
             # The open editors list the published model without a reload (well before their
             # 15-second poll), and the first one colorizes its drawing with it at once.
             has_model = "() => [...document.querySelectorAll('#model option')].some(o => o.value === 'dashboard-doodles')"
-            editor.wait_for_function(has_model, timeout=5_000)
-            assert editor.locator("#model").input_value() == "dashboard-doodles"
-            assert "New line-art model: dashboard-doodles" in editor.locator("#status").inner_text()
+            # Selection and status are read in the evaluation that first sees the model listed.
+            selected, status = editor.wait_for_function(
+                f"() => ({has_model})() && [document.getElementById('model').value,"
+                " document.getElementById('status').textContent]", timeout=5_000).json_value()
+            assert selected == "dashboard-doodles", selected
+            assert "New line-art model: dashboard-doodles" in status, status
             editor.wait_for_function("() => document.getElementById('result').dataset.ready === 'true'", timeout=30_000)
             editor.screenshot(path=str(ARTIFACTS / "dashboard-06-editor-got-model.png"))
             elsewhere.evaluate("() => window.dispatchEvent(new Event('focus'))")

@@ -18,7 +18,7 @@ enum ModelFixtures {
         do {
             let lineart = UNetGenerator(GeneratorConfig(inputChannels: 5, outputChannels: 3, ngf: 4, downsamplings: 5))
             try GeneratorModel(mode: .lineart, generator: lineart, resolution: 64).save(folder: "\(root)/tiny-lineart")
-            let photo = UNetGenerator(GeneratorConfig(inputChannels: 4, outputChannels: 2, ngf: 4, downsamplings: 5))
+            let photo = UNetGenerator(GeneratorConfig(inputChannels: 6, outputChannels: 2, ngf: 4, downsamplings: 5))
             try GeneratorModel(mode: .photo, generator: photo, resolution: 64).save(folder: "\(root)/tiny-photo")
             try FileManager.default.createDirectory(atPath: "\(root)/notes", withIntermediateDirectories: true)
             try Data("not a model".utf8).write(to: URL(fileURLWithPath: "\(root)/notes/generator.safetensors"))

@@ -5,8 +5,14 @@ import ImageCodecs
 ///
 /// - lineart: input (5, S, S) = [2·lines − 1, hint RGB mapped to [−1, 1] where hinted
 ///   (0 elsewhere) ×3, hint mask {0, 1}]; output (3, S, S) = RGB in [−1, 1].
-/// - photo: input (4, S, S) = [L/50 − 1, hint a/110, hint b/110 (0 where no hint), mask];
-///   output (2, S, S) = (a/110, b/110). The picture's own L is kept at composition.
+/// - photo: input (6, S, S) = [L/50 − 1, hint a/110, hint b/110 (0 where no hint), mask,
+///   fill a/110, fill b/110], where the fill gives every pixel the chroma of the nearest
+///   hinted pixel (0 with no hints); output (2, S, S) = the chroma's difference from the
+///   fill, (a − fill a)/110 and (b − fill b)/110. So with many hints the network starts from
+///   the nearest-hint baseline and only learns corrections (edges, shading), and with none
+///   it predicts the chroma itself. The picture's own L is kept at composition.
+///   Models from before the fill have 4 input channels and predict the chroma directly; they
+///   still load and colorize (`photoHasFill` is false for them).
 public enum ColorizationEncoding {
     /// Scale of Lab chroma in network units.
     public static let chromaScale: Float = 110
@@ -14,10 +20,23 @@ public enum ColorizationEncoding {
     public static func inputChannels(_ mode: ModelMode) -> Int {
         switch mode {
         case .lineart: 5
-        case .photo: 4
+        case .photo: 6
         case .pix2pix: 3
         }
     }
+
+    /// Whether a generator with `channels` inputs can serve `mode` (photo models from before
+    /// the dense hint fill have 4).
+    public static func accepts(inputChannels channels: Int, for mode: ModelMode) -> Bool {
+        channels == inputChannels(mode) || (mode == .photo && channels == 4)
+    }
+
+    /// Whether a photo input of `channels` planes carries the dense hint fill (and the
+    /// network's output is relative to it).
+    public static func photoHasFill(channels: Int) -> Bool { channels == 6 }
+
+    /// The plane holding the hint mask.
+    public static func maskChannel(_ mode: ModelMode) -> Int { mode == .lineart ? 4 : 3 }
 
     public static func outputChannels(_ mode: ModelMode) -> Int {
         switch mode {
@@ -38,10 +57,12 @@ public enum ColorizationEncoding {
         }
     }
 
-    /// Writes a photo input (4 planes) to `out`; `lab` is (3, H, W) L, a, b planes.
-    public static func photoInput(lab: [Float], hints: HintPlanes, into out: UnsafeMutablePointer<Float>) {
+    /// Writes a photo input to `out`: 6 planes (with the dense hint fill) or, for older
+    /// models, 4; `lab` is (3, H, W) L, a, b planes.
+    public static func photoInput(lab: [Float], hints: HintPlanes, channels: Int = 6, into out: UnsafeMutablePointer<Float>) {
         let plane = hints.width * hints.height
         precondition(lab.count == 3 * plane, "Lab planes do not match the hint planes")
+        precondition(channels == 4 || channels == 6, "a photo input has 4 or 6 planes")
         for i in 0..<plane {
             out[i] = lab[i] / 50 - 1
             let m = hints.hintMask[i]
@@ -55,6 +76,32 @@ public enum ColorizationEncoding {
             }
             out[3 * plane + i] = m
         }
+        guard photoHasFill(channels: channels) else { return }
+        let nearest = NearestHintPixel.map(mask: hints.hintMask, width: hints.width, height: hints.height)
+        for i in 0..<plane {
+            let seed = nearest.map { Int($0[i]) }
+            out[4 * plane + i] = seed.map { out[plane + $0] } ?? 0
+            out[5 * plane + i] = seed.map { out[2 * plane + $0] } ?? 0
+        }
+    }
+
+    /// Writes the photo training target: the truth's chroma, relative to the input's fill
+    /// when it has one. `input` holds the `channels` planes written by `photoInput`.
+    public static func photoTarget(lab: [Float], input: UnsafePointer<Float>, channels: Int, into out: UnsafeMutablePointer<Float>) {
+        let plane = lab.count / 3
+        chromaPlanes(lab: lab, plane: plane, into: out)
+        guard photoHasFill(channels: channels) else { return }
+        for i in 0..<(2 * plane) { out[i] -= input[4 * plane + i] }
+    }
+
+    /// The chroma planes (network units) from a photo network output: the output itself, or
+    /// output + fill for inputs with the dense hint fill.
+    public static func photoChroma(output: UnsafePointer<Float>, input: UnsafePointer<Float>, channels: Int, plane: Int) -> [Float] {
+        var chroma = Array(UnsafeBufferPointer(start: output, count: 2 * plane))
+        if photoHasFill(channels: channels) {
+            for i in 0..<(2 * plane) { chroma[i] += input[4 * plane + i] }
+        }
+        return chroma
     }
 
     /// RGB picture → 3 planes in [−1, 1].

@@ -70,16 +70,18 @@ public final class Colorizer {
         let box = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: resolution)
         let square = box.place(image, fill: 128)
         let planes = HintRasterizer(width: resolution, height: resolution).rasterize(box.place(hints))
-        let x = networkInput(channels: 4)
-        ColorizationEncoding.photoInput(lab: square.labPlanes(), hints: planes, into: x.data)
+        let channels = model.generator.config.inputChannels
+        let x = networkInput(channels: channels)
+        ColorizationEncoding.photoInput(lab: square.labPlanes(), hints: planes, channels: channels, into: x.data)
         let y = model.run(x)
+        let squareChroma = ColorizationEncoding.photoChroma(output: y.data, input: x.data, channels: channels, plane: resolution * resolution)
         // Crop the chroma planes to the picture's region, then bring them to full resolution.
         let plane = box.width * box.height
         var chroma = [Float](repeating: 0, count: 2 * plane)
         for c in 0..<2 {
             for row in 0..<box.height {
                 for col in 0..<box.width {
-                    chroma[c * plane + row * box.width + col] = y.data[c * resolution * resolution + (box.y + row) * resolution + box.x + col]
+                    chroma[c * plane + row * box.width + col] = squareChroma[c * resolution * resolution + (box.y + row) * resolution + box.x + col]
                 }
             }
         }

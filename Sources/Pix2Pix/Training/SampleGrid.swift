@@ -11,9 +11,9 @@ public enum SampleGrid {
         }
         var panels: [RGBImage] = []
         var visible = [UInt8](repeating: 0, count: 3 * plane)
-        let inC = input.shape[1]
+        let inC = input.shape[1], mask = ColorizationEncoding.maskChannel(mode)
         for i in 0..<plane {
-            let hinted = input.data[(inC - 1) * plane + i] > 0
+            let hinted = input.data[mask * plane + i] > 0
             for c in 0..<3 {
                 let v: Float
                 if hinted && mode == .lineart { v = (input.data[(1 + c) * plane + i] + 1) * 127.5 }
@@ -30,8 +30,10 @@ public enum SampleGrid {
             panels.append(ColorizationEncoding.image(fromRGBPlanes: target.data, width: s, height: s))
         case .photo:
             let lightness = (0..<plane).map { (input.data[$0] + 1) * 50 }
-            panels.append(ColorizationEncoding.image(lightness: lightness[...], chroma: output.data, width: s, height: s))
-            panels.append(ColorizationEncoding.image(lightness: lightness[...], chroma: target.data, width: s, height: s))
+            for planes in [output, target] {
+                let chroma = ColorizationEncoding.photoChroma(output: planes.data, input: input.data, channels: inC, plane: plane)
+                panels.append(ColorizationEncoding.image(lightness: lightness[...], chroma: chroma, width: s, height: s))
+            }
         }
         return sideBySide(panels)
     }

@@ -59,8 +59,15 @@ public struct SampleMaker: Sendable {
             let simulated = hintCount.map { hints.simulateHints(count: $0, target: truth, rng: &rng) }
                 ?? hints.simulateHints(target: truth, rng: &rng)
             let lab = truth.labPlanes()
-            input.withUnsafeMutableBufferPointer { ColorizationEncoding.photoInput(lab: lab, hints: simulated.planes, into: $0.baseAddress!) }
-            target.withUnsafeMutableBufferPointer { ColorizationEncoding.chromaPlanes(lab: lab, plane: plane, into: $0.baseAddress!) }
+            let channels = ColorizationEncoding.inputChannels(mode)
+            input.withUnsafeMutableBufferPointer {
+                ColorizationEncoding.photoInput(lab: lab, hints: simulated.planes, channels: channels, into: $0.baseAddress!)
+            }
+            input.withUnsafeBufferPointer { x in
+                target.withUnsafeMutableBufferPointer {
+                    ColorizationEncoding.photoTarget(lab: lab, input: x.baseAddress!, channels: channels, into: $0.baseAddress!)
+                }
+            }
             return ColorizationSample(input: input, target: target, truth: truth, hints: simulated.hints, lines: nil)
         }
     }

@@ -56,7 +56,8 @@ public struct Validator: ValidationSet {
                 ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size), by: sample.lines!)
         case .photo:
             let lab = sample.truth.labPlanes()
-            return ColorizationEncoding.image(lightness: lab[0..<(size * size)], chroma: y.data, width: size, height: size)
+            let chroma = ColorizationEncoding.photoChroma(output: y.data, input: x.data, channels: x.shape[1], plane: size * size)
+            return ColorizationEncoding.image(lightness: lab[0..<(size * size)], chroma: chroma, width: size, height: size)
         case .pix2pix:
             return ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size)
         }

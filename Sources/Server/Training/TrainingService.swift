@@ -149,20 +149,23 @@ public final class TrainingService: @unchecked Sendable {
     func publish(_ request: PublishRequest) async throws(APIError) -> ModelInfo {
         let folder = try runs.folder(of: request.run)
         guard ModelCatalog.isValidName(request.name) else { throw .badField("name", "must be 1–64 of A–Z a–z 0–9 _ -") }
+        let hasBest = FileManager.default.fileExists(atPath: "\(folder)/best.safetensors")
+        // "auto" is the best checkpoint when validation has produced one, else the latest.
+        let requested = request.checkpoint ?? "auto"
         let checkpoint: String
-        switch request.checkpoint ?? "auto" {
-        case "best", "auto" where FileManager.default.fileExists(atPath: "\(folder)/best.safetensors"):
-            guard FileManager.default.fileExists(atPath: "\(folder)/best.safetensors") else {
+        switch requested == "auto" ? (hasBest ? "best" : "latest") : requested {
+        case "best":
+            guard hasBest else {
                 throw .badField("checkpoint", "the run has no best checkpoint yet (no validation has run)")
             }
             checkpoint = "\(folder)/best.safetensors"
-        case "latest", "auto":
+        case "latest":
             guard let latest = TrainingCheckpoint.list(in: "\(folder)/checkpoints").last else {
                 throw .badField("run", "\"\(request.run)\" has no checkpoint yet")
             }
             checkpoint = latest.path
         default:
-            throw .badField("checkpoint", "must be \"best\" or \"latest\"")
+            throw .badField("checkpoint", "must be \"best\", \"latest\" or \"auto\"")
         }
         let target = "\(modelsDirectory)/\(request.name)"
         if FileManager.default.fileExists(atPath: target), request.replace != true {

@@ -1,0 +1,103 @@
+import Foundation
+import ImageCodecs
+import NN
+import Pix2Pix
+import Tensors
+import Testing
+
+@Suite("Photo encoding with the dense hint fill")
+struct PhotoFillEncodingTests {
+    /// Squared distance from pixel `i` to pixel `j` of a `width`-wide plane.
+    private static func squaredDistance(_ i: Int, _ j: Int, width: Int) -> Int {
+        let dx = i % width - j % width, dy = i / width - j / width
+        return dx * dx + dy * dy
+    }
+
+    @Test("nearest hinted pixel: within half a pixel of brute force on random masks; nil without hints")
+    func nearestAgreesWithBruteForce() throws {
+        var rng = SeededGenerator(seed: 5)
+        for trial in 0..<20 {
+            let width = 17 + trial, height = 23
+            var mask = [Float](repeating: 0, count: width * height)
+            for _ in 0..<(1 + trial % 9) { mask[Int(rng.next() % UInt64(mask.count))] = 1 }
+            let seeds = (0..<mask.count).filter { mask[$0] > 0 }
+            let nearest = try #require(NearestHintPixel.map(mask: mask, width: width, height: height))
+            for i in 0..<mask.count {
+                let found = Int(nearest[i])
+                #expect(mask[found] > 0, "pixel \(i) points at an unhinted pixel")
+                let best = seeds.map { Self.squaredDistance(i, $0, width: width) }.min()!
+                let got = Self.squaredDistance(i, found, width: width)
+                // The sweep may settle on a seed a hair farther away than the exact nearest.
+                #expect(Double(got).squareRoot() - Double(best).squareRoot() <= 0.5, "pixel \(i): \(got) vs \(best)")
+            }
+        }
+        #expect(NearestHintPixel.map(mask: [0, 0, 0, 0], width: 2, height: 2) == nil)
+    }
+
+    @Test("photo input: every pixel's fill is the chroma of a hint; target + fill gives back the truth's chroma")
+    func fillAndResidualRoundTrip() {
+        let size = 32, plane = size * size
+        var picture = RGBImage(width: size, height: size)
+        for y in 0..<size { for x in 0..<size { picture[x, y] = (UInt8(8 * x), UInt8(200 - 5 * y), 90) } }
+        let red = ColorHint(x: 4, y: 4, red: 220, green: 30, blue: 30, radius: 1)
+        let blue = ColorHint(x: 27, y: 26, red: 20, green: 40, blue: 230, radius: 1)
+        let planes = HintRasterizer(width: size, height: size).rasterize([red, blue])
+        let lab = picture.labPlanes()
+        let channels = ColorizationEncoding.inputChannels(.photo)
+        #expect(channels == 6)
+        var input = [Float](repeating: .nan, count: channels * plane)
+        var target = [Float](repeating: .nan, count: 2 * plane)
+        input.withUnsafeMutableBufferPointer { ColorizationEncoding.photoInput(lab: lab, hints: planes, channels: channels, into: $0.baseAddress!) }
+        input.withUnsafeBufferPointer { x in
+            target.withUnsafeMutableBufferPointer { ColorizationEncoding.photoTarget(lab: lab, input: x.baseAddress!, channels: channels, into: $0.baseAddress!) }
+        }
+        let redLab = LabColor.rgbToLab(220 / 255, 30 / 255, 30 / 255)
+        let blueLab = LabColor.rgbToLab(20 / 255, 40 / 255, 230 / 255)
+        // Top-left corner is nearest the red hint, bottom-right the blue one.
+        #expect(abs(input[4 * plane] * ColorizationEncoding.chromaScale - redLab.a) < 0.01)
+        #expect(abs(input[5 * plane + plane - 1] * ColorizationEncoding.chromaScale - blueLab.b) < 0.01)
+        let chroma = input.withUnsafeBufferPointer { x in
+            target.withUnsafeBufferPointer { ColorizationEncoding.photoChroma(output: $0.baseAddress!, input: x.baseAddress!, channels: channels, plane: plane) }
+        }
+        for i in 0..<plane {
+            #expect(abs(chroma[i] * ColorizationEncoding.chromaScale - lab[plane + i]) < 1e-3)
+            #expect(abs(chroma[plane + i] * ColorizationEncoding.chromaScale - lab[2 * plane + i]) < 1e-3)
+        }
+    }
+
+    @Test("no hints: the fill is zero and the target is the chroma itself")
+    func noHintsNoFill() {
+        let size = 16, plane = size * size
+        var picture = RGBImage(width: size, height: size)
+        for y in 0..<size { for x in 0..<size { picture[x, y] = (UInt8(10 * x), 80, UInt8(12 * y)) } }
+        let lab = picture.labPlanes()
+        var input = [Float](repeating: .nan, count: 6 * plane)
+        var target = [Float](repeating: .nan, count: 2 * plane)
+        input.withUnsafeMutableBufferPointer {
+            ColorizationEncoding.photoInput(lab: lab, hints: HintPlanes(width: size, height: size), channels: 6, into: $0.baseAddress!)
+        }
+        input.withUnsafeBufferPointer { x in
+            target.withUnsafeMutableBufferPointer { ColorizationEncoding.photoTarget(lab: lab, input: x.baseAddress!, channels: 6, into: $0.baseAddress!) }
+        }
+        #expect(input[(4 * plane)...].allSatisfy { $0 == 0 })
+        for i in 0..<plane { #expect(abs(target[i] * ColorizationEncoding.chromaScale - lab[plane + i]) < 1e-4) }
+    }
+
+    @Test("a photo model from before the fill (4 input channels) still loads and colorizes; a wrong channel count is refused")
+    func legacyPhotoModelsStillWork() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tinct-legacy-photo-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let legacy = UNetGenerator(GeneratorConfig(inputChannels: 4, outputChannels: 2, ngf: 4, downsamplings: 5))
+        try GeneratorModel(mode: .photo, generator: legacy, resolution: 32).save(folder: "\(folder)/legacy")
+        let colorizer = Colorizer(model: try GeneratorModel.load(path: "\(folder)/legacy"))
+        var picture = RGBImage(width: 40, height: 30)
+        for y in 0..<30 { for x in 0..<40 { picture[x, y] = (UInt8(5 * x), UInt8(7 * y), 100) } }
+        let result = try colorizer.colorize(picture, hints: [ColorHint(x: 3, y: 3, red: 200, green: 0, blue: 0, radius: 2)])
+        #expect(result.width == 40 && result.height == 30)
+
+        let wrong = UNetGenerator(GeneratorConfig(inputChannels: 5, outputChannels: 2, ngf: 4, downsamplings: 5))
+        try GeneratorModel(mode: .photo, generator: wrong, resolution: 32).save(folder: "\(folder)/wrong")
+        #expect(throws: ModelFileError.self) { try GeneratorModel.load(path: "\(folder)/wrong") }
+    }
+}
