@@ -14,7 +14,7 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
     public let runningVar: Buffer
     public let batchesTracked: Buffer   // scalar, int64 in checkpoints
     public let eps: Float
-    public let momentum: Float
+    public var momentum: Float
     public var isTraining = true
     public var computesParameterGradients = true
     /// Normalize with the batch's own statistics in evaluation too (running statistics are

@@ -26,6 +26,10 @@ public enum StoredType: String, Sendable, Codable {
     case float16 = "F16"
     case bfloat16 = "BF16"
     case int64 = "I64"
+    /// Symmetric 8-bit: each slice along the first dimension is stored as round(v / scale)
+    /// with its own float32 scale (max |v| / 127) in a companion tensor `<name>#scale`.
+    /// For shipping models small; not for training state.
+    case int8 = "I8"
 }
 
 /// Persistent, non-trained layer state (BatchNorm running statistics, spectral-norm vectors).

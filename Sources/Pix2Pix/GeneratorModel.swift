@@ -117,8 +117,10 @@ public final class GeneratorModel {
     public func save(folder: String, storedAs: StoredType = .float32) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        // int8 is for convolution weights only; biases and normalization stay float16.
         let tensors = generator.stateDict().map { t in
-            t.storedAs == .int64 ? t : NamedTensor(t.name, t.tensor, storedAs: storedAs)
+            t.storedAs == .int64 ? t
+                : NamedTensor(t.name, t.tensor, storedAs: storedAs == .int8 && t.tensor.shape.count < 2 ? .float16 : storedAs)
         }
         var metadata = [
             "tinct.format": Self.formatVersion, "tinct.kind": "generator",

@@ -14,6 +14,12 @@ struct ExportCommand: ParsableCommand {
     var output: String
     @Flag(help: "Store weights as float16 (half the size; loaded back to float32).")
     var half = false
+    @Flag(help: "Store convolution weights as 8-bit integers with a float32 scale per slice, the rest as float16 (about a quarter of the size).")
+    var int8 = false
+
+    func validate() throws {
+        if half && int8 { throw ValidationError("choose one of --half and --int8") }
+    }
 
     func run() throws {
         var path = source
@@ -28,7 +34,7 @@ struct ExportCommand: ParsableCommand {
             }
         }
         do {
-            let model = try TrainingCheckpoint.exportGenerator(checkpoint: path, to: output, storedAs: half ? .float16 : .float32)
+            let model = try TrainingCheckpoint.exportGenerator(checkpoint: path, to: output, storedAs: int8 ? .int8 : half ? .float16 : .float32)
             print("exported \(model.mode.rawValue) model (\(model.generator.parameterCount) parameters, \(model.resolution) px) from \(path) to \(output)")
         } catch { throw ValidationError("\(error)") }
     }

@@ -30,6 +30,32 @@ struct SafetensorsTests {
         #expect(file.entries["n"]?.dtype == .int64)
     }
 
+    @Test("int8: each first-dimension slice within half a step of its own scale; scales are not listed as tensors")
+    func int8RoundTrip() throws {
+        var rng = SeededGenerator(seed: 3)
+        // Slices of very different magnitude, as conv filters are; one all-zero slice.
+        let weights = Tensor((0..<(4 * 3 * 2 * 2)).map { i in
+            let slice = i / 12
+            return slice == 3 ? 0 : (Float(rng.nextUniform()) * 2 - 1) * [0.01, 1, 40][slice]
+        }, shape: [4, 3, 2, 2])
+        let path = Self.tempPath("int8.safetensors")
+        try SafetensorsFile.write([NamedTensor("w", weights, storedAs: .int8), NamedTensor("b", Tensor([1, 2], shape: [2]))], to: path)
+        let file = try SafetensorsFile(contentsOf: path)
+        #expect(file.names == ["w", "b"])
+        #expect(file.entries["w"]?.dtype == .int8)
+        let back = try file.tensor("w")
+        #expect(back.shape == [4, 3, 2, 2])
+        for slice in 0..<4 {
+            let values = (0..<12).map { weights.data[slice * 12 + $0] }
+            let step = (values.map(abs).max() ?? 0) / 127
+            for i in 0..<12 {
+                #expect(abs(back.data[slice * 12 + i] - values[i]) <= step / 2 + 1e-7, "slice \(slice) element \(i)")
+            }
+        }
+        #expect((36..<48).allSatisfy { back.data[$0] == 0 })
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count < 48 * 2 + 400, "int8 data should take a byte per value")
+    }
+
     @Test("reads files written by PyTorch's safetensors, int64 counters included")
     func readsPyTorch() throws {
         let file = try SafetensorsFile(contentsOf: FixturePaths.path("Tests/Pix2PixTests/Fixtures/torch_generator.safetensors"))
@@ -61,6 +87,9 @@ struct SafetensorsTests {
         ("reversed offsets", withHeader(#"{"a":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}}"#, dataBytes: 8)),
         ("overlap", withHeader(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, dataBytes: 12)),
         ("metadata not strings", withHeader(#"{"__metadata__":{"a":1}}"#)),
+        ("int8 without scales", withHeader(#"{"a":{"dtype":"I8","shape":[2],"data_offsets":[0,2]}}"#, dataBytes: 2)),
+        ("int8 scales of the wrong shape", withHeader(
+            #"{"a":{"dtype":"I8","shape":[2,1],"data_offsets":[0,2]},"a#scale":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}}"#, dataBytes: 6)),
         ("shape overflow", withHeader(#"{"a":{"dtype":"F32","shape":[2147483647,2147483647,2147483647],"data_offsets":[0,4]}}"#, dataBytes: 4)),
     ])
     func malformed(name: String, data: Data) {

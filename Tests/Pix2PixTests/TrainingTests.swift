@@ -156,6 +156,43 @@ struct TrainingTests {
         #expect(folder.skipped.allSatisfy { !$0.reason.isEmpty })
     }
 
+    @Test("batch-norm recalibration: stale running statistics are replaced by ones that fit the weights, deterministically")
+    func batchNormRecalibration() throws {
+        let folder = ImageFolder(root: Self.makeDataset(), maxSide: 64)
+        let examples = ColorizationExamples(pictures: folder, maker: SampleMaker(mode: .lineart, size: 32))
+        let generator = Pix2PixModel(Self.tinyConfig(data: "", steps: 1).model, seed: 2).generator  // initialized weights
+        var layers: [BatchNorm2d] = []
+        generator.visit { _, module in if let bn = module as? BatchNorm2d { layers.append(bn) } }
+        // Running averages far from anything the weights produce, as after a bad stretch of GAN training.
+        for layer in layers {
+            for c in 0..<layer.channels { (layer.runningMean.value.data[c], layer.runningVar.value.data[c]) = (40, 1e4) }
+        }
+        let weights = generator.stateDict().filter { !$0.name.contains("running") && !$0.name.contains("batches") }.map(\.tensor.scalars)
+        var rng = SeededGenerator(seed: 9)
+        var planes: [Float] = []
+        for index in 0..<4 { planes += examples.trainingPlanes(at: index % examples.count, rng: &rng).input }
+        let batch = Tensor(planes, shape: [4, 5, 32, 32])
+        generator.setTraining(false)
+        GeneratorModel.useBatchStatistics(in: generator, true)
+        let withBatchStatistics = generator.forward(batch).scalars
+        GeneratorModel.useBatchStatistics(in: generator, false)
+        func distance(_ a: [Float]) -> Float { zip(a, withBatchStatistics).map { abs($0 - $1) }.reduce(0, +) / Float(a.count) }
+        let stale = distance(generator.forward(batch).scalars)
+
+        BatchNormRecalibration.recalibrate(generator, examples: examples, batches: 8, batchSize: 4, seed: 1)
+        let recalibrated = distance(generator.forward(batch).scalars)
+        #expect(recalibrated < stale / 2, "mean |difference| from batch statistics: \(recalibrated) after, \(stale) before")
+        #expect(layers.allSatisfy { $0.momentum == 0.1 && !$0.isTraining })
+        #expect(generator.stateDict().filter { !$0.name.contains("running") && !$0.name.contains("batches") }.map(\.tensor.scalars) == weights)
+
+        let means = layers.map(\.runningMean.value.scalars)
+        for layer in layers {
+            for c in 0..<layer.channels { (layer.runningMean.value.data[c], layer.runningVar.value.data[c]) = (0, 1) }
+        }
+        BatchNormRecalibration.recalibrate(generator, examples: examples, batches: 8, batchSize: 4, seed: 1)
+        #expect(layers.map(\.runningMean.value.scalars) == means, "the same seed gives the same statistics, whatever came before")
+    }
+
     @Test("batches depend only on seed and step")
     func deterministicBatches() {
         let folder = ImageFolder(root: Self.makeDataset(), maxSide: 64)

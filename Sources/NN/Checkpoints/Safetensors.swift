@@ -53,8 +53,17 @@ public struct SafetensorsFile: Sendable {
     private let bytes: Data
     private let dataStart: Int
 
-    /// Tensor names in header order of their offsets.
-    public var names: [String] { entries.sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }.map(\.key) }
+    /// Tensor names in header order of their offsets (the scales of int8 tensors are part of
+    /// their tensor, not listed).
+    public var names: [String] {
+        entries.filter { !Self.isScale($0.key) }
+            .sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }.map(\.key)
+    }
+
+    /// Name of the companion tensor that holds an int8 tensor's scales.
+    public static func scaleName(of name: String) -> String { name + "#scale" }
+
+    private static func isScale(_ name: String) -> Bool { name.hasSuffix("#scale") }
 
     /// Reads and validates a file.
     public init(contentsOf path: String) throws {
@@ -102,6 +111,12 @@ public struct SafetensorsFile: Sendable {
         for entry in entries.values.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) where !entry.range.isEmpty {
             guard entry.range.lowerBound >= end else { throw SafetensorsError.malformedHeader("tensor byte ranges overlap") }
             end = entry.range.upperBound
+        }
+        for (name, entry) in entries where entry.dtype == .int8 {
+            guard let scale = entries[Self.scaleName(of: name)], scale.dtype == .float32,
+                  scale.shape == [entry.shape.first ?? 1] else {
+                throw SafetensorsError.badTensor(name: name, reason: "int8 tensor without a float32 scale per first-dimension slice")
+            }
         }
         self.metadata = metadata
         self.entries = entries
@@ -163,13 +178,23 @@ public struct SafetensorsFile: Sendable {
                 }
             case .int64:
                 for i in 0..<count { t.data[i] = Float(Int64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
+            case .int8:
+                for i in 0..<count { t.data[i] = Float(base.load(fromByteOffset: i, as: Int8.self)) }
             }
+        }
+        if entry.dtype == .int8 {
+            let scales = try tensor(Self.scaleName(of: name))
+            let slice = entry.shape.isEmpty ? count : count / max(entry.shape[0], 1)
+            for i in 0..<count { t.data[i] *= scales.data[i / max(slice, 1)] }
         }
         return t
     }
 
     /// Serializes tensors and metadata; tensors are laid out in the given order.
     public static func encode(_ tensors: [NamedTensor], metadata: [String: String] = [:]) throws -> Data {
+        let tensors = tensors.flatMap { item -> [NamedTensor] in
+            item.storedAs == .int8 ? [item, NamedTensor(scaleName(of: item.name), int8Scales(item.tensor))] : [item]
+        }
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
@@ -199,9 +224,30 @@ public struct SafetensorsFile: Sendable {
             case .int64:
                 var wide = (0..<t.count).map { Int64(t.data[$0]).littleEndian }
                 wide.withUnsafeMutableBytes { out.append(contentsOf: $0) }
+            case .int8:
+                let scales = int8Scales(t)
+                let slice = t.count / max(scales.count, 1)
+                var narrow = (0..<t.count).map { i -> Int8 in
+                    let scale = scales.data[i / max(slice, 1)]
+                    return scale > 0 ? Int8(max(-127, min(127, (t.data[i] / scale).rounded()))) : 0
+                }
+                narrow.withUnsafeMutableBytes { out.append(contentsOf: $0) }
             }
         }
         return out
+    }
+
+    /// One scale per slice along the first dimension: the slice's largest magnitude / 127.
+    static func int8Scales(_ t: Tensor) -> Tensor {
+        let slices = t.shape.first ?? 1
+        let slice = t.count / max(slices, 1)
+        let scales = Tensor(zeros: [slices])
+        for s in 0..<slices {
+            var largest: Float = 0
+            for i in (s * slice)..<((s + 1) * slice) { largest = max(largest, abs(t.data[i])) }
+            scales.data[s] = largest / 127
+        }
+        return scales
     }
 
     /// Writes tensors to `path` crash-safely: a temporary file in the same folder is written,
@@ -220,6 +266,7 @@ extension StoredType {
         case .float32: 4
         case .float16, .bfloat16: 2
         case .int64: 8
+        case .int8: 1
         }
     }
 }

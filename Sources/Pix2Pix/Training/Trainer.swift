@@ -34,6 +34,8 @@ public final class Trainer {
     private let eventLog: FileHandle?
     /// Said at the start of `run` (the event sink is not ready during `init`).
     private var startupWarnings: [String] = []
+    /// The run's training examples, for recomputing batch-norm statistics at checkpoints.
+    private var examples: (any TrainingExamples)?
     /// Set after a write to `events.jsonl` failed (disk full): the log is left alone from
     /// then on, so no half-written line gets another line glued to it.
     private var eventLogFailed = false
@@ -118,6 +120,7 @@ public final class Trainer {
         let data = RunData(config)
         for message in data.warnings { report(.warning(message: message)) }
         guard data.examples.count > 0 else { throw TrainerError.noPictures(config.dataPath) }
+        examples = data.examples
         let loader = BatchLoader(examples: data.examples, batchSize: config.batch, seed: config.seed, firstStep: step)
         defer { loader.stop() }
         let validator = data.validation
@@ -204,6 +207,12 @@ public final class Trainer {
     /// Validates (when given a validator), writes the checkpoint, keeps the last K and the best.
     private func saveCheckpoint(validator: (any ValidationSet)?) throws {
         var improved = false
+        if !config.inferenceUsesBatchStatistics, let examples {
+            // Inference will use the running statistics: make them fit the current weights.
+            BatchNormRecalibration.recalibrate(model.generator, examples: examples, batchSize: config.batch,
+                                               seed: BatchLoader.mix(config.seed, 0xB17C))
+            model.generator.setTraining(true)
+        }
         if let validator, validator.count > 0 {
             model.generator.setTraining(false)
             GeneratorModel.useBatchStatistics(in: model.generator, config.inferenceUsesBatchStatistics)
