@@ -60,14 +60,14 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensors", "NN"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"],
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Tensors"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "Pix2PixTests", dependencies: ["Pix2Pix", "NN", "Tensors", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Pix2Pix", "ImageCodecs",
+                "Server", "Pix2Pix", "ImageCodecs", "Tensors",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ]

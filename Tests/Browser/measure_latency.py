@@ -25,7 +25,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_editor import ARTIFACTS, CHROMIUM, ROOT, TINCT, drag, free_port, png_bytes, wait_for_server, wait_settled  # noqa: E402
+from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, drag, free_port, png_bytes, wait_for_server, wait_settled, stop_server  # noqa: E402
 
 # Wraps the client's send and result handler to time each request by id.
 INSTRUMENT = """() => {
@@ -134,11 +134,7 @@ def main() -> int:
             hints = page.evaluate("() => [...globalThis.latency.records.values()]")
             browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
     pen = [r for r in pen if r.get("type") == "result"]
     hints = [r for r in hints if r.get("type") == "result"]

@@ -20,7 +20,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_editor import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, png_bytes, wait_for_server  # noqa: E402
+from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, png_bytes, wait_for_server, stop_server  # noqa: E402
 
 
 def write_dataset(folder: Path, count: int = 8) -> None:
@@ -217,11 +217,7 @@ def main() -> int:
             elsewhere_context.close()
             browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server, timeout=20)
         shutil.rmtree(work, ignore_errors=True)
 
     if expected_errors:

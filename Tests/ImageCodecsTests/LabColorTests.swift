@@ -1,4 +1,5 @@
 import ImageCodecs
+import Tensors
 import Testing
 
 @Suite("sRGB ↔ CIE Lab")

@@ -1,5 +1,6 @@
 import Foundation
 import ImageCodecs
+import Tensors
 import Testing
 
 @Suite("Malformed input")

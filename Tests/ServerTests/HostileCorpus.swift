@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// The hostile image corpus of the codec tests (`Tests/ImageCodecsTests/Fixtures`: valid
 /// pictures of every variant, truncated, corrupt, zero-sized, huge-header files), the fuzzing
@@ -20,7 +21,7 @@ enum HostileCorpus {
     /// The corpus and, for each file, two truncations and three copies with a few bytes
     /// overwritten — always the same ones (seeded).
     static func filesAndDamagedCopies() throws -> [(name: String, bytes: [UInt8])] {
-        var rng = SplitMix64(seed: 0x7E57)
+        var rng = SeededGenerator(seed: 0x7E57)
         var result: [(String, [UInt8])] = []
         for (name, bytes) in try files() {
             result.append((name, bytes))

@@ -1,15 +1,16 @@
 import Foundation
+import Tensors
 
 /// Seeded mutations of valid JSON messages, for fuzzing the decoders inside `swift test`:
 /// byte-level damage (flips, insertions of JSON punctuation and awkward literals, deletions,
 /// duplications, splices with another seed) and structural edits (a value replaced by one of
 /// another type or an extreme one, a key removed or added). Deterministic for a given seed.
 struct JSONMutator {
-    private var rng: SplitMix64
+    private var rng: SeededGenerator
     let seeds: [[UInt8]]
 
     init(seed: UInt64, seeds: [String]) {
-        rng = SplitMix64(seed: seed)
+        rng = SeededGenerator(seed: seed)
         self.seeds = seeds.map { Array($0.utf8) }
     }
 
