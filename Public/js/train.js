@@ -66,7 +66,7 @@ async function api(path, body) {
 // ---- The form ---------------------------------------------------------------------------
 
 const numberFields = ["size", "steps", "batch", "downs", "ngf", "ndf", "numD", "lambdaL1", "lambdaFM", "lr", "seed",
-  "checkpointEvery", "sampleEvery"];
+  "checkpointEvery", "sampleEvery", "zeroHints"];
 
 async function loadDefaults() {
   const defaults = await api("/api/train/defaults");

@@ -22,17 +22,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        var path = source
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: source, isDirectory: &isFolder), isFolder.boolValue {
-            if FileManager.default.fileExists(atPath: "\(source)/best.safetensors") {
-                path = "\(source)/best.safetensors"
-            } else if let latest = TrainingCheckpoint.list(in: "\(source)/checkpoints").last {
-                path = latest.path
-            } else {
-                throw ValidationError("no checkpoint in \(source)")
-            }
-        }
+        guard let path = TrainingCheckpoint.resolve(source) else { throw ValidationError("no checkpoint in \(source)") }
         do {
             let model = try TrainingCheckpoint.exportGenerator(checkpoint: path, to: output, storedAs: int8 ? .int8 : half ? .float16 : .float32)
             print("exported \(model.mode.rawValue) model (\(model.generator.parameterCount) parameters, \(model.resolution) px) from \(path) to \(output)")

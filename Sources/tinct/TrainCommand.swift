@@ -82,6 +82,10 @@ struct TrainCommand: ParsableCommand {
     var keep: Int = Self.defaults.keep
     @Option(help: "Validation pictures per checkpoint.")
     var valPictures: Int = Self.defaults.valPictures
+    @Option(name: .customLong("zero-hints"), help: "Fraction of training samples given no hints (the rest get a geometric number, mean 8).")
+    var zeroHints: Float = Self.defaults.zeroHints
+    @Option(name: .customLong("init-from"), help: "Fine-tune: start from the networks of this checkpoint (a file, or a run folder's best) instead of random weights; same architecture; optimizers and step start afresh.")
+    var initFrom: String?
     @Flag(help: "Continue the latest checkpoint in --out (its saved options are used; --steps may extend it).")
     var resume = false
     @Flag(help: "Print one JSON event per line instead of a progress bar.")
@@ -101,7 +105,7 @@ struct TrainCommand: ParsableCommand {
         (options.spectralNorm, options.norm, options.ganLoss) = (spectralNorm, norm, ganLoss)
         (options.lambdaL1, options.lambdaFM, options.lr, options.seed) = (lambdaL1, lambdaFM, lr, seed)
         (options.checkpointEvery, options.sampleEvery, options.keep, options.valPictures) = (checkpointEvery, sampleEvery, keep, valPictures)
-        (options.steps, options.direction, options.layout) = (steps, direction, layout)
+        (options.steps, options.direction, options.layout, options.zeroHints) = (steps, direction, layout, zeroHints)
         if let epochs, let data {
             let count = mode == .pix2pix
                 ? PairedFiles(path: data, layout: layout ?? PairedLayout.detect(at: data)).train.count
@@ -111,7 +115,12 @@ struct TrainCommand: ParsableCommand {
         if let problem = options.problems.first {
             throw ValidationError("\(problem.field): \(problem.problem)")
         }
-        let config = options.config(dataPath: data ?? "")
+        var config = options.config(dataPath: data ?? "")
+        if let initFrom {
+            guard !resume else { throw ValidationError("--init-from starts a new run; --resume continues one") }
+            guard let checkpoint = TrainingCheckpoint.resolve(initFrom) else { throw ValidationError("--init-from: no checkpoint in \(initFrom)") }
+            config.initializedFrom = checkpoint
+        }
         let progress = ProgressPrinter(json: json)
         let trainer: Trainer
         do {

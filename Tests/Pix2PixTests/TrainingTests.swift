@@ -78,6 +78,35 @@ struct TrainingTests {
         }
     }
 
+    @Test("--init-from: a new run starts from another run's networks at step 0 with its own options; a different architecture is refused")
+    func fineTuneFromCheckpoint() throws {
+        let data = Self.makeDataset()
+        let source = Self.temporaryFolder("source"), tuned = Self.temporaryFolder("tuned")
+        let first = try Trainer(config: Self.tinyConfig(data: data, steps: 3), runDirectory: source, resume: false) { _ in }
+        try first.run(stop: StopSignal())
+        let checkpoint = try #require(TrainingCheckpoint.resolve(source))
+        #expect(checkpoint.hasSuffix("step-00000003.safetensors"))
+
+        var config = Self.tinyConfig(data: data, steps: 2)
+        config.model.lambdaL1 = 300
+        config.hints.zeroHintProbability = 0.6
+        config.initializedFrom = checkpoint
+        let second = try Trainer(config: config, runDirectory: tuned, resume: false) { _ in }
+        #expect(second.currentStep == 0)
+        for ((name, p), (_, q)) in zip(first.pix2pix.generator.namedParameters(), second.pix2pix.generator.namedParameters()) {
+            #expect(p.value.scalars == q.value.scalars, "G \(name) was not taken from the checkpoint")
+        }
+        #expect(second.pix2pix.optimizerG.step == 0)
+        try second.run(stop: StopSignal())
+        let saved = try TrainingCheckpoint.read(SafetensorsFile(contentsOf: "\(tuned)/checkpoints/step-00000002.safetensors"), path: "")
+        #expect(saved.config.initializedFrom == checkpoint && saved.config.model.lambdaL1 == 300)
+
+        var wider = Self.tinyConfig(data: data, steps: 2)
+        wider.model.generator.ngf = 8
+        wider.initializedFrom = checkpoint
+        #expect(throws: CheckpointError.self) { _ = try Trainer(config: wider, runDirectory: Self.temporaryFolder("wider"), resume: false) { _ in } }
+    }
+
     @Test("a run writes events, samples, checkpoints (last K kept) and validation beside baselines")
     func runFolder() throws {
         let data = Self.makeDataset(split: true)

@@ -45,6 +45,7 @@ struct TrainingRouteTests {
         (#"{"dataset":"tiny","ganLoss":"wgan"}"#, "ganLoss"),
         (#"{"dataset":"tiny","attention":"yes"}"#, "attention"),
         (#"{"dataset":"tiny","checkpointEvery":0}"#, "checkpointEvery"),
+        (#"{"dataset":"tiny","zeroHints":1.5}"#, "zeroHints"),
         (#"{"dataset":"tiny","sizee":64}"#, "sizee"),
         (#"{"mode":"lineart"}"#, "dataset"),
         (#"{"dataset":7}"#, "dataset"),

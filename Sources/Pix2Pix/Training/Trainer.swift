@@ -44,7 +44,9 @@ public final class Trainer {
     public var beforeEachStep: (() -> Void)?
 
     /// Prepares a new run, or with `resume` continues the latest checkpoint in `runDirectory`
-    /// (its saved config wins; `steps` may extend it).
+    /// (its saved config wins; `steps` may extend it). A new run whose config names
+    /// `initializedFrom` starts from that checkpoint's networks (same architecture) with fresh
+    /// optimizers at step 0: fine-tuning with other options.
     public init(config requested: TrainingConfig, runDirectory: String, resume: Bool, steps: Int? = nil,
                 events: @escaping (TrainingEvent) -> Void) throws {
         let fm = FileManager.default
@@ -84,6 +86,8 @@ public final class Trainer {
             let header = try TrainingCheckpoint.restore(model, from: file, path: path)
             step = header.step
             bestDeltaE = header.bestDeltaE
+        } else if let source = config.initializedFrom {
+            try TrainingCheckpoint.loadNetworks(into: model, from: source)
         }
     }
 

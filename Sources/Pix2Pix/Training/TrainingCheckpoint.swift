@@ -62,6 +62,28 @@ public struct TrainingCheckpoint {
         }
     }
 
+    /// The checkpoint a user means by `source`: a file as it is; a run folder's
+    /// best.safetensors, else its latest checkpoint; nil when a folder holds none.
+    public static func resolve(_ source: String) -> String? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &isFolder), isFolder.boolValue else { return source }
+        if FileManager.default.fileExists(atPath: "\(source)/best.safetensors") { return "\(source)/best.safetensors" }
+        return list(in: "\(source)/checkpoints").last?.path
+    }
+
+    /// Loads only the two networks of the checkpoint at `path` into `model`, whose
+    /// architecture must match (fine-tuning); the optimizers and the step are left alone.
+    public static func loadNetworks(into model: Pix2PixModel, from path: String) throws {
+        let file = try SafetensorsFile(contentsOf: path)
+        _ = try read(file, path: path)
+        do {
+            try model.generator.load(from: file, prefix: "G.", strict: true)
+            try model.discriminator.load(from: file, prefix: "D.", strict: true)
+        } catch {
+            throw CheckpointError.badMetadata(path: path, reason: "its networks do not fit this run's architecture: \(error)")
+        }
+    }
+
     /// Loads networks and optimizer state into `model` (built from the same config).
     public static func restore(_ model: Pix2PixModel, from file: SafetensorsFile, path: String) throws -> TrainingCheckpoint {
         let header = try read(file, path: path)

@@ -27,6 +27,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// pix2pix mode only: the direction and the dataset layout (nil in the other modes, and
     /// in configs written before paired training existed).
     public var paired: PairedDataConfig?
+    /// The checkpoint whose networks a fine-tuning run started from (`--init-from`); nil for
+    /// a run from random weights.
+    public var initializedFrom: String?
 
     public init(mode: ModelMode, dataPath: String, size: Int = 256, batch: Int = 1, steps: Int = 10_000, seed: UInt64 = 1,
                 model: ModelConfig, hints: HintSimulation = HintSimulation(), checkpointEvery: Int = 500,

@@ -51,6 +51,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var keep = 3
     /// Validation pictures per checkpoint.
     public var valPictures = 24
+    /// Fraction of training samples given no hints at all (the rest get a geometric number).
+    public var zeroHints: Float = 0.25
 
     /// The defaults.
     public init() {}
@@ -77,6 +79,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if sampleEvery < 1 { found.append(("sampleEvery", "must be at least 1")) }
         if keep < 1 { found.append(("keep", "must be at least 1")) }
         if !(0...10_000).contains(valPictures) { found.append(("valPictures", "must be between 0 and 10000")) }
+        if !(zeroHints.isFinite && (0...1).contains(zeroHints)) { found.append(("zeroHints", "must be between 0 and 1")) }
         return found
     }
 
@@ -92,7 +95,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
                                                spectralNorm: spectralNorm, attention: attention),
             ganLoss: ganLoss, lambdaL1: lambdaL1, lambdaFeatureMatching: lambdaFM, adam: .init(lr: lr))
         return TrainingConfig(mode: mode, dataPath: dataPath, size: size, batch: batch, steps: steps, seed: seed,
-                              model: model, checkpointEvery: checkpointEvery, sampleEvery: sampleEvery, keepLast: keep,
+                              model: model, hints: HintSimulation(zeroHintProbability: zeroHints), checkpointEvery: checkpointEvery, sampleEvery: sampleEvery, keepLast: keep,
                               validationPictures: valPictures,
                               paired: mode == .pix2pix
                                   ? PairedDataConfig(direction: direction, layout: layout ?? PairedLayout.detect(at: dataPath)) : nil)

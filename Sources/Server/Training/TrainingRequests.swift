@@ -13,7 +13,7 @@ struct StartTrainingRequest: Decodable, Sendable {
     static let fields: Set<String> = [
         "dataset", "mode", "size", "steps", "batch", "ngf", "ndf", "downs", "numD", "nLayers", "attention",
         "spectralNorm", "norm", "ganLoss", "lambdaL1", "lambdaFM", "lr", "seed", "checkpointEvery", "sampleEvery",
-        "keep", "valPictures",
+        "keep", "valPictures", "zeroHints",
     ]
 
     private struct Key: CodingKey {
@@ -82,6 +82,7 @@ struct StartTrainingRequest: Decodable, Sendable {
         if let v = try value("sampleEvery", Int.self) { o.sampleEvery = v }
         if let v = try value("keep", Int.self) { o.keep = v }
         if let v = try value("valPictures", Int.self) { o.valPictures = v }
+        if let v = try value("zeroHints", Float.self) { o.zeroHints = v }
         options = o
     }
 
