@@ -113,14 +113,22 @@ public final class GeneratorModel {
                               direction: contents.metadata["tinct.direction"].flatMap(PairDirection.init(rawValue:)))
     }
 
+    /// int8 is for the large convolution weights of the inner layers, where nearly all the
+    /// bytes are; the outer layers, biases and normalization stay float16, as they are few
+    /// bytes and most sensitive to rounding.
+    static let int8MinimumCount = 1 << 18
+
+    static func storage(of tensor: Tensor, asked: StoredType) -> StoredType {
+        guard asked == .int8 else { return asked }
+        return tensor.shape.count >= 2 && tensor.count >= int8MinimumCount ? .int8 : .float16
+    }
+
     /// Writes `folder/generator.safetensors` (crash-safely), creating the folder.
     public func save(folder: String, storedAs: StoredType = .float32) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        // int8 is for convolution weights only; biases and normalization stay float16.
         let tensors = generator.stateDict().map { t in
-            t.storedAs == .int64 ? t
-                : NamedTensor(t.name, t.tensor, storedAs: storedAs == .int8 && t.tensor.shape.count < 2 ? .float16 : storedAs)
+            t.storedAs == .int64 ? t : NamedTensor(t.name, t.tensor, storedAs: Self.storage(of: t.tensor, asked: storedAs))
         }
         var metadata = [
             "tinct.format": Self.formatVersion, "tinct.kind": "generator",

@@ -84,6 +84,8 @@ struct TrainCommand: ParsableCommand {
     var valPictures: Int = Self.defaults.valPictures
     @Option(name: .customLong("zero-hints"), help: "Fraction of training samples given no hints (the rest get a geometric number, mean 8).")
     var zeroHints: Float = Self.defaults.zeroHints
+    @Option(name: .customLong("test-norm"), help: "Batch norm at inference: picture (each picture's own statistics, as pix2pix tests) or running (averages over training batches, recomputed at each checkpoint); default: picture at --batch 1, running above.")
+    var testNorm: InferenceNorm?
     @Option(name: .customLong("init-from"), help: "Fine-tune: start from the networks of this checkpoint (a file, or a run folder's best) instead of random weights; same architecture; optimizers and step start afresh.")
     var initFrom: String?
     @Flag(help: "Continue the latest checkpoint in --out (its saved options are used; --steps may extend it).")
@@ -116,6 +118,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("\(problem.field): \(problem.problem)")
         }
         var config = options.config(dataPath: data ?? "")
+        config.pictureStatisticsAtInference = testNorm.map { $0 == .picture }
         if let initFrom {
             guard !resume else { throw ValidationError("--init-from starts a new run; --resume continues one") }
             guard let checkpoint = TrainingCheckpoint.resolve(initFrom) else { throw ValidationError("--init-from: no checkpoint in \(initFrom)") }
@@ -219,3 +222,8 @@ final class ProgressPrinter: @unchecked Sendable {
 extension GANLoss: ExpressibleByArgument {}
 extension PairDirection: ExpressibleByArgument {}
 extension PairedLayout: ExpressibleByArgument {}
+
+/// `--test-norm`: which statistics batch norm uses when the model colorizes.
+enum InferenceNorm: String, ExpressibleByArgument, CaseIterable {
+    case picture, running
+}

@@ -50,7 +50,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// trains at batch 1, where the running averages never match a single picture, so it tests
     /// on batch statistics; a run at batch > 1 learns running averages over several pictures,
     /// and those gave lower ΔE at 0, 4 and 16 hints on the default line-art model (see its card).
-    public var inferenceUsesBatchStatistics: Bool { batch == 1 }
+    /// `pictureStatisticsAtInference` overrides that choice (`tinct train --test-norm`): on the
+    /// very varied wallpapers of the photo model each picture's own statistics did better.
+    public var inferenceUsesBatchStatistics: Bool { pictureStatisticsAtInference ?? (batch == 1) }
+
+    /// nil: decided by the batch size (see `inferenceUsesBatchStatistics`).
+    public var pictureStatisticsAtInference: Bool?
 
     /// The learning-rate schedule over steps.
     public var schedule: LearningRateSchedule {
