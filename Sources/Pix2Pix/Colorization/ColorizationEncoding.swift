@@ -144,9 +144,14 @@ public enum ColorizationEncoding {
         return RGBImage(labPlanes: lab, width: width, height: height)
     }
 
-    /// Line-art composition: colors multiplied by the line art (1 = paper, 0 = ink), so the
-    /// lines stay crisp on top. Shared by inference and validation, so validation scores what
-    /// users see.
+    /// Line-art composition, shared by inference and validation so validation scores what
+    /// users see: the paper around the drawing stays white unless hinted (`PaperBackground`),
+    /// then the colors are multiplied by the line art so the lines stay crisp on top.
+    public static func composeLineArt(_ colors: RGBImage, lines: FloatPlane, hints: [ColorHint]) -> RGBImage {
+        multiply(PaperBackground.keepingPaperWhite(colors, lines: lines, hints: hints), by: lines)
+    }
+
+    /// Colors multiplied by the line art (1 = paper, 0 = ink).
     public static func multiply(_ colors: RGBImage, by lines: FloatPlane) -> RGBImage {
         precondition(colors.width == lines.width && colors.height == lines.height, "line art does not match the colors")
         var result = colors

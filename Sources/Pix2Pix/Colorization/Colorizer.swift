@@ -63,7 +63,7 @@ public final class Colorizer {
         let y = model.run(x)
         let colors = box.crop(ColorizationEncoding.image(fromRGBPlanes: y.data, width: resolution, height: resolution))
             .resized(width: image.width, height: image.height)
-        return ColorizationEncoding.multiply(colors, by: fullLines)
+        return ColorizationEncoding.composeLineArt(colors, lines: fullLines, hints: hints)
     }
 
     private func colorizePhoto(_ image: RGBImage, hints: [ColorHint]) -> RGBImage {

@@ -52,8 +52,8 @@ public struct Validator: ValidationSet {
         let y = generator.forward(x)
         switch mode {
         case .lineart:
-            return ColorizationEncoding.multiply(
-                ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size), by: sample.lines!)
+            let colors = ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size)
+            return ColorizationEncoding.composeLineArt(colors, lines: sample.lines!, hints: sample.hints)
         case .photo:
             let lab = sample.truth.labPlanes()
             let chroma = ColorizationEncoding.photoChroma(output: y.data, input: x.data, channels: x.shape[1], plane: size * size)
