@@ -1,5 +1,6 @@
 import ImageCodecs
 import Pix2Pix
+import Tensors
 import Testing
 
 @Suite("Paper background")
@@ -46,5 +47,29 @@ struct PaperBackgroundTests {
         var lines = Self.square()
         for i in 5...14 { lines[i, 5] = 0.6 }
         #expect(!PaperBackground.mask(of: lines)[10 * 20 + 10])
+    }
+
+    @Test("the scanline fill reaches exactly what a plain breadth-first fill reaches, on random line art")
+    func agreesWithBreadthFirst() {
+        var rng = SeededGenerator(seed: 12)
+        for trial in 0..<30 {
+            let (width, height) = (7 + trial, 31 - trial / 2)
+            var lines = FloatPlane(width: width, height: height, repeating: 1)
+            for i in 0..<lines.values.count where rng.nextUniform() < 0.25 + 0.01 * Float(trial) { lines.values[i] = 0 }
+            var expected = [Bool](repeating: false, count: width * height)
+            var queue = (0..<(width * height)).filter { i in
+                (i % width == 0 || i % width == width - 1 || i / width == 0 || i / width == height - 1) && lines.values[i] > 0.8
+            }
+            for i in queue { expected[i] = true }
+            while let i = queue.popLast() {
+                let (x, y) = (i % width, i / width)
+                for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)]
+                where (0..<width).contains(nx) && (0..<height).contains(ny) && !expected[ny * width + nx] && lines.values[ny * width + nx] > 0.8 {
+                    expected[ny * width + nx] = true
+                    queue.append(ny * width + nx)
+                }
+            }
+            #expect(PaperBackground.mask(of: lines) == expected, "trial \(trial)")
+        }
     }
 }

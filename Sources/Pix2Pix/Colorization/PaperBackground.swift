@@ -14,30 +14,36 @@ public enum PaperBackground {
     public static let paperThreshold: Float = 0.8
 
     /// true for every pixel connected (4-neighbourhood) to the border through paper.
+    ///
+    /// A scanline fill: each seed grows into the whole run of paper on its row, and the rows
+    /// above and below get one seed per run of unreached paper along it, so the work list stays
+    /// small even on large pictures.
     public static func mask(of lines: FloatPlane) -> [Bool] {
         let (width, height) = (lines.width, lines.height)
         var reached = [Bool](repeating: false, count: width * height)
-        var stack: [Int] = []
-        func visit(_ index: Int) {
-            if !reached[index] && lines.values[index] > paperThreshold {
-                reached[index] = true
-                stack.append(index)
+        func isOpen(_ x: Int, _ y: Int) -> Bool {
+            !reached[y * width + x] && lines.values[y * width + x] > paperThreshold
+        }
+        var seeds: [(x: Int, y: Int)] = []
+        for x in 0..<width { seeds += [(x, 0), (x, height - 1)] }
+        for y in 0..<height { seeds += [(0, y), (width - 1, y)] }
+        while let (x, y) = seeds.popLast() {
+            guard isOpen(x, y) else { continue }
+            var left = x, right = x
+            while left > 0 && isOpen(left - 1, y) { left -= 1 }
+            while right < width - 1 && isOpen(right + 1, y) { right += 1 }
+            for i in left...right { reached[y * width + i] = true }
+            for row in [y - 1, y + 1] where (0..<height).contains(row) {
+                var i = left
+                while i <= right {
+                    if isOpen(i, row) {
+                        seeds.append((i, row))
+                        while i <= right && isOpen(i, row) { i += 1 }
+                    } else {
+                        i += 1
+                    }
+                }
             }
-        }
-        for x in 0..<width {
-            visit(x)
-            visit((height - 1) * width + x)
-        }
-        for y in 0..<height {
-            visit(y * width)
-            visit(y * width + width - 1)
-        }
-        while let index = stack.popLast() {
-            let (x, y) = (index % width, index / width)
-            if x > 0 { visit(index - 1) }
-            if x < width - 1 { visit(index + 1) }
-            if y > 0 { visit(index - width) }
-            if y < height - 1 { visit(index + width) }
         }
         return reached
     }
