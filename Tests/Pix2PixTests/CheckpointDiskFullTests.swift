@@ -20,10 +20,7 @@ struct CheckpointDiskFullTests {
 
     @Test("a failed checkpoint save is a clear failed event; the previous checkpoint stays listed and loads")
     func checkpointOnFullDisk() throws {
-        let data = TrainingTests.makeDataset()
-        let run = TrainingTests.temporaryFolder("diskfull")
-        let config = TrainingTests.tinyConfig(data: data, steps: 6)
-        try Trainer(config: config, runDirectory: run, resume: false) { _ in }.run(stop: StopSignal(), pauseAt: 3)
+        let (run, config) = try TrainingTests.pausedRun("diskfull", steps: 6, pauseAt: 3)
         let checkpoints = "\(run)/checkpoints"
         let previous = try #require(TrainingCheckpoint.list(in: checkpoints).last)
         #expect(previous.step == 3)

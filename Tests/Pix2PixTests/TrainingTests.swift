@@ -35,6 +35,14 @@ struct TrainingTests {
         return root
     }
 
+    /// A tiny run of `steps` steps on a fresh dataset, stopped (with a checkpoint) at `pauseAt`.
+    static func pausedRun(_ name: String, steps: Int, pauseAt: Int) throws -> (run: String, config: TrainingConfig) {
+        let run = temporaryFolder(name)
+        let config = tinyConfig(data: makeDataset(), steps: steps)
+        try Trainer(config: config, runDirectory: run, resume: false) { _ in }.run(stop: StopSignal(), pauseAt: pauseAt)
+        return (run, config)
+    }
+
     static func tinyConfig(data: String, steps: Int) -> TrainingConfig {
         let model = ModelConfig(
             generator: GeneratorConfig(inputChannels: 5, outputChannels: 3, ngf: 4, downsamplings: 5),
@@ -132,10 +140,7 @@ struct TrainingTests {
 
     @Test("a partial file left by a crash mid-write is never picked up; the previous checkpoint loads")
     func crashDuringCheckpoint() throws {
-        let data = Self.makeDataset()
-        let run = Self.temporaryFolder("crash")
-        let config = Self.tinyConfig(data: data, steps: 6)
-        try Trainer(config: config, runDirectory: run, resume: false) { _ in }.run(stop: StopSignal(), pauseAt: 3)
+        let (run, config) = try Self.pausedRun("crash", steps: 6, pauseAt: 3)
         // What a kill -9 during a save leaves: the temporary sibling, partly written.
         let good = try Data(contentsOf: URL(fileURLWithPath: TrainingCheckpoint.list(in: "\(run)/checkpoints").last!.path))
         try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: "\(run)/checkpoints/.step-00000006.safetensors.tmp-1-2"))
@@ -149,10 +154,7 @@ struct TrainingTests {
 
     @Test("after a kill: a torn event-log line is closed, abandoned temporary files are removed on the next start")
     func cleanupAfterKill() throws {
-        let data = Self.makeDataset()
-        let run = Self.temporaryFolder("torn")
-        let config = Self.tinyConfig(data: data, steps: 4)
-        try Trainer(config: config, runDirectory: run, resume: false) { _ in }.run(stop: StopSignal(), pauseAt: 2)
+        let (run, config) = try Self.pausedRun("torn", steps: 4, pauseAt: 2)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(run)/events.jsonl"))
         try log.seekToEnd()
         log.write(Data(#"{"type":"progress","st"#.utf8))
