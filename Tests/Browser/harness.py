@@ -102,29 +102,6 @@ def wait_settled(page, timeout=20_000):
     )
 
 
-RESULT_DIGEST = """async () => {
-  const canvas = document.getElementById('result');
-  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', pixels));
-  return [canvas.width, canvas.height, [...digest].map((b) => b.toString(16).padStart(2, '0')).join('')];
-}"""
-
-# Ink, paper and color counts of the drawing canvas.
-DRAWING_STATS = """() => {
-  const canvas = document.getElementById('drawing');
-  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let ink = 0, paper = 0, colorful = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
-    const y = 0.299 * r + 0.587 * g + 0.114 * b;
-    if (y < 128) ink += 1;
-    if (y > 240) paper += 1;
-    if (Math.max(r, g, b) - Math.min(r, g, b) > 24) colorful += 1;
-  }
-  return { n: data.length / 4, ink, paper, colorful };
-}"""
-
-# Hands a picture to the page as a drop on the drawing or as a paste, the way a browser does.
 def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:
     """Asks `tinct serve` to stop and kills it if it has not within `timeout` seconds."""
     process.terminate()
