@@ -41,6 +41,11 @@ struct ImportTorchCommand: ParsableCommand {
         guard downs >= 5 else { throw ValidationError("--downs must be at least 5") }
         guard ngf > 0, inputChannels > 0, outputChannels > 0 else { throw ValidationError("--ngf, --in and --out must be positive") }
         guard resolution > 0, resolution % (1 << downs) == 0 else { throw ValidationError("--resolution must be a multiple of \(1 << downs)") }
+        guard ColorizationEncoding.accepts(inputChannels: inputChannels, for: mode),
+              outputChannels == ColorizationEncoding.outputChannels(mode) else {
+            throw ValidationError("--in \(inputChannels) --out \(outputChannels) do not fit --mode \(mode.rawValue) "
+                + "(lineart 5 → 3, photo 6 → 2, pix2pix 3 → 3)")
+        }
     }
 
     func run() throws {

@@ -42,7 +42,7 @@ struct TorchImportTests {
 
     @Test("a Tinct model file has exactly the tensors PyTorch's strict load_state_dict expects, and reloads identically")
     func saveMatchesTorchKeys() throws {
-        let model = try GeneratorModel.importTorch(path: Self.torchGenerator, config: Self.config, mode: .lineart)
+        let model = try GeneratorModel.importTorch(path: Self.torchGenerator, config: Self.config, mode: .pix2pix)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tinct-model-\(getpid())").path
         try model.save(folder: folder)
         let saved = try SafetensorsFile(contentsOf: "\(folder)/\(GeneratorModel.fileName)")
@@ -53,7 +53,7 @@ struct TorchImportTests {
             #expect(saved.entries[name]?.dtype == entry.dtype, "\(name) dtype")
         }
         let reloaded = try GeneratorModel.load(path: folder)
-        #expect(reloaded.mode == .lineart)
+        #expect(reloaded.mode == .pix2pix)
         #expect(reloaded.config == Self.config)
         let x = Tensor.randomNormal([1, 3, 64, 64], seed: 3)
         let a = model.run(x).copy()
