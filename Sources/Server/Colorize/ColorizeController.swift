@@ -34,16 +34,7 @@ struct ColorizeController: Sendable {
 
     /// Decodes and validates a request body: a job, or a 4xx naming the field at fault.
     static func job(fromBody data: Data, limits: ColorizeLimits) throws(APIError) -> ColorizeJob {
-        let body: ColorizeRequestBody
-        do {
-            body = try JSONDecoder().decode(ColorizeRequestBody.self, from: data)
-        } catch let error as DecodingError {
-            let (field, problem) = error.fieldProblem
-            throw APIError.badField(field, problem)
-        } catch {
-            throw APIError.badField("body", "is not valid JSON")
-        }
-        return try ColorizeJob(body: body, limits: limits)
+        try ColorizeJob(body: Request.decodeJSON(ColorizeRequestBody.self, from: data), limits: limits)
     }
 
     /// `value` as a JSON response.
