@@ -83,6 +83,37 @@ struct PhotoFillEncodingTests {
         for i in 0..<plane { #expect(abs(target[i] * ColorizationEncoding.chromaScale - lab[plane + i]) < 1e-4) }
     }
 
+    @Test("the prediction drops texture on flat lightness and keeps corrections along its edges")
+    func predictionSmoothsUnderLightness() {
+        let side = 24, plane = side * side
+        // Lightness: dark left half, light right half. One hint colors the whole fill.
+        var input = [Float](repeating: 0, count: 6 * plane)
+        for i in 0..<plane {
+            input[i] = i % side < 12 ? -0.6 : 0.6
+            input[4 * plane + i] = 0.2
+            input[5 * plane + i] = -0.1
+        }
+        // Network output: a ±0.05 checkerboard everywhere, plus a +0.1 correction of a* on the light half.
+        var output = [Float](repeating: 0, count: 2 * plane)
+        for i in 0..<plane {
+            let texture: Float = (i % side + i / side) % 2 == 0 ? 0.05 : -0.05
+            output[i] = texture + (i % side < 12 ? 0 : 0.1)
+            output[plane + i] = texture
+        }
+        let chroma = output.withUnsafeBufferPointer { y in
+            input.withUnsafeBufferPointer { x in
+                ColorizationEncoding.photoPrediction(output: y.baseAddress!, input: x.baseAddress!, channels: 6, side: side)
+            }
+        }
+        for row in 6..<18 {
+            for col in [3, 6, 11, 12, 17, 20] {
+                let i = row * side + col
+                #expect(abs(chroma[i] - (col < 12 ? 0.2 : 0.3)) < 0.01, "a* at (\(col), \(row))")
+                #expect(abs(chroma[plane + i] + 0.1) < 0.01, "b* at (\(col), \(row))")
+            }
+        }
+    }
+
     @Test("a photo model from before the fill (4 input channels) still loads and colorizes; a wrong channel count is refused")
     func legacyPhotoModelsStillWork() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tinct-legacy-photo-\(UInt32.random(in: 0...UInt32.max))").path

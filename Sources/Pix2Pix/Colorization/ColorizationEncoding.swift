@@ -104,6 +104,29 @@ public enum ColorizationEncoding {
         return chroma
     }
 
+    /// Window radius (network pixels) of the smoothing in `photoPrediction`.
+    public static let photoSmoothingRadius = 4
+    /// Edge threshold of that smoothing, in (L/100)²: steps of lightness above ~3 L\* count
+    /// as edges.
+    public static let photoSmoothingEpsilon: Float = 1e-3
+
+    /// The chroma planes (network units) a user gets from a photo network output: the
+    /// output passed through a guided filter led by the input's lightness, then recombined
+    /// as `photoChroma` does. The filter removes the faint checkerboard texture transposed
+    /// convolutions leave on flat areas (where the fill alone is already right) and keeps
+    /// the corrections that follow the picture's edges. `input` is square, `side` × `side`.
+    public static func photoPrediction(output: UnsafePointer<Float>, input: UnsafePointer<Float>, channels: Int, side: Int) -> [Float] {
+        let plane = side * side
+        let lightness = FloatPlane(width: side, height: side, values: (0..<plane).map { (input[$0] + 1) / 2 })
+        var smoothed = [Float](repeating: 0, count: 2 * plane)
+        for c in 0..<2 {
+            let raw = FloatPlane(width: side, height: side, values: Array(UnsafeBufferPointer(start: output + c * plane, count: plane)))
+            let filtered = GuidedFilter.smooth(raw, guide: lightness, radius: photoSmoothingRadius, epsilon: photoSmoothingEpsilon)
+            smoothed.replaceSubrange((c * plane)..<((c + 1) * plane), with: filtered.values)
+        }
+        return smoothed.withUnsafeBufferPointer { photoChroma(output: $0.baseAddress!, input: input, channels: channels, plane: plane) }
+    }
+
     /// RGB picture → 3 planes in [−1, 1].
     public static func rgbPlanes(_ image: RGBImage, into out: UnsafeMutablePointer<Float>) {
         let plane = image.width * image.height

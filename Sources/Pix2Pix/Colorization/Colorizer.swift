@@ -74,7 +74,7 @@ public final class Colorizer {
         let x = networkInput(channels: channels)
         ColorizationEncoding.photoInput(lab: square.labPlanes(), hints: planes, channels: channels, into: x.data)
         let y = model.run(x)
-        let squareChroma = ColorizationEncoding.photoChroma(output: y.data, input: x.data, channels: channels, plane: resolution * resolution)
+        let squareChroma = ColorizationEncoding.photoPrediction(output: y.data, input: x.data, channels: channels, side: resolution)
         // Crop the chroma planes to the picture's region, then bring them to full resolution.
         let plane = box.width * box.height
         var chroma = [Float](repeating: 0, count: 2 * plane)

@@ -30,8 +30,9 @@ public enum SampleGrid {
             panels.append(ColorizationEncoding.image(fromRGBPlanes: target.data, width: s, height: s))
         case .photo:
             let lightness = (0..<plane).map { (input.data[$0] + 1) * 50 }
-            for planes in [output, target] {
-                let chroma = ColorizationEncoding.photoChroma(output: planes.data, input: input.data, channels: inC, plane: plane)
+            let predicted = ColorizationEncoding.photoPrediction(output: output.data, input: input.data, channels: inC, side: s)
+            let truth = ColorizationEncoding.photoChroma(output: target.data, input: input.data, channels: inC, plane: plane)
+            for chroma in [predicted, truth] {
                 panels.append(ColorizationEncoding.image(lightness: lightness[...], chroma: chroma, width: s, height: s))
             }
         }

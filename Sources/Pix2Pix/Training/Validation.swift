@@ -56,7 +56,7 @@ public struct Validator: ValidationSet {
             return ColorizationEncoding.composeLineArt(colors, lines: sample.lines!, hints: sample.hints)
         case .photo:
             let lab = sample.truth.labPlanes()
-            let chroma = ColorizationEncoding.photoChroma(output: y.data, input: x.data, channels: x.shape[1], plane: size * size)
+            let chroma = ColorizationEncoding.photoPrediction(output: y.data, input: x.data, channels: x.shape[1], side: size)
             return ColorizationEncoding.image(lightness: lab[0..<(size * size)], chroma: chroma, width: size, height: size)
         case .pix2pix:
             return ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size)
