@@ -43,7 +43,7 @@ struct GuidedFilterTests {
         let guide = FloatPlane(width: w, height: h, values: (0..<(w * h)).map { i in Float((i * 37) % 17) / 16 })
         let input = FloatPlane(width: w, height: h, values: (0..<(w * h)).map { i in Float((i * 11) % 7) / 3 - 1 })
         for (radius, epsilon) in [(1, Float(0.01)), (3, 0.001)] {
-            let fast = GuidedFilter.smooth(input, guide: guide, radius: radius, epsilon: epsilon)
+            let fast = GuidedFilter(guide: guide, radius: radius, epsilon: epsilon).smooth(input)
             let slow = Self.bruteForce(input, guide: guide, radius: radius, epsilon: Double(epsilon))
             for i in 0..<(w * h) { #expect(abs(Double(fast.values[i]) - slow[i]) < 1e-4, "pixel \(i), radius \(radius)") }
         }
@@ -54,9 +54,9 @@ struct GuidedFilterTests {
         let side = 24
         let guide = FloatPlane(width: side, height: side, repeating: 0.6)
         let checkerboard = FloatPlane(width: side, height: side, values: (0..<(side * side)).map { i in (i % side + i / side) % 2 == 0 ? 0.3 : 0.1 })
-        let smoothed = GuidedFilter.smooth(checkerboard, guide: guide, radius: 4, epsilon: 1e-3)
+        let smoothed = GuidedFilter(guide: guide, radius: 4, epsilon: 1e-3).smooth(checkerboard)
         for y in 6..<18 { for x in 6..<18 { #expect(abs(smoothed[x, y] - 0.2) < 0.005) } }
-        let constant = GuidedFilter.smooth(FloatPlane(width: side, height: side, repeating: -0.4), guide: guide, radius: 4, epsilon: 1e-3)
+        let constant = GuidedFilter(guide: guide, radius: 4, epsilon: 1e-3).smooth(FloatPlane(width: side, height: side, repeating: -0.4))
         #expect(constant.values.allSatisfy { abs($0 + 0.4) < 1e-5 })
     }
 
@@ -66,7 +66,7 @@ struct GuidedFilterTests {
         // Left half dark, right half light; the input steps at the same column.
         let guide = FloatPlane(width: side, height: side, values: (0..<(side * side)).map { $0 % side < 12 ? 0.2 : 0.8 })
         let step = FloatPlane(width: side, height: side, values: (0..<(side * side)).map { $0 % side < 12 ? -0.5 : 0.5 })
-        let smoothed = GuidedFilter.smooth(step, guide: guide, radius: 4, epsilon: 1e-3)
+        let smoothed = GuidedFilter(guide: guide, radius: 4, epsilon: 1e-3).smooth(step)
         for y in 0..<side {
             #expect(abs(smoothed[11, y] + 0.5) < 0.02 && abs(smoothed[12, y] - 0.5) < 0.02, "row \(y) next to the edge")
         }

@@ -118,11 +118,11 @@ public enum ColorizationEncoding {
     public static func photoPrediction(output: UnsafePointer<Float>, input: UnsafePointer<Float>, channels: Int, side: Int) -> [Float] {
         let plane = side * side
         let lightness = FloatPlane(width: side, height: side, values: (0..<plane).map { (input[$0] + 1) / 2 })
+        let filter = GuidedFilter(guide: lightness, radius: photoSmoothingRadius, epsilon: photoSmoothingEpsilon)
         var smoothed = [Float](repeating: 0, count: 2 * plane)
         for c in 0..<2 {
             let raw = FloatPlane(width: side, height: side, values: Array(UnsafeBufferPointer(start: output + c * plane, count: plane)))
-            let filtered = GuidedFilter.smooth(raw, guide: lightness, radius: photoSmoothingRadius, epsilon: photoSmoothingEpsilon)
-            smoothed.replaceSubrange((c * plane)..<((c + 1) * plane), with: filtered.values)
+            smoothed.replaceSubrange((c * plane)..<((c + 1) * plane), with: filter.smooth(raw).values)
         }
         return smoothed.withUnsafeBufferPointer { photoChroma(output: $0.baseAddress!, input: input, channels: channels, plane: plane) }
     }

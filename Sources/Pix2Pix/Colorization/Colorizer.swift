@@ -75,24 +75,10 @@ public final class Colorizer {
         ColorizationEncoding.photoInput(lab: square.labPlanes(), hints: planes, channels: channels, into: x.data)
         let y = model.run(x)
         let squareChroma = ColorizationEncoding.photoPrediction(output: y.data, input: x.data, channels: channels, side: resolution)
-        // Crop the chroma planes to the picture's region, then bring them to full resolution.
-        let plane = box.width * box.height
-        var chroma = [Float](repeating: 0, count: 2 * plane)
-        for c in 0..<2 {
-            for row in 0..<box.height {
-                for col in 0..<box.width {
-                    chroma[c * plane + row * box.width + col] = squareChroma[c * resolution * resolution + (box.y + row) * resolution + box.x + col]
-                }
-            }
-        }
         let full = image.width * image.height
-        var upsampled = [Float](repeating: 0, count: 2 * full)
-        for c in 0..<2 {
-            let src = FloatPlane(width: box.width, height: box.height, values: Array(chroma[(c * plane)..<((c + 1) * plane)]))
-            upsampled.replaceSubrange((c * full)..<((c + 1) * full), with: PlaneResize.bilinear(src, width: image.width, height: image.height).values)
-        }
         let lab = image.labPlanes()
-        return upsampled.withUnsafeBufferPointer { chromaPointer in
+        let chroma = PhotoChromaUpsampling.upsample(squareChroma, box: box, lightness: lab[0..<full])
+        return chroma.withUnsafeBufferPointer { chromaPointer in
             ColorizationEncoding.image(lightness: lab[0..<full], chroma: chromaPointer.baseAddress!, width: image.width, height: image.height)
         }
     }

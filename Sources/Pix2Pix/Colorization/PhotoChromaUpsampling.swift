@@ -1,0 +1,37 @@
+/// Brings the chroma a photo model predicted on its letterboxed square to the picture's full
+/// resolution: the picture's region is cropped, resized bilinearly, and — when the picture
+/// is larger than that region — passed through a guided filter led by the picture's own
+/// full-resolution lightness, so color edges land on the picture's edges instead of being
+/// blurred across them by the upscaling (guided joint upsampling).
+public enum PhotoChromaUpsampling {
+    /// `squareChroma`: 2 planes (a, b) of `box.side`² values. `lightness`: the picture's L\*
+    /// (0…100), `box.sourceWidth × box.sourceHeight` values. Returns 2 planes at that size.
+    public static func upsample(_ squareChroma: [Float], box: Letterbox, lightness: ArraySlice<Float>) -> [Float] {
+        let (side, width, height) = (box.side, box.sourceWidth, box.sourceHeight)
+        precondition(squareChroma.count == 2 * side * side, "chroma planes do not match the letterbox")
+        precondition(lightness.count == width * height, "lightness does not match the picture")
+        let scale = Double(max(width, height)) / Double(max(box.width, box.height))
+        let filter = scale > 1 ? guidedFilter(lightness: lightness, width: width, height: height, scale: scale) : nil
+        var planes = [Float](repeating: 0, count: 2 * width * height)
+        for c in 0..<2 {
+            var region = [Float](repeating: 0, count: box.width * box.height)
+            for row in 0..<box.height {
+                for col in 0..<box.width {
+                    region[row * box.width + col] = squareChroma[c * side * side + (box.y + row) * side + box.x + col]
+                }
+            }
+            var plane = PlaneResize.bilinear(FloatPlane(width: box.width, height: box.height, values: region), width: width, height: height)
+            if let filter { plane = filter.smooth(plane) }
+            planes.replaceSubrange((c * width * height)..<((c + 1) * width * height), with: plane.values)
+        }
+        return planes
+    }
+
+    /// The filter's window covers the same share of the picture as the network-side
+    /// smoothing's does of the square (`ColorizationEncoding.photoSmoothingRadius` network pixels).
+    private static func guidedFilter(lightness: ArraySlice<Float>, width: Int, height: Int, scale: Double) -> GuidedFilter {
+        let guide = FloatPlane(width: width, height: height, values: lightness.map { $0 / 100 })
+        let radius = Int((Double(ColorizationEncoding.photoSmoothingRadius) * scale).rounded())
+        return GuidedFilter(guide: guide, radius: radius, epsilon: ColorizationEncoding.photoSmoothingEpsilon)
+    }
+}
