@@ -105,26 +105,28 @@ public enum ColorizationEncoding {
     }
 
     /// Window radius (network pixels) of the smoothing in `photoPrediction`.
-    public static let photoSmoothingRadius = 4
+    public static let photoSmoothingRadius = 8
     /// Edge threshold of that smoothing, in (L/100)²: steps of lightness above ~3 L\* count
     /// as edges.
     public static let photoSmoothingEpsilon: Float = 1e-3
 
     /// The chroma planes (network units) a user gets from a photo network output: the
-    /// output passed through a guided filter led by the input's lightness, then recombined
-    /// as `photoChroma` does. The filter removes the faint checkerboard texture transposed
-    /// convolutions leave on flat areas (where the fill alone is already right) and keeps
-    /// the corrections that follow the picture's edges. `input` is square, `side` × `side`.
+    /// network's chroma (`photoChroma`: output + fill) passed through a guided filter led by
+    /// the input's lightness. Where the lightness is flat the chroma is averaged, which removes
+    /// the faint checkerboard texture transposed convolutions leave and softens the straight
+    /// seams between the fill's nearest-hint regions; where the lightness has edges the
+    /// chroma follows them. `input` is square, `side` × `side`.
     public static func photoPrediction(output: UnsafePointer<Float>, input: UnsafePointer<Float>, channels: Int, side: Int) -> [Float] {
         let plane = side * side
+        let chroma = photoChroma(output: output, input: input, channels: channels, plane: plane)
         let lightness = FloatPlane(width: side, height: side, values: (0..<plane).map { (input[$0] + 1) / 2 })
         let filter = GuidedFilter(guide: lightness, radius: photoSmoothingRadius, epsilon: photoSmoothingEpsilon)
         var smoothed = [Float](repeating: 0, count: 2 * plane)
         for c in 0..<2 {
-            let raw = FloatPlane(width: side, height: side, values: Array(UnsafeBufferPointer(start: output + c * plane, count: plane)))
+            let raw = FloatPlane(width: side, height: side, values: Array(chroma[(c * plane)..<((c + 1) * plane)]))
             smoothed.replaceSubrange((c * plane)..<((c + 1) * plane), with: filter.smooth(raw).values)
         }
-        return smoothed.withUnsafeBufferPointer { photoChroma(output: $0.baseAddress!, input: input, channels: channels, plane: plane) }
+        return smoothed
     }
 
     /// RGB picture → 3 planes in [−1, 1].

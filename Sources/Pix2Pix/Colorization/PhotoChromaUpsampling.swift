@@ -27,11 +27,14 @@ public enum PhotoChromaUpsampling {
         return planes
     }
 
-    /// The filter's window covers the same share of the picture as the network-side
-    /// smoothing's does of the square (`ColorizationEncoding.photoSmoothingRadius` network pixels).
+    /// Window radius of the upsampling filter in network pixels (scaled to the picture):
+    /// the chroma is already smoothed at the network's resolution, so this window only has
+    /// to reach across the blur that upscaling adds.
+    public static let networkRadius = 4
+
     private static func guidedFilter(lightness: ArraySlice<Float>, width: Int, height: Int, scale: Double) -> GuidedFilter {
         let guide = FloatPlane(width: width, height: height, values: lightness.map { $0 / 100 })
-        let radius = Int((Double(ColorizationEncoding.photoSmoothingRadius) * scale).rounded())
+        let radius = Int((Double(networkRadius) * scale).rounded())
         return GuidedFilter(guide: guide, radius: radius, epsilon: ColorizationEncoding.photoSmoothingEpsilon)
     }
 }
