@@ -66,7 +66,8 @@ async function api(path, body) {
 // ---- The form ---------------------------------------------------------------------------
 
 const numberFields = ["size", "steps", "batch", "downs", "ngf", "ndf", "numD", "lambdaL1", "lambdaFM", "lr", "seed",
-  "checkpointEvery", "sampleEvery", "zeroHints"];
+  "checkpointEvery", "sampleEvery", "zeroHints",
+  "coloredBackgrounds"];
 
 async function loadDefaults() {
   const defaults = await api("/api/train/defaults");

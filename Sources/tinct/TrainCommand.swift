@@ -84,6 +84,8 @@ struct TrainCommand: ParsableCommand {
     var valPictures: Int = Self.defaults.valPictures
     @Option(name: .customLong("zero-hints"), help: "Fraction of training samples given no hints (the rest get a geometric number, mean 8).")
     var zeroHints: Float = Self.defaults.zeroHints
+    @Option(name: .customLong("colored-backgrounds"), help: "Line art: fraction of training samples whose white background is repainted with a random colour or gradient, so the model also follows hints placed on open space (pictures with a coloured backdrop).")
+    var coloredBackgrounds: Float = Self.defaults.coloredBackgrounds
     @Option(name: .customLong("test-norm"), help: "Batch norm at inference: picture (each picture's own statistics, as pix2pix tests) or running (averages over training batches, recomputed at each checkpoint); default: picture at --batch 1, running above.")
     var testNorm: InferenceNorm?
     @Option(name: .customLong("init-from"), help: "Fine-tune: start from the networks of this checkpoint (a file, or a run folder's best) instead of random weights; same architecture; optimizers and step start afresh.")
@@ -108,6 +110,7 @@ struct TrainCommand: ParsableCommand {
         (options.lambdaL1, options.lambdaFM, options.lr, options.seed) = (lambdaL1, lambdaFM, lr, seed)
         (options.checkpointEvery, options.sampleEvery, options.keep, options.valPictures) = (checkpointEvery, sampleEvery, keep, valPictures)
         (options.steps, options.direction, options.layout, options.zeroHints) = (steps, direction, layout, zeroHints)
+        options.coloredBackgrounds = coloredBackgrounds
         if let epochs, let data {
             let count = mode == .pix2pix
                 ? PairedFiles(path: data, layout: layout ?? PairedLayout.detect(at: data)).train.count

@@ -46,6 +46,7 @@ struct TrainingRouteTests {
         (#"{"dataset":"tiny","attention":"yes"}"#, "attention"),
         (#"{"dataset":"tiny","checkpointEvery":0}"#, "checkpointEvery"),
         (#"{"dataset":"tiny","zeroHints":1.5}"#, "zeroHints"),
+        (#"{"dataset":"tiny","coloredBackgrounds":-0.1}"#, "coloredBackgrounds"),
         (#"{"dataset":"tiny","sizee":64}"#, "sizee"),
         (#"{"mode":"lineart"}"#, "dataset"),
         (#"{"dataset":7}"#, "dataset"),

@@ -12,7 +12,8 @@ struct RunData {
         switch config.mode {
         case .lineart, .photo:
             let data = TrainingData(path: config.dataPath, loadSide: config.loadSide, validationPictures: config.validationPictures)
-            let maker = SampleMaker(mode: config.mode, size: config.size, hints: config.hints)
+            let maker = SampleMaker(mode: config.mode, size: config.size, hints: config.hints,
+                                    coloredBackgrounds: config.coloredBackgrounds ?? 0)
             examples = ColorizationExamples(pictures: data.train, maker: maker)
             validation = Validator(maker: maker, pictures: data.validation, seed: config.seed)
             skippedCount = data.skipped.count

@@ -22,15 +22,22 @@ public struct SampleMaker: Sendable {
     public var mode: ModelMode
     public var size: Int
     public var hints: HintSimulation
+    /// Line art: share of training samples whose white background is repainted
+    /// (`ColoredBackground`); 0 leaves every sample as drawn.
+    public var coloredBackgrounds: Float
 
-    public init(mode: ModelMode, size: Int, hints: HintSimulation = HintSimulation()) {
+    public init(mode: ModelMode, size: Int, hints: HintSimulation = HintSimulation(), coloredBackgrounds: Float = 0) {
         precondition(mode != .pix2pix, "SampleMaker handles lineart and photo; paired data goes through PairedSampleMaker")
-        (self.mode, self.size, self.hints) = (mode, size, hints)
+        (self.mode, self.size, self.hints, self.coloredBackgrounds) = (mode, size, hints, coloredBackgrounds)
     }
 
     /// A training sample with random augmentation and a random hint count.
     public func training(_ image: RGBImage, rng: inout SeededGenerator) -> ColorizationSample {
-        let truth = augmented(image, rng: &rng)
+        var truth = augmented(image, rng: &rng)
+        // Checked before drawing, so runs without the option keep their random sequence.
+        if mode == .lineart && coloredBackgrounds > 0 && rng.chance(coloredBackgrounds) {
+            truth = ColoredBackground.repainted(truth, rng: &rng)
+        }
         return encode(truth, hintCount: nil, rng: &rng)
     }
 

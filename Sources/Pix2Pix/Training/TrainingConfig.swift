@@ -57,6 +57,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// nil: decided by the batch size (see `inferenceUsesBatchStatistics`).
     public var pictureStatisticsAtInference: Bool?
 
+    /// Line art: share of training samples with a repainted background
+    /// (`SampleMaker.coloredBackgrounds`); nil (configs from before the option) means 0.
+    public var coloredBackgrounds: Float?
+
     /// The learning-rate schedule over steps.
     public var schedule: LearningRateSchedule {
         LearningRateSchedule(baseRate: model.adam.lr, constantSteps: steps / 2, decaySteps: steps - steps / 2)
@@ -75,6 +79,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
             found.append("the generator's channels do not match mode \(mode.rawValue)")
         }
         if mode == .pix2pix && paired == nil { found.append("pix2pix mode needs a direction and a dataset layout") }
+        if let share = coloredBackgrounds, !(share.isFinite && (0...1).contains(share)) {
+            found.append("--colored-backgrounds must be between 0 and 1")
+        }
         if mode == .pix2pix && loadSide < size { found.append("the load side \(loadSide) must be at least --size \(size)") }
         return found
     }

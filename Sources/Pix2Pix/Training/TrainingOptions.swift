@@ -53,6 +53,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var valPictures = 24
     /// Fraction of training samples given no hints at all (the rest get a geometric number).
     public var zeroHints: Float = 0.25
+    /// Line art: share of training samples whose white background is repainted with a random
+    /// colour or gradient, so the model also follows hints on open space (0 = off).
+    public var coloredBackgrounds: Float = 0
 
     /// The defaults.
     public init() {}
@@ -80,6 +83,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if keep < 1 { found.append(("keep", "must be at least 1")) }
         if !(0...10_000).contains(valPictures) { found.append(("valPictures", "must be between 0 and 10000")) }
         if !(zeroHints.isFinite && (0...1).contains(zeroHints)) { found.append(("zeroHints", "must be between 0 and 1")) }
+        if !(coloredBackgrounds.isFinite && (0...1).contains(coloredBackgrounds)) {
+            found.append(("coloredBackgrounds", "must be between 0 and 1"))
+        }
         return found
     }
 
@@ -94,10 +100,12 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
             discriminator: DiscriminatorConfig(inputChannels: inC + outC, ndf: ndf, nLayers: nLayers, norm: norm, scales: numD,
                                                spectralNorm: spectralNorm, attention: attention),
             ganLoss: ganLoss, lambdaL1: lambdaL1, lambdaFeatureMatching: lambdaFM, adam: .init(lr: lr))
-        return TrainingConfig(mode: mode, dataPath: dataPath, size: size, batch: batch, steps: steps, seed: seed,
+        var config = TrainingConfig(mode: mode, dataPath: dataPath, size: size, batch: batch, steps: steps, seed: seed,
                               model: model, hints: HintSimulation(zeroHintProbability: zeroHints), checkpointEvery: checkpointEvery, sampleEvery: sampleEvery, keepLast: keep,
                               validationPictures: valPictures,
                               paired: mode == .pix2pix
                                   ? PairedDataConfig(direction: direction, layout: layout ?? PairedLayout.detect(at: dataPath)) : nil)
+        if mode == .lineart && coloredBackgrounds > 0 { config.coloredBackgrounds = coloredBackgrounds }
+        return config
     }
 }

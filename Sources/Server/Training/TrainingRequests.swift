@@ -13,7 +13,7 @@ struct StartTrainingRequest: Decodable, Sendable {
     static let fields: Set<String> = [
         "dataset", "mode", "size", "steps", "batch", "ngf", "ndf", "downs", "numD", "nLayers", "attention",
         "spectralNorm", "norm", "ganLoss", "lambdaL1", "lambdaFM", "lr", "seed", "checkpointEvery", "sampleEvery",
-        "keep", "valPictures", "zeroHints",
+        "keep", "valPictures", "zeroHints", "coloredBackgrounds",
     ]
 
     private struct Key: CodingKey {
@@ -83,6 +83,7 @@ struct StartTrainingRequest: Decodable, Sendable {
         if let v = try value("keep", Int.self) { o.keep = v }
         if let v = try value("valPictures", Int.self) { o.valPictures = v }
         if let v = try value("zeroHints", Float.self) { o.zeroHints = v }
+        if let v = try value("coloredBackgrounds", Float.self) { o.coloredBackgrounds = v }
         options = o
     }
 
