@@ -132,3 +132,40 @@ struct PhotoFillEncodingTests {
         #expect(throws: ModelFileError.self) { try GeneratorModel.load(path: "\(folder)/wrong") }
     }
 }
+
+@Suite("Line-art colour smoothing")
+struct LineArtColorSmoothingTests {
+    @Test("speckle inside a flat region is averaged away; the boundary between two colours stays")
+    func smoothsSpeckleKeepsBoundaries() {
+        let side = 24, plane = side * side
+        // Left half orange, right half blue, each with a ±0.03 checkerboard speckle (network units).
+        let orange: [Float] = [0.8, 0.2, -0.6], blue: [Float] = [-0.7, -0.3, 0.7]
+        var output = [Float](repeating: 0, count: 3 * plane)
+        for i in 0..<plane {
+            let speckle: Float = (i % side + i / side) % 2 == 0 ? 0.03 : -0.03
+            for c in 0..<3 { output[c * plane + i] = (i % side < 12 ? orange[c] : blue[c]) + speckle }
+        }
+        let colors = output.withUnsafeBufferPointer { ColorizationEncoding.lineartColors(output: $0.baseAddress!, side: side) }
+        let raw = output.withUnsafeBufferPointer { ColorizationEncoding.image(fromRGBPlanes: $0.baseAddress!, width: side, height: side) }
+        func byte(_ v: Float) -> Int { Int(((v + 1) * 127.5).rounded()) }
+        for y in 4..<20 {
+            // Inside each half, away from the boundary: the plain colour.
+            for x in [3, 7, 16, 20] {
+                let expected = x < 12 ? orange : blue
+                let (r, g, b) = colors[x, y]
+                for (value, target) in zip([r, g, b], expected) { #expect(abs(Int(value) - byte(target)) <= 1, "(\(x), \(y))") }
+            }
+            // Next to the boundary each side keeps its own colour, softened by a few levels at most.
+            for x in [11, 12] {
+                let (own, other) = x < 12 ? (orange, blue) : (blue, orange)
+                let (r, g, b) = colors[x, y]
+                for (c, value) in [r, g, b].enumerated() {
+                    #expect(abs(Int(value) - byte(own[c])) <= 12, "(\(x), \(y)) channel \(c)")
+                    #expect(abs(Int(value) - byte(own[c])) < abs(Int(value) - byte(other[c])), "(\(x), \(y)) channel \(c)")
+                }
+            }
+        }
+        // Without the smoothing the speckle is there (±4 levels).
+        #expect(abs(Int(raw[8, 8].0) - byte(orange[0])) >= 3)
+    }
+}

@@ -52,7 +52,7 @@ public struct Validator: ValidationSet {
         let y = generator.forward(x)
         switch mode {
         case .lineart:
-            let colors = ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size)
+            let colors = ColorizationEncoding.lineartColors(output: y.data, side: size)
             return ColorizationEncoding.composeLineArt(colors, lines: sample.lines!, hints: sample.hints)
         case .photo:
             let lab = sample.truth.labPlanes()
