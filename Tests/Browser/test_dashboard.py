@@ -100,6 +100,9 @@ def main() -> int:
                                 ("steps", "100000")]:
                 page.fill(f"input[name={name}]", value)
             page.click("#train-form summary")
+            assert page.locator("input[name=zeroHints]").input_value() == "0.25"
+            assert page.locator("input[name=coloredBackgrounds]").input_value() == "0"
+            page.fill("input[name=coloredBackgrounds]", "0.5")
             page.fill("input[name=sampleEvery]", "3")
             page.fill("input[name=checkpointEvery]", "10")
             page.click("#start")
@@ -142,6 +145,8 @@ def main() -> int:
             page.click("#stop")
             page.wait_for_function("() => globalThis.tinctTrain.state.status.state === 'stopped'", timeout=60_000)
             run = page.locator("#run-name").inner_text()
+            saved = json.loads((work / "runs" / run / "config.json").read_text())
+            assert saved.get("coloredBackgrounds") == 0.5, f"the form's painted-backgrounds share reached the run: {saved.get('coloredBackgrounds')}"
             page.wait_for_function(f"() => document.querySelector('#runs tr[data-run=\"{run}\"]') !== null")
             row = page.locator(f"#runs tr[data-run=\"{run}\"]")
             assert row.locator("button.resume").is_enabled(), "Resume after stop"
