@@ -84,7 +84,7 @@ struct TrainCommand: ParsableCommand {
     var valPictures: Int = Self.defaults.valPictures
     @Option(name: .customLong("zero-hints"), help: "Fraction of training samples given no hints (the rest get a geometric number, mean 8).")
     var zeroHints: Float = Self.defaults.zeroHints
-    @Option(name: .customLong("colored-backgrounds"), help: "Line art: fraction of training samples whose white background is repainted with a random colour or gradient, so the model also follows hints placed on open space (pictures with a coloured backdrop).")
+    @Option(name: .customLong("colored-backgrounds"), help: "Line art: fraction of training samples whose white background is repainted with a random colour or gradient, so the model is asked to follow hints placed on open space (pictures with a coloured backdrop). Experimental; default 0.")
     var coloredBackgrounds: Float = Self.defaults.coloredBackgrounds
     @Option(name: .customLong("test-norm"), help: "Batch norm at inference: picture (each picture's own statistics, as pix2pix tests) or running (averages over training batches, recomputed at each checkpoint); default: picture at --batch 1, running above.")
     var testNorm: InferenceNorm?

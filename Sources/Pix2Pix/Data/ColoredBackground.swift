@@ -9,9 +9,11 @@ import Tensors
 /// The clip art Tinct trains on is drawn on white, so without this a model learns that open
 /// space is paper and ignores hints placed there; pictures of other styles (illustrations
 /// with a coloured backdrop, full-bleed drawings) then come out white around the subject.
-/// With a painted background the simulated hints land on it too, and the model learns to
+/// With a painted background the simulated hints land on it too, so the model is asked to
 /// carry their colour over the open space. (At inference the paper rule still whitens an
-/// unhinted background; see `PaperBackground`.)
+/// unhinted background; see `PaperBackground`.) Experimental: a 1 000-step fine-tune of the
+/// default line-art model at a share of 0.3 neither got there nor kept its validation scores
+/// (see models/default-lineart/MODEL_CARD.md); it is probably a from-the-start option.
 public enum ColoredBackground {
     /// Pixels whose every channel is at least this are background candidates.
     public static let whiteLevel: UInt8 = 240
