@@ -129,26 +129,17 @@ public enum ColorizationEncoding {
         return smoothed
     }
 
-    /// Window radius (network pixels) of the smoothing in `lineartColors`.
-    public static let lineartSmoothingRadius = 2
-    /// Edge threshold of that smoothing, in squared grey levels of [0, 1]: steps above
-    /// ~0.05 (14 of 255 levels) count as colour boundaries.
-    public static let lineartSmoothingEpsilon: Float = 0.003
+    /// Spatial extent (network pixels) of the smoothing in `lineartColors`.
+    public static let lineartSmoothingSigma: Float = 4
 
     /// The colours a line-art network output (3 planes in [−1, 1], `side` × `side`) stands
-    /// for, each channel passed through a guided filter led by itself (edge-preserving
-    /// smoothing): the speckle and checkerboard texture inside flat regions is averaged away
-    /// while the boundaries between colours, much stronger steps, stay. Each channel guides
-    /// only itself, so a step in one channel never imprints another channel's speckle. The
-    /// lines are multiplied on afterwards.
-    public static func lineartColors(output: UnsafePointer<Float>, side: Int) -> RGBImage {
-        let plane = side * side
-        var planes = [Float](repeating: 0, count: 3 * plane)
-        for c in 0..<3 {
-            let channel = FloatPlane(width: side, height: side, values: (0..<plane).map { (output[c * plane + $0] + 1) / 2 })
-            let smoothed = GuidedFilter(guide: channel, radius: lineartSmoothingRadius, epsilon: lineartSmoothingEpsilon).smooth(channel)
-            planes.replaceSubrange((c * plane)..<((c + 1) * plane), with: smoothed.values.map { 2 * $0 - 1 })
-        }
+    /// for, smoothed inside the regions `lines` (the network's line art) encloses and never
+    /// across a line (`LineBoundedSmoothing`): the speckle and checkerboard texture of the
+    /// transposed convolutions is averaged away while every region keeps its own colours.
+    /// The lines are multiplied on afterwards.
+    public static func lineartColors(output: UnsafePointer<Float>, lines: FloatPlane, side: Int) -> RGBImage {
+        var planes = Array(UnsafeBufferPointer(start: output, count: 3 * side * side))
+        LineBoundedSmoothing.smooth(&planes, channels: 3, lines: lines, sigma: lineartSmoothingSigma)
         return planes.withUnsafeBufferPointer { image(fromRGBPlanes: $0.baseAddress!, width: side, height: side) }
     }
 

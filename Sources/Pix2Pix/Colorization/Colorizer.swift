@@ -61,7 +61,7 @@ public final class Colorizer {
         let x = networkInput(channels: 5)
         ColorizationEncoding.lineartInput(lines: squareLines, hints: planes, into: x.data)
         let y = model.run(x)
-        let colors = box.crop(ColorizationEncoding.lineartColors(output: y.data, side: resolution))
+        let colors = box.crop(ColorizationEncoding.lineartColors(output: y.data, lines: squareLines, side: resolution))
             .resized(width: image.width, height: image.height)
         return ColorizationEncoding.composeLineArt(colors, lines: fullLines, hints: hints)
     }

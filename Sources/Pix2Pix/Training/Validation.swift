@@ -52,7 +52,7 @@ public struct Validator: ValidationSet {
         let y = generator.forward(x)
         switch mode {
         case .lineart:
-            let colors = ColorizationEncoding.lineartColors(output: y.data, side: size)
+            let colors = ColorizationEncoding.lineartColors(output: y.data, lines: sample.lines!, side: size)
             return ColorizationEncoding.composeLineArt(colors, lines: sample.lines!, hints: sample.hints)
         case .photo:
             let lab = sample.truth.labPlanes()
