@@ -77,7 +77,7 @@ struct ColorizeSocketTests {
     func firstRequestNeedsImage() async throws {
         let app = try await buildApplication(configuration: ModelFixtures.configuration())
         let png = ModelFixtures.base64(try ModelFixtures.drawingPNG(width: 16, height: 16))
-        try await app.test(.live) { client in
+        _ = try await app.test(.live) { client in
             try await client.ws("/ws/colorize", configuration: .init(maxFrameSize: 1 << 20)) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 func next() async throws -> Reply {
@@ -99,7 +99,7 @@ struct ColorizeSocketTests {
     func newestWins() async throws {
         let app = try await buildApplication(configuration: ModelFixtures.configuration())
         let png = ModelFixtures.base64(try ModelFixtures.drawingPNG(width: 256, height: 256))
-        try await app.test(.live) { client in
+        _ = try await app.test(.live) { client in
             try await client.ws("/ws/colorize", configuration: .init(maxFrameSize: 1 << 22)) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 22).makeAsyncIterator()
                 func next() async throws -> Reply {
@@ -129,7 +129,7 @@ struct ColorizeSocketTests {
     @Test("A page from another origin cannot open the socket")
     func crossOriginRefused() async throws {
         let app = try await buildApplication(configuration: ModelFixtures.configuration())
-        try await app.test(.live) { client in
+        _ = try await app.test(.live) { client in
             await #expect(throws: (any Error).self) {
                 try await client.ws(
                     "/ws/colorize", configuration: .init(additionalHeaders: [.origin: "http://evil.example"])

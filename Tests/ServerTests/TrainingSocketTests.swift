@@ -109,7 +109,7 @@ struct TrainingSocketTests {
         let fixture = try TrainingFixture()
         defer { fixture.remove() }
         let app = try await buildApplication(configuration: fixture.configuration)
-        try await app.test(.live) { client in
+        _ = try await app.test(.live) { client in
             await #expect(throws: (any Error).self) {
                 _ = try await client.ws("/ws/train", configuration: .init(additionalHeaders: [.origin: "http://evil.example"])) { _, _, _ in }
             }
