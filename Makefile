@@ -16,7 +16,7 @@ FUZZ_MALLOC_MB ?= 256
 FUZZ_DIR := .build/fuzz
 CODEC_CORPUS := Tests/ImageCodecsTests/Fixtures
 
-.PHONY: run test test-browser latency deps build bench bench-torch fixtures clean fuzz
+.PHONY: run test test-browser test-numerics latency deps build bench bench-torch fixtures clean fuzz
 
 ## Install the Debian packages Tinct links against, only those missing.
 deps:
@@ -33,11 +33,31 @@ run: build
 	$(TINCT) serve --host $(HOST) --port $(PORT)
 
 ## Every test: the browser suites first (they need the release build), then all Swift suites,
-## then a bounded fuzzing run of the image decoders (about 80 s).
+## the numerical suites again under other summation orders, then a bounded fuzzing run of the
+## image decoders (about 80 s).
 test: deps
 	$(MAKE) test-browser
 	swift test
+	$(MAKE) test-numerics
 	$(MAKE) fuzz
+
+## OpenBLAS picks its kernel per processor, so the last bits of every product — and anything a
+## test derives from them — differ between machines. This runs the numerical suites again with
+## the products from the naive twin (Double sums; Float sums in reverse order) and with loops
+## and products split over 1 or 3 workers instead of one per core (see
+## Sources/Tensors/NumericsEnvironment.swift), so a tolerance that holds for one kernel only
+## fails here, not on a newcomer's machine. About 2.5 minutes after `swift test` has built.
+NUMERIC_SUITES := TensorsTests|NNTests|Pix2PixTests
+NUMERIC_VARIANTS := TINCT_GEMM=naive,TINCT_WORKERS=1 TINCT_GEMM=naive-float-reversed,TINCT_WORKERS=3 \
+	TINCT_WORKERS=1 TINCT_WORKERS=3
+test-numerics:
+	@swift build --build-tests > .build/numerics-build.log 2>&1 || { cat .build/numerics-build.log; exit 1; }
+	@for variant in $(NUMERIC_VARIANTS); do \
+		settings=$${variant//,/ }; log=.build/numerics-$${variant//[=,]/-}.log; \
+		env $$settings swift test --skip-build --filter '$(NUMERIC_SUITES)' > $$log 2>&1; status=$$?; \
+		echo "numerical suites with $$settings: $$(grep -E '^. Test run with' $$log | tail -n 1)"; \
+		if [ $$status -ne 0 ]; then grep -E '✘' $$log | head -n 40; exit $$status; fi; \
+	done
 
 ## The editor and the training dashboard end to end in headless Chromium (Debian's chromium
 ## + Playwright from PyPI in .venv); screenshots and the downloaded result land in test-artifacts/.

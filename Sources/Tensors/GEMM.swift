@@ -9,13 +9,14 @@ import CBLAS
 /// block of C per core itself (by columns, or by rows when C is tall). OpenBLAS's own
 /// threads spin between calls and steal the cores from Tinct's elementwise loops; one pool
 /// for everything avoids that. `TINCT_BLAS_THREADS=n` in the environment restores OpenBLAS
-/// threading instead (for comparison).
+/// threading instead (for comparison). `TINCT_GEMM` swaps in the naive twin for numerical
+/// sensitivity runs (see `NumericsEnvironment`).
 public enum GEMM {
     /// Products smaller than this (2·M·N·K flops) run on one core.
     static let splitThreshold = 4_000_000
 
     static let blasThreads: Int? = {
-        if let value = getenv("TINCT_BLAS_THREADS"), let n = Int(String(cString: value)), n > 0 {
+        if let n = NumericsEnvironment.positiveInteger("TINCT_BLAS_THREADS") {
             openblas_set_num_threads(Int32(n))
             return n
         }
@@ -31,6 +32,15 @@ public enum GEMM {
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size \(m)×\(n)×\(k)")
         if m == 0 || n == 0 { return }
+        switch NumericsEnvironment.gemmBackend {
+        case .blas: break
+        case .naive:
+            return NaiveGEMM.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                                   b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        case .naiveFloatReversed:
+            return NaiveGEMM.sgemmFloatReversed(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
         let split = blasThreads == nil && Parallel.workers > 1 && 2 * m * n * k >= splitThreshold
         let body = {
             if split {

@@ -3,8 +3,10 @@ import Dispatch
 /// Splits loops over both cores. The chunk count equals the worker count so that each
 /// worker gets one contiguous range (good locality, no per-item dispatch overhead).
 public enum Parallel {
-    /// Number of workers used by `forEachChunk`; defaults to the machine's active cores.
-    nonisolated(unsafe) public static var workers = max(1, ProcessInfoCores.count)
+    /// Number of workers used by `forEachChunk` and the split products; defaults to the
+    /// machine's active cores, or `TINCT_WORKERS` (see `NumericsEnvironment`).
+    nonisolated(unsafe) public static var workers =
+        NumericsEnvironment.positiveInteger("TINCT_WORKERS") ?? max(1, ProcessInfoCores.count)
 
     /// Calls `body(range)` for disjoint ranges covering `0..<count`, in parallel when the
     /// total work (`count * costPerItem`) is large enough to repay the hand-off.

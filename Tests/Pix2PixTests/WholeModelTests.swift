@@ -71,19 +71,41 @@ struct WholeModelTests {
         Self.expectState(model.discriminator, prefix: "D_after.", atol: 2e-5)
     }
 
+    /// After ten steps the weights cannot be compared element by element with a tight tolerance
+    /// on every machine. This small model's innermost batch norms see two values each (batch 2
+    /// at 1×1), so the gradients reaching the layers around them are mostly rounding, and Adam,
+    /// which divides by √v, turns such a gradient into a step of about ±lr whatever its size.
+    /// Measured on this fixture: multiplying the input by (1 + 1e-6·noise), or computing the
+    /// products in one OpenBLAS call instead of two halves, moves the 10-step weights of the
+    /// deepest layers by 5–11 % of their displacement (up to 1.1e-3 per element, 19 % of a
+    /// tensor's elements past 1e-4), while the one-step check still holds to 2e-5. So:
+    /// - every element within twice the largest distance Adam can move a weight in ten steps
+    ///   (`AdamBound.maxDisplacement`, from lr, β₁ and β₂ alone): a bound on what rounding can do;
+    /// - each tensor's displacement from its start in the same direction as PyTorch's (cosine
+    ///   ≥ 0.98) and of the same size (RMS of the difference ≤ 20 % of PyTorch's displacement).
+    ///   Rounding gave cosines ≥ 0.9935 and errors ≤ 11.4 %; the bugs tried gave cosines ≤ 0.947
+    ///   and errors ≥ 33 % (β₂ 0.99 instead of 0.999, β₁ 0.6, lr ±10 %) — two of which the loss
+    ///   trajectory's 1e-3 tolerance does not see.
     @Test("ten-step loss trajectory and final weights")
     func trajectory() throws {
         let model = try Self.makeModel()
         let f = Self.fixture
         let (lossG, lossD) = (f["trajectory.loss_G"], f["trajectory.loss_D"])
-        for step in 0..<10 {
+        let steps = 10
+        for step in 0..<steps {
             let losses = model.trainingStep(realA: f["A"], realB: f["B"])
             let g = losses.lossG(lambdaL1: model.config.lambdaL1)
             #expect(abs(g - lossG[step]) <= 1e-3 * abs(lossG[step]), "loss_G step \(step + 1): \(g) vs \(lossG[step])")
             #expect(abs(losses.lossD - lossD[step]) <= 1e-3 * abs(lossD[step]), "loss_D step \(step + 1): \(losses.lossD) vs \(lossD[step])")
         }
+        let adam = model.config.adam
+        let elementBound = 2 * AdamBound.maxDisplacement(steps: steps, lr: adam.lr, beta1: adam.beta1, beta2: adam.beta2)
         for (name, p) in model.generator.namedParameters() {
-            #expect(Compare.mismatch(p.value, f["G_after10.\(name)"], atol: 1e-4, rtol: 1e-3, what: "G after 10 \(name)") == nil)
+            let drift = WeightDrift(p.value, expected: f["G_after10.\(name)"], start: f["G.\(name)"], atol: 1e-4, rtol: 1e-3)
+            let what = "G after 10 \(name): \(drift)"
+            #expect(drift.maxAbsDifference <= elementBound, "\(what) exceeds Adam's bound \(elementBound)")
+            #expect(drift.displacementCosine >= 0.98, "\(what)")
+            #expect(drift.relativeDisplacementError <= 0.2, "\(what)")
         }
     }
 }
