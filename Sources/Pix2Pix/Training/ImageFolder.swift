@@ -17,21 +17,43 @@ public struct ImageFolder: Sendable {
 
     public static let extensions: Set<String> = ["png", "jpg", "jpeg"]
 
-    /// Every picture file under `root`, sorted by relative path.
+    /// Every picture file under `root`, sorted by relative path. A file that is a link to
+    /// somewhere outside `root` (its resolved path leaves the resolved root) is not listed:
+    /// a dataset folder must not become a way to read other files of the machine.
     public static func listPictures(under root: String) -> [String] {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
-        var found: [String] = []
+        listing(under: root).inside
+    }
+
+    /// The picture files under `root` that stay inside it, and those that link out of it.
+    static func listing(under root: String) -> (inside: [String], leaving: [String]) {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return ([], []) }
+        let resolvedRoot = (root as NSString).resolvingSymlinksInPath
+        var inside: [String] = [], leaving: [String] = []
         while let relative = walker.nextObject() as? String {
-            if extensions.contains((relative as NSString).pathExtension.lowercased()) { found.append(relative) }
+            guard extensions.contains((relative as NSString).pathExtension.lowercased()) else { continue }
+            if isInside(resolvedRoot, "\(root)/\(relative)") { inside.append(relative) } else { leaving.append(relative) }
         }
-        return found.sorted()
+        return (inside.sorted(), leaving.sorted())
+    }
+
+    /// Whether `path`, links resolved, lies under the already resolved `root`.
+    static func isInside(_ resolvedRoot: String, _ path: String) -> Bool {
+        let resolved = (path as NSString).resolvingSymlinksInPath
+        return resolved.hasPrefix(resolvedRoot.hasSuffix("/") ? resolvedRoot : resolvedRoot + "/")
+    }
+
+    /// Why a file was skipped, without its contents (an unknown format's message quotes the
+    /// leading bytes, which for a file of the machine's could be a secret).
+    static func skipReason(_ error: ImageCodecError) -> String {
+        if case .unknownFormat = error { return "is not a PNG or JPEG image" }
+        return error.description
     }
 
     /// Decodes the pictures under `root`, shrinking each so its longer side is at most
     /// `maxSide` (area averaging). Decoding uses both cores.
     public init(root: String, maxSide: Int, maxPictures: Int? = nil) {
         self.root = root
-        let listed = Self.listPictures(under: root)
+        let (listed, leaving) = Self.listing(under: root)
         let files = maxPictures.map { Array(listed.prefix($0)) } ?? listed
         let results = UnsafeResultBox<Result<RGBImage, ImageCodecError>>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
@@ -41,11 +63,12 @@ public struct ImageFolder: Sendable {
                 results[i] = .failure(error)
             }
         }
-        var names: [String] = [], images: [RGBImage] = [], skipped: [Skipped] = []
+        var names: [String] = [], images: [RGBImage] = []
+        var skipped = leaving.map { Skipped(path: $0, reason: "links to a file outside the dataset folder (copy the picture in instead)") }
         for (i, file) in files.enumerated() {
             switch results[i]! {
             case .success(let image): names.append(file); images.append(image)
-            case .failure(let error): skipped.append(Skipped(path: file, reason: error.description))
+            case .failure(let error): skipped.append(Skipped(path: file, reason: Self.skipReason(error)))
             }
         }
         (self.names, self.images, self.skipped) = (names, images, skipped)
