@@ -67,6 +67,7 @@ test-browser: build
 	@.venv/bin/python -c "import playwright" 2>/dev/null || .venv/bin/pip install -q playwright
 	.venv/bin/python Tests/Browser/test_editor.py
 	.venv/bin/python Tests/Browser/test_dashboard.py
+	.venv/bin/python Tests/Browser/test_cross_site.py
 
 ## The editor's live-preview round trip with models/default-lineart (p50/p95, printed, never asserted).
 latency: build

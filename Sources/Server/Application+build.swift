@@ -27,6 +27,7 @@ func buildApplication(
     // An upgrade without the token is not upgraded; the HTTP router then answers it 401.
     let webSocketRouter = Router(context: SocketRequestContext.self)
     if let token = configuration.accessToken { webSocketRouter.add(middleware: AccessTokenMiddleware(token: token)) }
+    webSocketRouter.add(middleware: CrossSiteGuardMiddleware(boundary: configuration.siteBoundary))
     let timeout = configuration.webSocketSendTimeout
     ColorizeSocket(inference: inference, sendTimeout: timeout, gauge: socketGauge).addRoute(to: webSocketRouter)
     TrainSocket(training: training, sendTimeout: timeout, gauge: socketGauge).addRoute(to: webSocketRouter)
@@ -68,6 +69,8 @@ func buildRouter(
     router.add(middleware: SecurityHeadersMiddleware())
     // Before the request log, which therefore never sees a token in an address.
     if let token = configuration.accessToken { router.add(middleware: AccessTokenMiddleware(token: token)) }
+    // Before everything that acts: pages on other sites and rebound host names get nothing.
+    router.add(middleware: CrossSiteGuardMiddleware(boundary: configuration.siteBoundary))
     // Each request at debug level: run with LOG_LEVEL=debug to see them.
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: PathTraversalGuardMiddleware())

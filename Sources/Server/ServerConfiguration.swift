@@ -1,3 +1,5 @@
+import Pix2Pix
+
 /// Everything `buildApplication(configuration:)` needs to know about where it listens and which
 /// folders it reads. Paths are plain strings because Hummingbird's file APIs take strings.
 public struct ServerConfiguration: Sendable, Equatable {
@@ -20,9 +22,18 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The secret every request but `/healthz` must carry; nil leaves the server open, which
     /// is allowed only on a loopback `host` (see `NetworkExposure`).
     public var accessToken: AccessToken?
+    /// Further names the server may be reached by besides its listening address (and, on
+    /// loopback, `localhost`): requests with any other `Host` are refused (`SiteBoundary`).
+    public var allowedHosts: [String]
+    /// Most memory one training run may need (`TrainingMemory`); larger runs are refused
+    /// before they start. Default: half of the machine's memory.
+    public var trainingMemoryBudget: Int
     /// How long a WebSocket message may wait for a client that reads nothing before the
     /// connection is closed.
     public var webSocketSendTimeout: Duration
+
+    /// The names and origins this server counts as its own.
+    var siteBoundary: SiteBoundary { SiteBoundary(listeningHost: host, extraNames: allowedHosts) }
 
     /// Creates a configuration from explicit paths; see `locatingResources(...)` to find
     /// `Public/` and `templates/` automatically.
@@ -36,6 +47,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         runsDirectory: String = "runs",
         limits: ColorizeLimits = .init(),
         accessToken: AccessToken? = nil,
+        allowedHosts: [String] = [],
+        trainingMemoryBudget: Int = TrainingMemory.defaultBudgetBytes,
         webSocketSendTimeout: Duration = .seconds(30)
     ) {
         self.host = host
@@ -47,6 +60,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.runsDirectory = runsDirectory
         self.limits = limits
         self.accessToken = accessToken
+        self.allowedHosts = allowedHosts
+        self.trainingMemoryBudget = trainingMemoryBudget
         self.webSocketSendTimeout = webSocketSendTimeout
     }
 }

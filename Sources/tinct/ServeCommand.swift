@@ -19,6 +19,19 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "secret"))
     var token: String?
 
+    @Option(
+        name: .customLong("allowed-host"),
+        help: ArgumentHelp(
+            "Another name the server is reached by (repeatable).",
+            discussion: "Requests whose Host is not the listening address (or localhost on loopback) or one of these are refused, so a web page cannot reach the studio through a name its DNS points here.",
+            valueName: "name"))
+    var allowedHosts: [String] = []
+
+    @Option(
+        name: .customLong("training-memory"),
+        help: ArgumentHelp("Most memory one training run may need, in MiB (default: half of this machine's).", valueName: "MiB"))
+    var trainingMemory: Int?
+
     @Option(help: "TCP port to listen on.")
     var port = 8080
 
@@ -41,6 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535.")
         }
+        if let trainingMemory, !(64...(1 << 30)).contains(trainingMemory) {
+            throw ValidationError("--training-memory must be between 64 and 1073741824 MiB.")
+        }
     }
 
     func run() async throws {
@@ -55,6 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
             runsDirectory: runs
         )
         configuration.accessToken = try accessToken()
+        configuration.allowedHosts = allowedHosts
+        if let trainingMemory { configuration.trainingMemoryBudget = trainingMemory << 20 }
         let app = try await buildApplication(configuration: configuration)
         try await app.runService()
     }

@@ -90,6 +90,8 @@ struct TrainCommand: ParsableCommand {
     var testNorm: InferenceNorm?
     @Option(name: .customLong("init-from"), help: "Fine-tune: start from the networks of this checkpoint (a file, or a run folder's best) instead of random weights; same architecture; optimizers and step start afresh.")
     var initFrom: String?
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Most memory the run may need, in MiB (default: half of this machine's); larger runs are refused before they start.", valueName: "MiB"))
+    var memoryLimit: Int?
     @Flag(help: "Continue the latest checkpoint in --out (its saved options are used; --steps may extend it).")
     var resume = false
     @Flag(help: "Print one JSON event per line instead of a progress bar.")
@@ -126,6 +128,12 @@ struct TrainCommand: ParsableCommand {
             guard !resume else { throw ValidationError("--init-from starts a new run; --resume continues one") }
             guard let checkpoint = TrainingCheckpoint.resolve(initFrom) else { throw ValidationError("--init-from: no checkpoint in \(initFrom)") }
             config.initializedFrom = checkpoint
+        }
+        if !resume {
+            let memory = TrainingMemory(config: config)
+            if let refusal = memory.refusal(budgetBytes: memoryLimit.map { $0 << 20 } ?? TrainingMemory.defaultBudgetBytes) {
+                throw TrainingRefused(message: refusal)
+            }
         }
         let progress = ProgressPrinter(json: json)
         let trainer: Trainer
@@ -220,6 +228,12 @@ final class ProgressPrinter: @unchecked Sendable {
         let s = Int(seconds)
         return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
     }
+}
+
+/// A run refused before it starts: printed alone (not as a usage error), exit status 1.
+struct TrainingRefused: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }
 
 extension GANLoss: ExpressibleByArgument {}

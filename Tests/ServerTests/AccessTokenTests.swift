@@ -114,7 +114,9 @@ struct AccessTokenTests {
             try await client.execute(uri: "/api/models?token=\(Self.secret)", method: .get) { #expect($0.status == .ok) }
             try await client.execute(uri: "/api/models?token=wrong-wrong-wrong-wrong", method: .get) { #expect($0.status == .unauthorized) }
             // Training control with the token reaches the controller (409: nothing is running).
-            try await client.execute(uri: "/api/train/stop", method: .post, headers: [.authorization: "Bearer \(Self.secret)"]) {
+            try await client.execute(
+                uri: "/api/train/stop", method: .post, headers: [.authorization: "Bearer \(Self.secret)", .contentType: "application/json"]
+            ) {
                 #expect($0.status == .conflict)
             }
         }

@@ -75,6 +75,32 @@ struct TrainingRouteTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.runs).isEmpty)
     }
 
+    @Test("A run too big for the memory budget is refused with 413 naming what to lower; the server stays up")
+    func memoryBudget() async throws {
+        let fixture = try TrainingFixture()
+        defer { fixture.remove() }
+        var configuration = fixture.configuration
+        configuration.trainingMemoryBudget = 1 << 30
+        let app = try await buildApplication(configuration: configuration)
+        try await app.test(.router) { client in
+            for options in [#""ngf":512,"ndf":512"#, #""batch":256,"size":2048"#, #""size":1024,"ngf":128,"ndf":128"#] {
+                let started = Date()
+                try await client.postJSON("/api/train/start", #"{"dataset":"tiny",\#(options)}"#) { response in
+                    #expect(response.status == .contentTooLarge, "\(options)")
+                    let message = try errorMessage(response)
+                    #expect(message.hasPrefix("memory: ") && message.contains("lower ngf, ndf, batch or size"), "\(message)")
+                }
+                #expect(Date().timeIntervalSince(started) < 2, "the refusal must come before anything is allocated")
+                #expect(try await client.trainingStatus().state == .idle)
+            }
+            // A run within the budget starts.
+            try await client.postJSON("/api/train/start", #"{"dataset":"tiny",\#(TrainingFixture.tinyOptions),"steps":1}"#) { response in
+                #expect(response.status == .ok)
+            }
+            #expect(try await client.waitForIdle().state == .finished)
+        }
+    }
+
     @Test("Start → 409 on a second start → stop → stopped; stop when idle is 409")
     func startTwiceAndStop() async throws {
         let fixture = try TrainingFixture()
@@ -170,8 +196,21 @@ struct TrainingRouteTests {
             try await client.postJSON("/api/train/publish", #"{"run":"\#(run)","name":"fresh-model"}"#) { response in
                 #expect(response.status == .conflict && (try? errorMessage(response))?.hasPrefix("name: ") == true)
             }
+            // A replaced model keeps nothing of the old one (a stale card would describe other weights).
+            let staleCard = "\(fixture.models)/fresh-model/MODEL_CARD.md"
+            try Data("old card".utf8).write(to: URL(fileURLWithPath: staleCard))
             try await client.postJSON("/api/train/publish", #"{"run":"\#(run)","name":"fresh-model","checkpoint":"latest","replace":true}"#) { response in
                 #expect(response.status == .ok)
+            }
+            #expect(!FileManager.default.fileExists(atPath: staleCard))
+            #expect(FileManager.default.fileExists(atPath: "\(fixture.models)/fresh-model/generator.safetensors"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.models).sorted() == ["fresh-model"])
+            // The shipped models' names are never written, with or without "replace".
+            for name in ["default-lineart", "default-photo", "Default-new"] {
+                try await client.postJSON("/api/train/publish", #"{"run":"\#(run)","name":"\#(name)","replace":true}"#) { response in
+                    #expect(response.status == .badRequest && (try? errorMessage(response))?.hasPrefix("name: ") == true, "\(name)")
+                }
+                #expect(!FileManager.default.fileExists(atPath: "\(fixture.models)/\(name)"), "\(name)")
             }
             for (body, status, field) in [
                 (#"{"run":"\#(run)","name":"bad name"}"#, HTTPResponse.Status.badRequest, "name"),

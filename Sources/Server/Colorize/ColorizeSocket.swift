@@ -44,20 +44,13 @@ struct ColorizeSocket: Sendable {
     }
 
     /// Refuses cross-site upgrades: a page on another site must not drive this machine's CPU.
-    /// The `Origin`'s host must be the host the request was sent to (ports are not compared:
-    /// non-browser clients send `ws://host` without one). Clients that send no `Origin` are allowed.
+    /// A browser always sends `Origin` with an upgrade; it must be the server's own origin
+    /// exactly (scheme, host and port, see `SiteBoundary`). Clients that send no `Origin`
+    /// (not browsers) are allowed. The `Host` itself is checked by `CrossSiteGuardMiddleware`.
     static func isSameOrigin(_ request: Request) -> Bool {
         guard let origin = request.headers[.origin] else { return true }
-        guard let authority = request.head.authority, let originHost = URL(string: origin)?.host else { return false }
-        return originHost.lowercased() == hostName(ofAuthority: authority).lowercased()
-    }
-
-    /// `host` of `host:port`, `[::1]:port` → `::1`.
-    static func hostName(ofAuthority authority: String) -> String {
-        if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") {
-            return String(authority[authority.index(after: authority.startIndex)..<end])
-        }
-        return String(authority.split(separator: ":", maxSplits: 1).first ?? "")
+        guard let authority = request.head.authority else { return false }
+        return SiteBoundary.isSameOrigin(origin, authority: authority)
     }
 
     /// Runs one connection until the client closes it.

@@ -42,6 +42,12 @@ public enum ModelCatalog {
             }
     }
 
+    /// Names kept for the models that come with Tinct (`default-lineart`, `default-photo`, and
+    /// any later `default-…`): a publish never writes them, so no request can replace them.
+    public static func isReservedName(_ name: String) -> Bool {
+        name.lowercased().hasPrefix("default-")
+    }
+
     /// The models under `directory`, sorted by name. A missing directory has no models;
     /// folders that are not Tinct models are skipped.
     public static func scan(directory: String) -> [ModelInfo] {

@@ -16,6 +16,8 @@ public final class TrainingService: @unchecked Sendable {
     let datasets: DatasetFolders
     let runs: RunFolders
     let modelsDirectory: String
+    /// Most memory a run may need (`ServerConfiguration.trainingMemoryBudget`).
+    let memoryBudget: Int
     /// Told to rescan its models after a publish; its queue also tells training to yield.
     let inference: InferenceService?
     private let logger: Logger
@@ -36,6 +38,7 @@ public final class TrainingService: @unchecked Sendable {
         datasets = DatasetFolders(root: configuration.dataRoot)
         runs = RunFolders(root: configuration.runsDirectory)
         modelsDirectory = configuration.modelsDirectory
+        memoryBudget = configuration.trainingMemoryBudget
         self.inference = inference
         self.logger = logger
     }
@@ -80,6 +83,7 @@ public final class TrainingService: @unchecked Sendable {
         }
         try FileManager.default.createDirectoryOrFail(runs.root)
         let config = request.options.config(dataPath: folder)
+        try checkMemory(config)
         lock.lock()
         defer { lock.unlock() }
         try ensureIdle()
@@ -103,6 +107,7 @@ public final class TrainingService: @unchecked Sendable {
         guard datasets.contains(path: config.dataPath) else {
             throw .badField("run", "its dataset \(config.dataPath) is not under the data root")
         }
+        try checkMemory(config)
         // A long run's event log can be tens of megabytes: read it off the cooperative pool.
         let runs = self.runs
         let previous: [TrainingEvent]
@@ -131,6 +136,16 @@ public final class TrainingService: @unchecked Sendable {
         return status
     }
 
+    /// Refuses a run whose estimated memory exceeds the budget (413, naming what to lower), so
+    /// one request cannot exhaust the machine and end the server.
+    private func checkMemory(_ config: TrainingConfig) throws(APIError) {
+        let memory = TrainingMemory(config: config)
+        if let refusal = memory.refusal(budgetBytes: memoryBudget) {
+            logger.notice("Refused a training run", metadata: ["memory": "\(memory)", "budget": "\(memoryBudget)"])
+            throw APIError(.contentTooLarge, "memory: \(refusal)")
+        }
+    }
+
     /// Asks the active run to stop after its current step (it saves a checkpoint).
     /// - Throws: 409 when no run is active.
     func stop() throws(APIError) -> TrainingStatus {
@@ -149,6 +164,9 @@ public final class TrainingService: @unchecked Sendable {
     func publish(_ request: PublishRequest) async throws(APIError) -> ModelInfo {
         let folder = try runs.folder(of: request.run)
         guard ModelCatalog.isValidName(request.name) else { throw .badField("name", "must be 1–64 of A–Z a–z 0–9 _ -") }
+        guard !ModelCatalog.isReservedName(request.name) else {
+            throw .badField("name", "names starting with \"default-\" belong to the models that come with Tinct; choose another name")
+        }
         let hasBest = FileManager.default.fileExists(atPath: "\(folder)/best.safetensors")
         // "auto" is the best checkpoint when validation has produced one, else the latest.
         let requested = request.checkpoint ?? "auto"
@@ -174,9 +192,7 @@ public final class TrainingService: @unchecked Sendable {
         let exported: (mode: ModelMode, resolution: Int)
         do {
             exported = try await Self.onThread(named: "tinct-publish") {
-                try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-                let model = try TrainingCheckpoint.exportGenerator(checkpoint: checkpoint, to: target)
-                return (model.mode, model.resolution)
+                try Self.exportReplacing(checkpoint: checkpoint, into: target)
             }
         } catch {
             logger.error("Publish failed", metadata: ["run": "\(request.run)", "error": "\(error)"])
@@ -186,6 +202,31 @@ public final class TrainingService: @unchecked Sendable {
         logger.info("Published a model", metadata: ["run": "\(request.run)", "model": "\(request.name)"])
         return ModelInfo(name: request.name, mode: exported.mode, resolution: exported.resolution,
                          path: "\(target)/generator.safetensors", modified: Date())
+    }
+
+    /// Exports into a fresh folder beside `target`, then puts it in `target`'s place, so a
+    /// replaced model keeps nothing of the old one (no stale card) and a failed export leaves
+    /// the old one whole. Names starting with "." are never listed as models.
+    static func exportReplacing(checkpoint: String, into target: String) throws -> (mode: ModelMode, resolution: Int) {
+        let files = FileManager.default
+        let parent = (target as NSString).deletingLastPathComponent, name = (target as NSString).lastPathComponent
+        let staging = "\(parent)/.publishing-\(name)-\(UUID().uuidString)"
+        try files.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        do {
+            let model = try TrainingCheckpoint.exportGenerator(checkpoint: checkpoint, to: staging)
+            if files.fileExists(atPath: target) {
+                let old = "\(parent)/.replaced-\(name)-\(UUID().uuidString)"
+                try files.moveItem(atPath: target, toPath: old)
+                try files.moveItem(atPath: staging, toPath: target)
+                try? files.removeItem(atPath: old)  // only leftovers; the new model is in place
+            } else {
+                try files.moveItem(atPath: staging, toPath: target)
+            }
+            return (model.mode, model.resolution)
+        } catch {
+            try? files.removeItem(atPath: staging)
+            throw error
+        }
     }
 
     /// Waits until no run is active (tests, shutdown).
