@@ -134,6 +134,9 @@ struct TrainCommand: ParsableCommand {
             if let refusal = memory.refusal(budgetBytes: memoryLimit.map { $0 << 20 } ?? TrainingMemory.defaultBudgetBytes) {
                 throw TrainingRefused(message: refusal)
             }
+            if let free = TrainingMemory.freeDiskBytes(at: out), let refusal = memory.diskRefusal(config: config, freeBytes: free) {
+                throw TrainingRefused(message: refusal)
+            }
         }
         let progress = ProgressPrinter(json: json)
         let trainer: Trainer

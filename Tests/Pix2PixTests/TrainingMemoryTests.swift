@@ -51,4 +51,16 @@ struct TrainingMemoryTests {
         #expect(TrainingMemory(config: lineart, pictures: 2000).refusal(budgetBytes: 2 << 30) == nil,
                 "\(TrainingMemory(config: lineart, pictures: 2000))")
     }
+
+    @Test("A run whose checkpoints would not fit on the disk is refused before it starts")
+    func disk() {
+        var run = Self.config(size: 256, ngf: 64, ndf: 64, downs: 8)
+        let memory = TrainingMemory(config: run, pictures: 10)
+        run.keepLast = 100
+        let refusal = memory.diskRefusal(config: run, freeBytes: 1 << 30)
+        #expect(refusal?.contains("lower keep") == true, "\(refusal ?? "accepted") for \(memory.checkpointBytes) B checkpoints")
+        run.keepLast = 3
+        #expect(memory.diskRefusal(config: run, freeBytes: 8 << 30) == nil)
+        #expect(TrainingMemory.freeDiskBytes(at: "/nonexistent/deeper/run").map { $0 > 0 } == true)
+    }
 }

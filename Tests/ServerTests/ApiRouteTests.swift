@@ -18,6 +18,9 @@ struct ApiRouteTests {
                 let body = try JSONDecoder().decode([String: String].self, from: Data(String(buffer: response.body).utf8))
                 #expect(body == ["status": "ok"])
             }
+            try await client.execute(uri: "/healthz", method: .head) { response in
+                #expect(response.status == .ok)
+            }
         }
     }
 

@@ -45,6 +45,7 @@ struct TrainingRouteTests {
         (#"{"dataset":"tiny","ganLoss":"wgan"}"#, "ganLoss"),
         (#"{"dataset":"tiny","attention":"yes"}"#, "attention"),
         (#"{"dataset":"tiny","checkpointEvery":0}"#, "checkpointEvery"),
+        (#"{"dataset":"tiny","keep":100000000,"checkpointEvery":1}"#, "keep"),
         (#"{"dataset":"tiny","zeroHints":1.5}"#, "zeroHints"),
         (#"{"dataset":"tiny","coloredBackgrounds":-0.1}"#, "coloredBackgrounds"),
         (#"{"dataset":"tiny","sizee":64}"#, "sizee"),
@@ -154,6 +155,17 @@ struct TrainingRouteTests {
             try await client.postJSON("/api/train/resume", #"{"run":"../x"}"#) { response in
                 #expect(response.status == .badRequest && (try? errorMessage(response))?.hasPrefix("run: ") == true)
             }
+            // Unknown fields are refused, as for a start.
+            try await client.postJSON("/api/train/resume", #"{"run":"\#(run)","stepz":5}"#) { response in
+                #expect(response.status == .badRequest && (try? errorMessage(response))?.hasPrefix("stepz: ") == true)
+            }
+            // A run whose log was written a moment ago by a writer that is gone resumes at once
+            // (the old rule refused it for 30 s as "being written by another process").
+            try Data().write(to: URL(fileURLWithPath: "\(fixture.runs)/\(run)/events.jsonl"), options: .atomic)
+            try await client.postJSON("/api/train/resume", #"{"run":"\#(run)","steps":\#(final.step + 3)}"#) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+            }
+            #expect(try await client.waitForIdle().step == final.step + 3)
         }
     }
 

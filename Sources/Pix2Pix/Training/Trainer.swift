@@ -8,12 +8,14 @@ public enum TrainerError: Error, CustomStringConvertible {
     case invalidConfig([String])
     case noPictures(String)
     case nothingToResume(String)
+    case busy(String)
 
     public var description: String {
         switch self {
         case .invalidConfig(let problems): problems.joined(separator: "; ")
         case .noPictures(let path): "no readable PNG or JPEG pictures under \(path)"
         case .nothingToResume(let path): "no checkpoint to resume in \(path)"
+        case .busy(let path): "\(path) is being written by another training run"
         }
     }
 }
@@ -42,6 +44,9 @@ public final class Trainer {
     /// Called on the training thread before every step; may block (the web server uses it to
     /// let interactive colorizations run first).
     public var beforeEachStep: (() -> Void)?
+    /// Held from `init` until `run` returns (taken again by a later `run`): no other trainer,
+    /// here or in another process, writes the folder meanwhile.
+    private var lock: RunLock?
 
     /// Prepares a new run, or with `resume` continues the latest checkpoint in `runDirectory`
     /// (its saved config wins; `steps` may extend it). A new run whose config names
@@ -65,6 +70,8 @@ public final class Trainer {
         for sub in ["", "/checkpoints", "/samples"] {
             try fm.createDirectory(atPath: runDirectory + sub, withIntermediateDirectories: true)
         }
+        guard let lock = RunLock(folder: runDirectory) else { throw TrainerError.busy(runDirectory) }
+        self.lock = lock
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(config), to: "\(runDirectory)/config.json")
@@ -119,6 +126,11 @@ public final class Trainer {
     /// Trains until `config.steps` (or `pauseAt`, which saves a checkpoint as a stop does),
     /// a stop request, or a non-finite loss.
     public func run(stop: StopSignal, pauseAt: Int? = nil) throws {
+        if lock == nil {
+            guard let taken = RunLock(folder: runDirectory) else { throw TrainerError.busy(runDirectory) }
+            lock = taken
+        }
+        defer { lock = nil }
         for message in startupWarnings { report(.warning(message: message)) }
         startupWarnings = []
         let data = RunData(config)

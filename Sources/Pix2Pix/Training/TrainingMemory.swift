@@ -1,3 +1,4 @@
+import Foundation
 import ImageCodecs
 
 /// How much memory a training run will take, worked out from its configuration before any
@@ -59,6 +60,39 @@ public struct TrainingMemory: Sendable, Equatable, CustomStringConvertible {
     /// Physical memory of this machine.
     public static var physicalMemoryBytes: UInt64 {
         UInt64(sysconf(Int32(_SC_PHYS_PAGES))) * UInt64(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// Disk one checkpoint takes: weights and Adam's two moments (the gradients are not saved).
+    public var checkpointBytes: Int { parameterBytes / 4 * 3 }
+
+    /// Disk a run writes at most: the checkpoints kept, the best, one being written, and the
+    /// sample grids (a few small PNGs per `sampleEvery`, bounded by 64 KiB each here).
+    public func diskBytes(config: TrainingConfig) -> Int {
+        let samples = config.steps / max(1, config.sampleEvery) + 1
+        return (config.keepLast + 2) * checkpointBytes + min(samples, 100_000) * (64 << 10)
+    }
+
+    /// nil when the run's files fit in `freeBytes`, else a sentence saying how much is needed.
+    public func diskRefusal(config: TrainingConfig, freeBytes: Int) -> String? {
+        let needed = diskBytes(config: config)
+        guard needed > freeBytes else { return nil }
+        return "the run would write up to \(Self.mebibytes(needed)) MiB (\(config.keepLast + 2) checkpoints of "
+            + "\(Self.mebibytes(checkpointBytes)) MiB and its samples) but only \(Self.mebibytes(freeBytes)) MiB are free; "
+            + "free some space, lower keep, or raise sampleEvery"
+    }
+
+    /// Bytes free for an unprivileged writer on the file system holding `path` (or its nearest
+    /// existing parent); nil when it cannot be read.
+    public static func freeDiskBytes(at path: String) -> Int? {
+        var folder = path.isEmpty ? "." : path
+        while !FileManager.default.fileExists(atPath: folder) {
+            let parent = (folder as NSString).deletingLastPathComponent
+            if parent == folder || parent.isEmpty { folder = "."; break }
+            folder = parent
+        }
+        var stats = statvfs()
+        guard statvfs(folder, &stats) == 0 else { return nil }
+        return Int(stats.f_bavail) * Int(stats.f_frsize)
     }
 
     /// nil when the run fits `budgetBytes`, else a sentence for the person who asked for it,

@@ -80,7 +80,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if !(lr.isFinite && lr > 0 && lr <= 1) { found.append(("lr", "must be greater than 0 and at most 1")) }
         if checkpointEvery < 1 { found.append(("checkpointEvery", "must be at least 1")) }
         if sampleEvery < 1 { found.append(("sampleEvery", "must be at least 1")) }
-        if keep < 1 { found.append(("keep", "must be at least 1")) }
+        if !(1...100).contains(keep) { found.append(("keep", "must be between 1 and 100")) }
         if !(0...10_000).contains(valPictures) { found.append(("valPictures", "must be between 0 and 10000")) }
         if !(zeroHints.isFinite && (0...1).contains(zeroHints)) { found.append(("zeroHints", "must be between 0 and 1")) }
         if !(coloredBackgrounds.isFinite && (0...1).contains(coloredBackgrounds)) {

@@ -101,10 +101,9 @@ struct RunFolders: Sendable {
         return data.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(TrainingEvent.self, from: Data($0)) }
     }
 
-    /// Whether another process seems to be writing the run (its event log changed recently).
-    func isBusyElsewhere(folder: String, within seconds: Double = 30) -> Bool {
-        guard let date = try? FileManager.default.attributesOfItem(atPath: "\(folder)/events.jsonl")[.modificationDate] as? Date
-        else { return false }
-        return Date().timeIntervalSince(date) < seconds
+    /// Whether a training run (in this process or another) is writing `folder` now; a writer
+    /// that crashed holds nothing (`RunLock`).
+    func isBusyElsewhere(folder: String) -> Bool {
+        RunLock.isHeld(folder: folder)
     }
 }

@@ -16,7 +16,7 @@ struct StartTrainingRequest: Decodable, Sendable {
         "keep", "valPictures", "zeroHints", "coloredBackgrounds",
     ]
 
-    private struct Key: CodingKey {
+    struct Key: CodingKey {
         let stringValue: String
         var intValue: Int? { nil }
         init(_ name: String) { stringValue = name }
@@ -30,16 +30,20 @@ struct StartTrainingRequest: Decodable, Sendable {
         let problem: String
     }
 
+    /// Throws for the first key (sorted) that is not in `allowed`, so a typo is not silently
+    /// ignored. A key that is not a plain name ("", "a:b", a long string) is quoted after
+    /// `body`, so the message still starts with a field the client can recognise.
+    static func refuseUnknownKeys(_ keys: [Key], allowed: Set<String>, what: String) throws {
+        guard let unknown = keys.map(\.stringValue).sorted().first(where: { !allowed.contains($0) }) else { return }
+        let plain = (1...40).contains(unknown.count) && unknown.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+        throw plain
+            ? FieldError(field: unknown, problem: "is not \(what)")
+            : FieldError(field: "body", problem: "\"\(unknown.prefix(40))\" is not \(what)")
+    }
+
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
-        if let unknown = c.allKeys.map(\.stringValue).sorted().first(where: { !Self.fields.contains($0) }) {
-            // A key that is not a plain name ("", "a:b", a long string) is quoted after `body`,
-            // so the message still starts with a field the client can recognise.
-            let plain = (1...40).contains(unknown.count) && unknown.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-            throw plain
-                ? FieldError(field: unknown, problem: "is not a training option")
-                : FieldError(field: "body", problem: "\"\(unknown.prefix(40))\" is not a training option")
-        }
+        try Self.refuseUnknownKeys(c.allKeys, allowed: Self.fields, what: "a training option")
         dataset = try c.decode(String.self, forKey: Key("dataset"))
         var o = TrainingOptions()
         func value<T: Decodable>(_ name: String, _ type: T.Type) throws -> T? {
@@ -102,6 +106,14 @@ struct StartTrainingRequest: Decodable, Sendable {
 struct ResumeTrainingRequest: Decodable, Sendable {
     let run: String
     let steps: Int?
+
+    /// Unknown fields are refused, as for a start.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: StartTrainingRequest.Key.self)
+        try StartTrainingRequest.refuseUnknownKeys(c.allKeys, allowed: ["run", "steps"], what: "a resume field")
+        run = try c.decode(String.self, forKey: StartTrainingRequest.Key("run"))
+        steps = try c.decodeIfPresent(Int.self, forKey: StartTrainingRequest.Key("steps"))
+    }
 }
 
 /// `POST /api/train/publish`: `{"run": "name", "name": "model-name", "checkpoint": "best" | "latest"?,

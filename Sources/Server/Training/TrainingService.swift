@@ -138,11 +138,15 @@ public final class TrainingService: @unchecked Sendable {
 
     /// Refuses a run whose estimated memory exceeds the budget (413, naming what to lower), so
     /// one request cannot exhaust the machine and end the server.
+    /// Also refuses (507) a run whose checkpoints and samples would not fit on the disk.
     private func checkMemory(_ config: TrainingConfig) throws(APIError) {
         let memory = TrainingMemory(config: config)
         if let refusal = memory.refusal(budgetBytes: memoryBudget) {
             logger.notice("Refused a training run", metadata: ["memory": "\(memory)", "budget": "\(memoryBudget)"])
             throw APIError(.contentTooLarge, "memory: \(refusal)")
+        }
+        if let free = TrainingMemory.freeDiskBytes(at: runs.root), let refusal = memory.diskRefusal(config: config, freeBytes: free) {
+            throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "disk: \(refusal)")
         }
     }
 
