@@ -142,6 +142,36 @@ struct ColorizeRouteTests {
         }
     }
 
+    @Test("A picture with a side too long for the result's format is 413 before any work, on both routes")
+    func sideTooLong() async throws {
+        let app = try await buildApplication(configuration: ModelFixtures.configuration())
+        // 1×40,000: few pixels, but longer than PNG writers and JPEG allow comfortably.
+        let image = ModelFixtures.base64(try PNGEncoder.encode(RGBImage(width: 1, height: 40_000)))
+        try await app.test(.router) { client in
+            try await client.colorize(ModelFixtures.body(image: image)) { response in
+                #expect(response.status == .contentTooLarge)
+                let message = try errorMessage(response)
+                #expect(message.contains("side longer than the limit of 32768"), "\(message)")
+            }
+            try await client.execute(
+                uri: "/api/lineart", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"image":"\#(image)"}"#)
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+            }
+        }
+    }
+
+    @Test("A result the server cannot encode is its own failure (500), not the client's picture (400)")
+    func resultEncodingFailure() {
+        do {
+            _ = try ResultEncodingError.encoding { () throws -> Int in throw ImageCodecError.outOfMemory(message: "test") }
+            Issue.record("no error")
+        } catch {
+            #expect(error.apiError.status == .internalServerError && error.apiError.message.hasPrefix("result: "))
+        }
+    }
+
     @Test("Data that is not a PNG or JPEG is 415", arguments: ["GIF89a\u{1}\u{0}\u{1}\u{0}", "hello, world"])
     func notAnImage(content: String) async throws {
         let app = try await buildApplication(configuration: ModelFixtures.configuration())

@@ -8,6 +8,10 @@ public struct ColorizeLimits: Sendable, Equatable {
     public var maxBodyBytes: Int
     /// Largest picture, in pixels (checked from the header before decoding).
     public var maxPixels: Int
+    /// Longest side of a picture, in pixels: the result is written as a PNG, whose encoder
+    /// takes at most 1,000,000 pixels a side, and a download may be a JPEG (65,535); a picture
+    /// longer than this is refused before any work rather than failing after it.
+    public static let maxSide = 32_768
     /// Most hints in one request.
     public var maxHints: Int
     /// Largest hint radius, in input pixels.
@@ -126,6 +130,10 @@ struct ColorizeJob: Sendable {
             throw imageError(error)
         }
         guard info.width > 0, info.height > 0 else { throw .badField("image", "has no pixels (\(info.width)×\(info.height))") }
+        guard info.width <= ColorizeLimits.maxSide, info.height <= ColorizeLimits.maxSide else {
+            throw APIError(
+                .contentTooLarge, "image: \(info.width)×\(info.height) has a side longer than the limit of \(ColorizeLimits.maxSide) pixels")
+        }
         guard info.width * info.height <= limits.maxPixels else {
             throw APIError(
                 .contentTooLarge,

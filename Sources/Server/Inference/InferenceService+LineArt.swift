@@ -13,12 +13,15 @@ extension InferenceService {
             return try await thread.run(priority: .interactive) { _ in
                 let picture = try ImageDecoder.decode(job.bytes, maxPixels: maxPixels)
                 let extractor = LineExtractor.forPicture(width: picture.width, height: picture.height, style: job.style)
-                return try PNGEncoder.encode(GrayImage(extractor.extract(from: picture)), compression: .fast)
+                let lines = GrayImage(extractor.extract(from: picture))
+                return try ResultEncodingError.encoding { try PNGEncoder.encode(lines, compression: .fast) }
             }
         } catch let error as InferenceQueueError {
             throw error.apiError
         } catch let error as ImageCodecError {
             throw ColorizeJob.imageError(error)
+        } catch let error as ResultEncodingError {
+            throw error.apiError
         }
     }
 }

@@ -95,6 +95,9 @@ public actor InferenceService {
             throw ColorizeJob.imageError(error)
         } catch let error as ColorizeError {
             throw APIError(.badRequest, error.description)
+        } catch let error as ResultEncodingError {
+            logger.error("Result could not be encoded", metadata: ["error": "\(error.reason)"])
+            throw error.apiError
         } catch let error as ModelLoadError {
             logger.error("Model failed to load", metadata: ["model": "\(model.name)", "error": "\(error.reason)"])
             throw APIError(.internalServerError, "model: \"\(model.name)\" could not be loaded: \(error.reason)")
@@ -126,7 +129,7 @@ public actor InferenceService {
             ColorHint(x: $0.x, y: $0.y, red: $0.red, green: $0.green, blue: $0.blue, radius: $0.radius ?? defaultRadius)
         }
         let result = try colorizer.colorize(input, hints: hints)
-        let png = try PNGEncoder.encode(result, compression: .fast)
+        let png = try ResultEncodingError.encoding { try PNGEncoder.encode(result, compression: .fast) }
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         return ColorizeOutput(png: png, input: input, milliseconds: ms)
