@@ -16,7 +16,9 @@ public struct DecodedImage: Sendable, Equatable {
 /// Every PNG variant is accepted (palette, gray, gray+alpha, 1–16 bits, interlaced, tRNS)
 /// and every common JPEG (gray, YCbCr, CMYK/YCCK, baseline or progressive). 16-bit samples
 /// are rounded to 8 bits; colour profiles and gamma chunks are ignored (sRGB is assumed).
-/// A truncated file is an error rather than a partly gray picture.
+/// A truncated file is an error rather than a partly gray picture. A JPEG's EXIF orientation
+/// is applied, as browsers do, so a phone's portrait photo comes out upright; `readSize`
+/// reports the upright size.
 public enum ImageDecoder {
     /// The default pixel limit: 40 megapixels, about 120 MB as RGB.
     public static let defaultMaxPixels = 40_000_000
@@ -58,7 +60,8 @@ public enum ImageDecoder {
         try call.run(size: { (Int(width), Int(height)) }) { message, capacity in
             tinct_read_size(bytePointer(raw), raw.count, &cFormat, &width, &height, message, capacity)
         }
-        return ImageInfo(format: format, width: Int(width), height: Int(height))
+        let swapped = format == .jpeg && ExifOrientation.of(raw).swapsSides
+        return ImageInfo(format: format, width: Int(swapped ? height : width), height: Int(swapped ? width : height))
     }
 
     private static func decode(_ raw: UnsafeRawBufferPointer, maxPixels: Int) throws(ImageCodecError) -> DecodedImage {
@@ -81,8 +84,9 @@ public enum ImageDecoder {
             decoded.channels == 4
             ? AlphaCompositing.overWhite(rgba: source)
             : Array(source)
+        let stored = RGBImage(width: width, height: height, pixels: pixels)
         return DecodedImage(
-            image: RGBImage(width: width, height: height, pixels: pixels),
+            image: format == .jpeg ? stored.applying(ExifOrientation.of(raw)) : stored,
             format: format,
             hadAlpha: decoded.has_alpha != 0)
     }
