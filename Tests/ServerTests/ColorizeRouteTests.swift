@@ -245,6 +245,62 @@ struct ColorizeRouteTests {
         }
     }
 
+    /// The default queue bounds, with a deadline long enough for a debug build sharing its
+    /// cores with other suites (the deadline has its own test below).
+    @Test("A burst waits its turn instead of being refused: 100 simultaneous requests all succeed")
+    func burst() async throws {
+        var limits = ColorizeLimits()
+        limits.maxQueueDelay = .seconds(300)
+        let app = try await buildApplication(configuration: ModelFixtures.configuration(limits: limits))
+        let body = ModelFixtures.body(image: ModelFixtures.base64(try ModelFixtures.drawingPNG(width: 32, height: 32)))
+        try await app.test(.router) { client in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<100 { group.addTask { try await client.colorize(body) { $0.status } } }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 100 && statuses.allSatisfy { $0 == .ok }, "\(Dictionary(grouping: statuses, by: \.code).mapValues(\.count))")
+        }
+    }
+
+    @Test("A job that waited past the queue's deadline is refused, and so is one whose wait would be longer")
+    func queueDeadline() async throws {
+        // Jobs of ≥ 100 ms (a sleep never ends early) against a 190 ms deadline: one job ahead
+        // fits, two do not, whatever the machine's load adds (up to 90 %).
+        let thread = InferenceThread<Int>(maxQueued: 10, maxQueueDelay: .milliseconds(190), state: 0)
+        _ = try await thread.run(priority: .interactive) { _ in Thread.sleep(forTimeInterval: 0.1) }
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await thread.run(priority: .interactive) { _ in gate.wait() } }
+        while !thread.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+        // One running (≈100 ms expected) ahead: this one may wait.
+        let waiting = Task { try await thread.run(priority: .interactive) { _ in 1 } }
+        while thread.queuedCount < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        // Two jobs ahead exceed the deadline: refused at once (the blocker still holds the thread).
+        await #expect(throws: InferenceQueueError.busy) { try await thread.run(priority: .interactive) { _ in 2 } }
+        // The blocker overruns; the waiting job is then past its deadline.
+        try await Task.sleep(for: .milliseconds(250))
+        gate.signal()
+        try await blocker.value
+        await #expect(throws: InferenceQueueError.busy) { try await waiting.value }
+        #expect(try await thread.run(priority: .interactive) { _ in 3 } == 3)
+    }
+
+    @Test("Waiting jobs hold at most the queue's byte budget")
+    func queueBytes() async throws {
+        let thread = InferenceThread<Int>(maxQueued: 10, maxQueuedBytes: 1000, state: 0)
+        let gate = DispatchSemaphore(value: 0)
+        let blocker = Task { try await thread.run(priority: .interactive) { _ in gate.wait() } }
+        while !thread.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+        let first = Task { try await thread.run(priority: .interactive, bytes: 600) { _ in 1 } }
+        while thread.queuedCount < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        await #expect(throws: InferenceQueueError.busy) { try await thread.run(priority: .interactive, bytes: 600) { _ in 2 } }
+        let small = Task { try await thread.run(priority: .interactive, bytes: 300) { _ in 3 } }
+        while thread.queuedCount < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        gate.signal()
+        try await blocker.value
+        let (firstValue, smallValue) = (try await first.value, try await small.value)
+        #expect(firstValue == 1 && smallValue == 3)
+    }
+
     @Test("Interactive jobs overtake waiting background jobs")
     func priorities() async throws {
         let thread = InferenceThread<[String]>(maxQueued: 4, state: [])

@@ -18,13 +18,20 @@ public struct ColorizeLimits: Sendable, Equatable {
     public var maxHintRadius: Int
     /// Jobs that may wait for the inference thread (beyond them: 503 / "busy").
     public var maxQueued: Int
+    /// Input bytes the waiting jobs may hold together (beyond: 503).
+    public var maxQueuedBytes: Int
+    /// Longest a job may wait for the inference thread; one that could not start within it
+    /// is answered 503 (at once when the work ahead is already longer).
+    public var maxQueueDelay: Duration
 
     public init(
         maxBodyBytes: Int = 20 << 20, maxPixels: Int = 16_000_000, maxHints: Int = 500,
-        maxHintRadius: Int = 256, maxQueued: Int = 4
+        maxHintRadius: Int = 256, maxQueued: Int = 256, maxQueuedBytes: Int = 256 << 20,
+        maxQueueDelay: Duration = .seconds(5)
     ) {
         (self.maxBodyBytes, self.maxPixels, self.maxHints) = (maxBodyBytes, maxPixels, maxHints)
         (self.maxHintRadius, self.maxQueued) = (maxHintRadius, maxQueued)
+        (self.maxQueuedBytes, self.maxQueueDelay) = (maxQueuedBytes, maxQueueDelay)
     }
 }
 
@@ -87,6 +94,14 @@ struct ColorizeJob: Sendable {
     enum Source: Sendable {
         case encoded([UInt8])
         case decoded(RGBImage)
+    }
+
+    /// Bytes the job's input holds while it waits (for the queue's bound).
+    var inputBytes: Int {
+        switch source {
+        case .encoded(let bytes): bytes.count
+        case .decoded(let image): image.pixels.count
+        }
     }
 
     var source: Source

@@ -10,7 +10,7 @@ extension InferenceService {
     func extractLines(_ job: LineArtJob) async throws -> [UInt8] {
         let maxPixels = limits.maxPixels
         do {
-            return try await thread.run(priority: .interactive) { _ in
+            return try await thread.run(priority: .interactive, bytes: job.bytes.count) { _ in
                 let picture = try ImageDecoder.decode(job.bytes, maxPixels: maxPixels)
                 let extractor = LineExtractor.forPicture(width: picture.width, height: picture.height, style: job.style)
                 let lines = GrayImage(extractor.extract(from: picture))

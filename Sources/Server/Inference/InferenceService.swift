@@ -36,7 +36,9 @@ public actor InferenceService {
     public init(modelsDirectory: String, limits: ColorizeLimits = .init(), logger: Logger = Logger(label: "tinct.inference")) {
         self.modelsDirectory = modelsDirectory
         self.limits = limits
-        self.thread = InferenceThread(maxQueued: limits.maxQueued, state: LoadedModels())
+        self.thread = InferenceThread(
+            maxQueued: limits.maxQueued, maxQueuedBytes: limits.maxQueuedBytes, maxQueueDelay: limits.maxQueueDelay,
+            state: LoadedModels())
         self.logger = logger
     }
 
@@ -86,7 +88,7 @@ public actor InferenceService {
         let model = try resolveModel(named: job.model, mode: job.mode)
         let maxPixels = limits.maxPixels
         do {
-            return try await thread.run(priority: priority) { loaded in
+            return try await thread.run(priority: priority, bytes: job.inputBytes) { loaded in
                 try Self.perform(job, model: model, maxPixels: maxPixels, loaded: &loaded)
             }
         } catch let error as InferenceQueueError {

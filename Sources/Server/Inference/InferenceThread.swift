@@ -11,7 +11,8 @@ public enum InferencePriority: Int, Sendable, Comparable {
 
 /// Why a job did not run.
 public enum InferenceQueueError: Error, Equatable, Sendable {
-    /// `maxQueued` jobs are already waiting.
+    /// The queue is full (in jobs or bytes), or the job could not start within the queue's
+    /// deadline (it waited that long, or the work ahead of it would take longer).
     case busy
     /// The service is shutting down.
     case stopped
@@ -20,9 +21,13 @@ public enum InferenceQueueError: Error, Equatable, Sendable {
 /// One dedicated OS thread that runs inference jobs in order, off Swift's cooperative pool.
 ///
 /// A 10–200 ms BLAS call on the cooperative pool (one thread per core, two here) would stall
-/// half the server; here async callers just suspend on a continuation. The queue is bounded
-/// (`maxQueued` waiting, not counting the running job) so overload answers "busy" at once
-/// instead of growing latency without limit, and ordered by priority, then arrival.
+/// half the server; here async callers just suspend on a continuation. The queue is ordered
+/// by priority, then arrival, and bounded as serving systems bound theirs (a maximum queue
+/// delay, as Triton's and TorchServe's): a burst waits its turn rather than being refused,
+/// but a job that cannot start within `maxQueueDelay` — because the work ahead of it, at the
+/// recent average job time, would take longer, or because it has waited that long — is
+/// answered "busy" instead of growing latency without limit. `maxQueued` jobs and
+/// `maxQueuedBytes` of their inputs bound the memory held for waiting clients.
 ///
 /// The thread starts with the first job and ends after `idleTimeout` without one, so an idle
 /// server (or a test that built an application) holds no thread.
@@ -35,25 +40,38 @@ final class InferenceThread<State>: @unchecked Sendable {
     private struct Job {
         let id: UInt64
         let priority: InferencePriority
+        let enqueuedAt: ContinuousClock.Instant
+        /// Input bytes the job holds while it waits.
+        let bytes: Int
         let run: (inout State) -> Void
         let cancel: (any Error) -> Void
     }
 
     /// Jobs allowed to wait while one runs.
     let maxQueued: Int
+    /// Input bytes the waiting jobs may hold together.
+    let maxQueuedBytes: Int
+    /// Longest a job may wait before it starts.
+    let maxQueueDelay: Duration
     /// How long the thread waits for work before it ends.
     let idleTimeout: TimeInterval
     private let condition = NSCondition()
     private var pending: [Job] = []
+    private var pendingBytes = 0
+    /// Running average of recent jobs' durations (nil before the first one finishes).
+    private var averageJobDuration: Duration?
     private var runningPriority: InferencePriority?
     private var nextID: UInt64 = 0
     private var thread: Thread?
     private var stopped = false
     private var state: State
 
-    init(maxQueued: Int, idleTimeout: TimeInterval = 30, state: State) {
+    init(maxQueued: Int, maxQueuedBytes: Int = .max, maxQueueDelay: Duration = .seconds(3600), idleTimeout: TimeInterval = 30,
+         state: State) {
         precondition(maxQueued >= 0, "InferenceThread: maxQueued must not be negative")
         self.maxQueued = maxQueued
+        self.maxQueuedBytes = maxQueuedBytes
+        self.maxQueueDelay = maxQueueDelay
         self.idleTimeout = idleTimeout
         self.state = state
     }
@@ -75,7 +93,7 @@ final class InferenceThread<State>: @unchecked Sendable {
     ///   `CancellationError` when the calling task is cancelled while the job waits, or what
     ///   `work` throws.
     func run<T: Sendable>(
-        priority: InferencePriority,
+        priority: InferencePriority, bytes: Int = 0,
         _ work: @escaping @Sendable (inout State) throws -> T
     ) async throws -> T {
         let id = condition.withLock {
@@ -85,7 +103,7 @@ final class InferenceThread<State>: @unchecked Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 let job = Job(
-                    id: id, priority: priority,
+                    id: id, priority: priority, enqueuedAt: .now, bytes: bytes,
                     run: { state in continuation.resume(with: Result { try work(&state) }) },
                     cancel: { continuation.resume(throwing: $0) }
                 )
@@ -102,6 +120,7 @@ final class InferenceThread<State>: @unchecked Sendable {
             stopped = true
             let dropped = pending
             pending.removeAll()
+            pendingBytes = 0
             condition.broadcast()
             return dropped
         }
@@ -113,9 +132,14 @@ final class InferenceThread<State>: @unchecked Sendable {
         if Task.isCancelled { return CancellationError() }
         return condition.withLock { () -> (any Error)? in
             if stopped { return InferenceQueueError.stopped }
-            if pending.count >= maxQueued && !(pending.isEmpty && runningPriority == nil) {
-                return InferenceQueueError.busy
+            let idle = pending.isEmpty && runningPriority == nil
+            if !idle {
+                if pending.count >= maxQueued || pendingBytes + job.bytes > maxQueuedBytes { return InferenceQueueError.busy }
+                // The jobs ahead (those of at least this priority) and the running one.
+                let ahead = pending.count { $0.priority >= job.priority } + (runningPriority == nil ? 0 : 1)
+                if let average = averageJobDuration, average * ahead > maxQueueDelay { return InferenceQueueError.busy }
             }
+            pendingBytes += job.bytes
             let index = pending.lastIndex { $0.priority >= job.priority }.map { $0 + 1 } ?? 0
             pending.insert(job, at: index)
             startThreadIfNeeded()
@@ -128,6 +152,7 @@ final class InferenceThread<State>: @unchecked Sendable {
     private func cancel(id: UInt64) {
         let job = condition.withLock { () -> Job? in
             guard let index = pending.firstIndex(where: { $0.id == id }) else { return nil }
+            pendingBytes -= pending[index].bytes
             return pending.remove(at: index)
         }
         job?.cancel(CancellationError())
@@ -157,10 +182,21 @@ final class InferenceThread<State>: @unchecked Sendable {
                 return
             }
             let job = pending.removeFirst()
+            pendingBytes -= job.bytes
+            if ContinuousClock.now - job.enqueuedAt > maxQueueDelay {
+                condition.unlock()
+                job.cancel(InferenceQueueError.busy)
+                continue
+            }
             runningPriority = job.priority
             condition.unlock()
+            let started = ContinuousClock.now
             job.run(&state)
-            condition.withLock { runningPriority = nil }
+            let took = ContinuousClock.now - started
+            condition.withLock {
+                runningPriority = nil
+                averageJobDuration = averageJobDuration.map { $0 * 0.8 + took * 0.2 } ?? took
+            }
         }
     }
 }
