@@ -1,3 +1,5 @@
+import HummingbirdCore
+import NIOCore
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -45,14 +47,23 @@ func buildApplication(
     if configuration.accessToken != nil {
         logger.info("Open http://\(configuration.host):\(configuration.port)/?token=<your token> once in each browser.")
     }
+    let webSocketResponder = webSocketRouter.buildResponder()
     return Application(
         router: router,
-        server: .http1WebSocketUpgrade(
-            webSocketRouter: webSocketRouter,
-            // Browsers send a message as one frame, so a frame may be as large as a message.
-            configuration: .init(ws: .init(maxFrameSize: configuration.limits.maxBodyBytes))
-        ),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+        server: HTTPServerBuilder { responder in
+            // A connection must send a well-formed first request head within the idle timeout.
+            FirstRequestGuardedChannel(
+                base: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder,
+                    configuration: .init(
+                        http1: .init(idleTimeout: .init(configuration.connections.idleTimeout)),
+                        // Browsers send a message as one frame, so a frame may be as large as a message.
+                        ws: .init(maxFrameSize: configuration.limits.maxBodyBytes))),
+                deadline: .init(configuration.connections.idleTimeout))
+        },
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            availableConnectionsDelegate: .maximum(configuration.connections.maxConnections, logger: logger)),
         services: [TrainingShutdown(training: training)],
         logger: logger
     )
@@ -71,6 +82,9 @@ func buildRouter(
     if let token = configuration.accessToken { router.add(middleware: AccessTokenMiddleware(token: token)) }
     // Before everything that acts: pages on other sites and rebound host names get nothing.
     router.add(middleware: CrossSiteGuardMiddleware(boundary: configuration.siteBoundary))
+    // Before any body is read: the bodies held for all clients together stay within a budget.
+    router.add(middleware: BodyBudgetMiddleware(
+        budget: BodyBudget(capacity: configuration.connections.maxBufferedBodyBytes), maxBodyBytes: configuration.limits.maxBodyBytes))
     // Each request at debug level: run with LOG_LEVEL=debug to see them.
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: PathTraversalGuardMiddleware())

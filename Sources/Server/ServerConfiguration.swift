@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Most memory one training run may need (`TrainingMemory`); larger runs are refused
     /// before they start. Default: half of the machine's memory.
     public var trainingMemoryBudget: Int
+    /// Bounds on connections and on the request bodies held for them.
+    public var connections: ConnectionLimits
     /// How long a WebSocket message may wait for a client that reads nothing before the
     /// connection is closed.
     public var webSocketSendTimeout: Duration
@@ -49,6 +51,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         accessToken: AccessToken? = nil,
         allowedHosts: [String] = [],
         trainingMemoryBudget: Int = TrainingMemory.defaultBudgetBytes,
+        connections: ConnectionLimits = .init(),
         webSocketSendTimeout: Duration = .seconds(30)
     ) {
         self.host = host
@@ -62,6 +65,23 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.accessToken = accessToken
         self.allowedHosts = allowedHosts
         self.trainingMemoryBudget = trainingMemoryBudget
+        self.connections = connections
         self.webSocketSendTimeout = webSocketSendTimeout
+    }
+}
+
+/// What the server holds for its clients' connections.
+public struct ConnectionLimits: Sendable, Equatable {
+    /// Open connections at most; further ones wait in the listen backlog until one closes, so
+    /// a flood of connections cannot use up the process's file descriptors.
+    public var maxConnections: Int
+    /// An HTTP connection that sends nothing for this long — a half-sent request line,
+    /// headers or body, or an idle keep-alive — is closed, and what it held is freed.
+    public var idleTimeout: Duration
+    /// Request bodies held for all clients together (`BodyBudget`); beyond it, 503.
+    public var maxBufferedBodyBytes: Int
+
+    public init(maxConnections: Int = 512, idleTimeout: Duration = .seconds(30), maxBufferedBodyBytes: Int = 256 << 20) {
+        (self.maxConnections, self.idleTimeout, self.maxBufferedBodyBytes) = (maxConnections, idleTimeout, maxBufferedBodyBytes)
     }
 }

@@ -115,3 +115,50 @@ extension RawHTTPClient {
         return status
     }
 }
+
+extension RawHTTPClient {
+    /// A connection kept open by the test: it sends what it is told and stalls in between, as
+    /// a slow or hostile client does.
+    final class Connection: @unchecked Sendable {
+        let fd: Int32
+
+        init(port: Int) throws { fd = try RawHTTPClient.connectedSocket(port: port) }
+
+        deinit { close(fd) }
+
+        func send(_ text: String) {
+            let bytes = Array(text.utf8)
+            _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+
+        /// The status of the answer's head if one arrives within `seconds`; nil when none does
+        /// (or the server closed the connection first).
+        func status(within seconds: Double) async throws -> Int? {
+            try await RawHTTPClient.onOwnThread { [fd] in
+                var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var bytes: [UInt8] = [], byte: UInt8 = 0
+                while !bytes.ends(with: [13, 10, 13, 10]) {
+                    guard recv(fd, &byte, 1, 0) == 1 else { return nil }
+                    bytes.append(byte)
+                }
+                return String(decoding: bytes, as: UTF8.self).split(separator: " ").dropFirst().first.flatMap { Int($0) }
+            }
+        }
+
+        /// Whether the server closes the connection within `seconds` (anything it sends first is skipped).
+        func closedByServer(within seconds: Double) async throws -> Bool {
+            try await RawHTTPClient.onOwnThread { [fd] in
+                let deadline = Date().addingTimeInterval(seconds)
+                var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while Date() < deadline {
+                    let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                    if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { return true }
+                }
+                return false
+            }
+        }
+    }
+}

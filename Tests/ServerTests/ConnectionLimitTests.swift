@@ -1,0 +1,130 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Server
+
+/// What a client can make the server hold by connecting and not finishing, over real sockets.
+@Suite("Connections and held request bodies", .serialized)
+struct ConnectionLimitTests {
+    static func configuration(maxConnections: Int = 64, bodyBudget: Int = 3 << 20) -> ServerConfiguration {
+        var configuration = TestConfiguration.server()
+        configuration.limits.maxBodyBytes = 1 << 20
+        configuration.connections = ConnectionLimits(
+            maxConnections: maxConnections, idleTimeout: .seconds(1), maxBufferedBodyBytes: bodyBudget)
+        return configuration
+    }
+
+    static func stalledUpload(port: Int, length: Int = 1_000_000) throws -> RawHTTPClient.Connection {
+        let connection = try RawHTTPClient.Connection(port: port)
+        connection.send("POST /api/colorize HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: \(length)\r\n\r\n{\"image\":\"" + String(repeating: "A", count: 1000))
+        return connection
+    }
+
+    @Test("Stalled uploads hold at most the body budget (503 beyond it) and are closed after the idle timeout")
+    func stalledBodies() async throws {
+        let app = try await buildApplication(configuration: Self.configuration())
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            // Three 1 MB uploads that stop after 1 kB fill the 3 MiB budget...
+            let stalled = try (0..<3).map { _ in try Self.stalledUpload(port: port) }
+            try await Task.sleep(for: .milliseconds(200))
+            // ...so a fourth is refused at once, before its body is read.
+            let fourth = try Self.stalledUpload(port: port)
+            #expect(try await fourth.status(within: 0.8) == 503)
+            // The server closes the stalled ones after 1 s of silence, freeing what they held.
+            for connection in stalled { #expect(try await connection.closedByServer(within: 3)) }
+            let after = try Self.stalledUpload(port: port, length: 20)
+            after.send(String(repeating: "A", count: 10))  // 20 bytes in all: bad JSON, answered 400
+            #expect(try await after.status(within: 3) == 400)
+        }
+    }
+
+    @Test("A half-sent request line or header gets 408 and is closed after the idle timeout; a silent one too")
+    func halfSentHead() async throws {
+        let app = try await buildApplication(configuration: Self.configuration())
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let line = try RawHTTPClient.Connection(port: port)
+            line.send("GET /heal")
+            let header = try RawHTTPClient.Connection(port: port)
+            header.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a")
+            let silent = try RawHTTPClient.Connection(port: port)
+            #expect(try await line.status(within: 3) == 408)
+            #expect(try await header.status(within: 3) == 408)
+            #expect(try await silent.closedByServer(within: 3))
+            #expect(try await line.closedByServer(within: 1))
+        }
+    }
+
+    @Test("Malformed request heads get 400 and the connection is closed", arguments: [
+        "GARBAGE\r\n\r\n",
+        "GET /healthz\r\n\r\n",
+        "get /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "GET /healthz HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+        "POST /api/colorize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n",
+        "POST /api/colorize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1e3\r\n\r\n",
+    ])
+    func malformedHead(request: String) async throws {
+        let app = try await buildApplication(configuration: Self.configuration())
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let connection = try RawHTTPClient.Connection(port: port)
+            connection.send(request)
+            #expect(try await connection.status(within: 2) == 400)
+            #expect(try await connection.closedByServer(within: 2))
+            // A well-formed request still works, on a new connection.
+            let good = try RawHTTPClient.Connection(port: port)
+            good.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(try await good.status(within: 2) == 200)
+        }
+    }
+
+    /// Run as `tinct serve` runs (`runService`, not the test framework, whose live server drops
+    /// the connection cap) on a free port.
+    @Test("Past the connection cap new connections wait, and are served once idle ones are closed")
+    func connectionCap() async throws {
+        var configuration = Self.configuration(maxConnections: 4)
+        configuration.port = try Self.freePort()
+        let app = try await buildApplication(configuration: configuration)
+        let server = Task { try await app.runService() }
+        defer { server.cancel() }
+        let port = configuration.port
+        var up = false
+        for _ in 0..<100 where !up {
+            up = (try? await RawHTTPClient.get(port: port, path: "/healthz", headers: ["Host: 127.0.0.1"]).status) == 200
+            if !up { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        try #require(up, "the server did not start")
+        // The server accepts a few connections per wake-up, so a cap of 4 may let up to 8 in
+        // before it stops accepting: 12 silent ones are certainly past it.
+        let idle = try (0..<12).map { _ in try RawHTTPClient.Connection(port: port) }
+        try await Task.sleep(for: .milliseconds(200))
+        let late = try RawHTTPClient.Connection(port: port)
+        late.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        #expect(try await late.status(within: 0.5) == nil, "a connection past the cap was served at once")
+        // The silent ones get 408 and are closed after 1 s; then the waiting one is accepted and answered.
+        #expect(try await late.status(within: 5) == 200)
+        withExtendedLifetime(idle) {}
+    }
+
+    /// A TCP port nothing listens on now.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw RawHTTPClient.Failure(description: "no free port: \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
