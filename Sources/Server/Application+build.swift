@@ -24,15 +24,17 @@ func buildApplication(
     logger.logLevel = Environment().get("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0) } ?? .info
 
     let training = training ?? TrainingService(configuration: configuration, inference: inference)
+    let admission = SocketAdmission(gauge: socketGauge, maxSockets: configuration.connections.maxWebSockets)
     let router = try await buildRouter(configuration: configuration, inference: inference, training: training, logger: logger)
     // WebSocket upgrades have their own router, so ordinary requests never match its paths.
-    // An upgrade without the token is not upgraded; the HTTP router then answers it 401.
+    // An upgrade without the token, from another origin or past the socket cap is not
+    // upgraded: the WebSocket library answers it with an empty 400 and closes the connection.
     let webSocketRouter = Router(context: SocketRequestContext.self)
     if let token = configuration.accessToken { webSocketRouter.add(middleware: AccessTokenMiddleware(token: token)) }
     webSocketRouter.add(middleware: CrossSiteGuardMiddleware(boundary: configuration.siteBoundary))
     let timeout = configuration.webSocketSendTimeout
-    ColorizeSocket(inference: inference, sendTimeout: timeout, gauge: socketGauge).addRoute(to: webSocketRouter)
-    TrainSocket(training: training, sendTimeout: timeout, gauge: socketGauge).addRoute(to: webSocketRouter)
+    ColorizeSocket(inference: inference, sendTimeout: timeout, gauge: socketGauge, admission: admission).addRoute(to: webSocketRouter)
+    TrainSocket(training: training, sendTimeout: timeout, gauge: socketGauge, admission: admission).addRoute(to: webSocketRouter)
     logger.info(
         "Tinct \(TinctVersion.version) configured",
         metadata: [

@@ -80,8 +80,15 @@ public struct ConnectionLimits: Sendable, Equatable {
     public var idleTimeout: Duration
     /// Request bodies held for all clients together (`BodyBudget`); beyond it, 503.
     public var maxBufferedBodyBytes: Int
+    /// Open WebSockets at most (each may hold one message of up to the body limit as it
+    /// arrives); further upgrades get 503 (`SocketAdmission`).
+    public var maxWebSockets: Int
 
-    public init(maxConnections: Int = 512, idleTimeout: Duration = .seconds(30), maxBufferedBodyBytes: Int = 256 << 20) {
+    public init(
+        maxConnections: Int = 512, idleTimeout: Duration = .seconds(30), maxBufferedBodyBytes: Int = 256 << 20,
+        maxWebSockets: Int = 32
+    ) {
         (self.maxConnections, self.idleTimeout, self.maxBufferedBodyBytes) = (maxConnections, idleTimeout, maxBufferedBodyBytes)
+        self.maxWebSockets = maxWebSockets
     }
 }

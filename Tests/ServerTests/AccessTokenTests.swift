@@ -155,6 +155,11 @@ struct AccessTokenTests {
                 await #expect(throws: (any Error).self, "\(path) with a wrong token") {
                     _ = try await client.ws("\(path)?token=wrong-wrong-wrong-wrong") { _, _, _ in }
                 }
+                // The WebSocket library answers every refused upgrade with an empty 400.
+                let port = try #require(client.port)
+                let head = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                #expect(try await RawHTTPClient.exchangeHead(port: port, request: Array(head.utf8)) == 400, "\(path)")
                 let ways: [(String, HTTPFields)] = [
                     ("\(path)?token=\(Self.secret)", [:]),
                     (path, [.authorization: "Bearer \(Self.secret)"]),

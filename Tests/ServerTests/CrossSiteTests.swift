@@ -97,9 +97,37 @@ struct CrossSiteTests {
             }
             #expect(try await upgrade(origin: "http://127.0.0.1:\(port)", host: "127.0.0.1:\(port)") == 101)
             #expect(try await upgrade(origin: nil, host: "127.0.0.1:\(port)") == 101)
+            // Refused: another origin (another port included), a foreign Host.
             #expect(try await upgrade(origin: "http://127.0.0.1:\(port + 1)", host: "127.0.0.1:\(port)") != 101)
             #expect(try await upgrade(origin: "http://evil.example", host: "127.0.0.1:\(port)") != 101)
             #expect(try await upgrade(origin: "http://evil.example:\(port)", host: "evil.example:\(port)") != 101)
+        }
+    }
+
+    @Test("Past the WebSocket cap an upgrade is refused; once a socket closes, the next is taken")
+    func socketCap() async throws {
+        var configuration = TestConfiguration.server()
+        configuration.connections.maxWebSockets = 2
+        let app = try await buildApplication(configuration: configuration)
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            // Opened on threads of their own: a blocking handshake on the cooperative pool would
+            // starve the server's handlers (and other suites') of the threads they need.
+            var sockets: [RawWebSocketClient]? = [
+                try await RawHTTPClient.onOwnThread { try RawWebSocketClient(port: port, path: "/ws/train") },
+                try await RawHTTPClient.onOwnThread { try RawWebSocketClient(port: port, path: "/ws/train") },
+            ]
+            let head = "GET /ws/colorize HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            #expect(try await RawHTTPClient.exchangeHead(port: port, request: Array(head.utf8)) == 400)
+            #expect(sockets?.count == 2)
+            sockets = nil  // both close
+            var accepted = false
+            for _ in 0..<50 where !accepted {
+                accepted = try await RawHTTPClient.exchangeHead(port: port, request: Array(head.utf8)) == 101
+                if !accepted { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(accepted, "no socket was taken after the others closed")
         }
     }
 

@@ -8,7 +8,7 @@ import Glibc
 /// buffer to the minimum, completes the handshake, then only ever sends — it never reads a
 /// reply. Used to show the server neither buffers without bound for such a client nor keeps
 /// it forever.
-final class RawWebSocketClient {
+final class RawWebSocketClient: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }

@@ -22,6 +22,8 @@ struct ColorizeSocket: Sendable {
     let sendTimeout: Duration
     /// The server's WebSocket backlog, shared with `/ws/train`.
     let gauge: SocketGauge
+    /// Which upgrades are taken.
+    let admission: SocketAdmission
 
     /// A validated request waiting for the worker, with the version of the picture it uses.
     struct Pending: Sendable {
@@ -32,8 +34,8 @@ struct ColorizeSocket: Sendable {
 
     /// Adds the `/ws/colorize` upgrade route to a WebSocket router.
     func addRoute(to router: Router<SocketRequestContext>) {
-        router.ws("/ws/colorize", shouldUpgrade: { request, _ in
-            Self.isSameOrigin(request) ? .upgrade([:]) : .dontUpgrade
+        router.ws("/ws/colorize", shouldUpgrade: { request, context in
+            admission.admits(request, logger: context.logger) ? .upgrade([:]) : .dontUpgrade
         }) { inbound, outbound, context in
             let sender = SocketSender(
                 outbound: outbound, channel: context.requestContext.channel, timeout: sendTimeout, gauge: gauge)
@@ -41,16 +43,6 @@ struct ColorizeSocket: Sendable {
             defer { gauge.connectionClosed() }
             try await self.session(inbound: inbound, sender: sender, logger: context.logger)
         }
-    }
-
-    /// Refuses cross-site upgrades: a page on another site must not drive this machine's CPU.
-    /// A browser always sends `Origin` with an upgrade; it must be the server's own origin
-    /// exactly (scheme, host and port, see `SiteBoundary`). Clients that send no `Origin`
-    /// (not browsers) are allowed. The `Host` itself is checked by `CrossSiteGuardMiddleware`.
-    static func isSameOrigin(_ request: Request) -> Bool {
-        guard let origin = request.headers[.origin] else { return true }
-        guard let authority = request.head.authority else { return false }
-        return SiteBoundary.isSameOrigin(origin, authority: authority)
     }
 
     /// Runs one connection until the client closes it.

@@ -18,14 +18,16 @@ struct TrainSocket: Sendable {
     let sendTimeout: Duration
     /// The server's WebSocket backlog, shared with `/ws/colorize`.
     let gauge: SocketGauge
+    /// Which upgrades are taken.
+    let admission: SocketAdmission
 
     /// Largest client message read (pings are tiny).
     static let maxMessageBytes = 4096
 
     /// Adds the `/ws/train` upgrade route to a WebSocket router.
     func addRoute(to router: Router<SocketRequestContext>) {
-        router.ws("/ws/train", shouldUpgrade: { request, _ in
-            ColorizeSocket.isSameOrigin(request) ? .upgrade([:]) : .dontUpgrade
+        router.ws("/ws/train", shouldUpgrade: { request, context in
+            admission.admits(request, logger: context.logger) ? .upgrade([:]) : .dontUpgrade
         }) { inbound, outbound, context in
             let sender = SocketSender(
                 outbound: outbound, channel: context.requestContext.channel, timeout: sendTimeout, gauge: gauge)
