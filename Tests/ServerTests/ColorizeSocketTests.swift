@@ -73,6 +73,39 @@ struct ColorizeSocketTests {
         }
     }
 
+    @Test("An idle connection drops its decoded picture; the next request decodes the kept bytes again")
+    func idlePicture() async throws {
+        let cache = DecodedPictureCache(idleTimeout: .milliseconds(200))
+        cache.keep(RGBImage(width: 4, height: 4), version: 1)
+        #expect(cache.image(version: 1) != nil && cache.image(version: 2) == nil)
+        cache.dropIfIdle()
+        #expect(cache.isHoldingPicture, "dropped while in use")
+        try await Task.sleep(for: .milliseconds(250))
+        cache.dropIfIdle()
+        #expect(!cache.isHoldingPicture)
+
+        // Over a socket: with a 300 ms idle timeout, a hints-only request after 800 ms still works.
+        var limits = ColorizeLimits()
+        limits.idlePictureTimeout = .milliseconds(300)
+        let app = try await buildApplication(configuration: ModelFixtures.configuration(limits: limits))
+        let png = ModelFixtures.base64(try ModelFixtures.drawingPNG(width: 96, height: 80))
+        try await app.test(.live) { client in
+            _ = try await client.ws("/ws/colorize", configuration: .init(maxFrameSize: 1 << 22)) { inbound, outbound, _ in
+                var messages = inbound.messages(maxSize: 1 << 22).makeAsyncIterator()
+                func next() async throws -> Reply {
+                    guard case .text(let text) = try await messages.next() else { throw NotText() }
+                    return try JSONDecoder().decode(Reply.self, from: Data(text.utf8))
+                }
+                try await outbound.writeTextMessage(Self.command(id: 1, image: png))
+                #expect(try await next().type == "result")
+                try await Task.sleep(for: .milliseconds(800))
+                try await outbound.writeTextMessage(Self.command(id: 2, image: nil, hints: ##"[{"x":95,"y":79,"color":"#00ff00"}]"##))
+                let later = try await next()
+                #expect(later.type == "result" && later.id == 2 && later.width == 96, "\(later)")
+            }
+        }
+    }
+
     @Test("The first request must carry an image; an unknown model is not-found")
     func firstRequestNeedsImage() async throws {
         let app = try await buildApplication(configuration: ModelFixtures.configuration())

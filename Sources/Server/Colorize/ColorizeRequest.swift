@@ -23,15 +23,17 @@ public struct ColorizeLimits: Sendable, Equatable {
     /// Longest a job may wait for the inference thread; one that could not start within it
     /// is answered 503 (at once when the work ahead is already longer).
     public var maxQueueDelay: Duration
+    /// How long an idle editor connection keeps its decoded picture (`DecodedPictureCache`).
+    public var idlePictureTimeout: Duration
 
     public init(
         maxBodyBytes: Int = 20 << 20, maxPixels: Int = 16_000_000, maxHints: Int = 500,
         maxHintRadius: Int = 256, maxQueued: Int = 256, maxQueuedBytes: Int = 256 << 20,
-        maxQueueDelay: Duration = .seconds(5)
+        maxQueueDelay: Duration = .seconds(5), idlePictureTimeout: Duration = .seconds(60)
     ) {
         (self.maxBodyBytes, self.maxPixels, self.maxHints) = (maxBodyBytes, maxPixels, maxHints)
         (self.maxHintRadius, self.maxQueued) = (maxHintRadius, maxQueued)
-        (self.maxQueuedBytes, self.maxQueueDelay) = (maxQueuedBytes, maxQueueDelay)
+        (self.maxQueuedBytes, self.maxQueueDelay, self.idlePictureTimeout) = (maxQueuedBytes, maxQueueDelay, idlePictureTimeout)
     }
 }
 

@@ -51,8 +51,10 @@ struct ColorizeSocket: Sendable {
     func session(inbound: WebSocketInboundStream, sender: SocketSender, logger: Logger) async throws {
         let (mailbox, mailboxInput) = AsyncStream.makeStream(of: Pending.self, bufferingPolicy: .bufferingNewest(1))
         let limits = inference.limits
+        let cache = DecodedPictureCache(idleTimeout: limits.idlePictureTimeout)
         let failure = await withTaskGroup(of: Void.self) { group -> (any Error)? in
-            group.addTask { await self.work(mailbox: mailbox, sender: sender) }
+            group.addTask { await self.work(mailbox: mailbox, sender: sender, cache: cache) }
+            group.addTask { await cache.dropWhileIdle() }
             var picture: (bytes: [UInt8], width: Int, height: Int, version: Int)?
             var failure: (any Error)?
             do {
@@ -136,16 +138,15 @@ struct ColorizeSocket: Sendable {
     }
 
     /// The connection's worker: colorizes what arrives in the mailbox, one at a time.
-    private func work(mailbox: AsyncStream<Pending>, sender: SocketSender) async {
-        // The picture decoded by the previous request, reused while the client keeps it.
-        var decoded: (version: Int, image: RGBImage)?
+    private func work(mailbox: AsyncStream<Pending>, sender: SocketSender, cache: DecodedPictureCache) async {
         for await pending in mailbox {
             var job = pending.job
-            if let decoded, decoded.version == pending.imageVersion { job.source = .decoded(decoded.image) }
+            // The picture decoded by the previous request, reused while the client keeps it.
+            if let image = cache.image(version: pending.imageVersion) { job.source = .decoded(image) }
             let reply: ColorizeServerMessage
             do {
                 let output = try await inference.colorize(job, priority: .interactive)
-                decoded = (pending.imageVersion, output.input)
+                cache.keep(output.input, version: pending.imageVersion)
                 reply = .result(
                     id: pending.id, image: Data(output.png).base64EncodedString(),
                     width: output.input.width, height: output.input.height, ms: output.milliseconds)
