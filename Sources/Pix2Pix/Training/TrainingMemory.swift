@@ -7,8 +7,9 @@ import ImageCodecs
 ///
 /// The figures follow how the engine allocates: every layer keeps its own output and input
 /// gradient, each convolution its unfolded columns and their gradient (whole batch), each
-/// parameter its value, gradient and Adam's two moments. They are upper estimates; the
-/// measured peaks they were checked against are in docs/security.md.
+/// parameter its value, gradient and Adam's two moments; a checkpoint is built in memory while
+/// it is written. They are upper estimates: the measured peaks they were checked against are
+/// in docs/security.md.
 public struct TrainingMemory: Sendable, Equatable, CustomStringConvertible {
     /// Weights, gradients and Adam's moments of G and D.
     public var parameterBytes: Int
@@ -19,7 +20,9 @@ public struct TrainingMemory: Sendable, Equatable, CustomStringConvertible {
     /// The process, the validation and sample passes, loaders: a fixed allowance.
     public static let overheadBytes = 256 << 20
 
-    public var totalBytes: Int { parameterBytes + activationBytes + datasetBytes + Self.overheadBytes }
+    /// Everything: the parts above, a checkpoint's bytes (built in memory while it is written)
+    /// and the fixed allowance.
+    public var totalBytes: Int { parameterBytes + activationBytes + datasetBytes + checkpointBytes + Self.overheadBytes }
 
     /// The estimate for `config`, counting the picture files under its data folder (a run
     /// keeps each decoded at its load side).
@@ -49,7 +52,8 @@ public struct TrainingMemory: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         "\(Self.mebibytes(totalBytes)) MiB (parameters and Adam \(Self.mebibytes(parameterBytes)), "
-            + "activations \(Self.mebibytes(activationBytes)), pictures \(Self.mebibytes(datasetBytes)))"
+            + "activations \(Self.mebibytes(activationBytes)), pictures \(Self.mebibytes(datasetBytes)), "
+            + "a checkpoint being written \(Self.mebibytes(checkpointBytes)))"
     }
 
     static func mebibytes(_ bytes: Int) -> Int { (bytes + (1 << 20) - 1) >> 20 }
