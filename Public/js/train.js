@@ -146,7 +146,10 @@ form.addEventListener("submit", async (event) => {
 $("stop").addEventListener("click", async () => {
   $("stop").disabled = true;
   try {
-    applyStatus(await api("/api/train/stop", {}));
+    const answer = await api("/api/train/stop", {});
+    // A short step can end the run before this answer ("stopping") arrives: the socket's
+    // "stopped" came first and must not be undone by it.
+    if (isActiveState(state.status.state)) applyStatus(answer);
   } catch (error) {
     showFormError(error.message);
   }

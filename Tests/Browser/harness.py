@@ -64,6 +64,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def get_json(url: str):
+    """GETs `url` and decodes its JSON answer."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
 def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:

@@ -10,19 +10,17 @@ refused, and that the studio's own page still works (same-origin requests are ac
 """
 
 import http.server
-import json
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, png_bytes, wait_for_server, stop_server  # noqa: E402
+from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, get_json, png_bytes, wait_for_server, stop_server  # noqa: E402
 
 ATTACK_PAGE = """<!doctype html><title>Not Tinct</title><script>
 const studio = "http://127.0.0.1:%(port)d";
@@ -46,11 +44,6 @@ globalThis.results = {};
   results.done = true;
 })();
 </script>"""
-
-
-def get_json(url: str):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.loads(response.read())
 
 
 def main() -> int:

@@ -14,13 +14,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, png_bytes, wait_for_server, stop_server  # noqa: E402
+from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, get_json, png_bytes, wait_for_server, stop_server  # noqa: E402
 
 
 def write_dataset(folder: Path, count: int = 8) -> None:
@@ -36,11 +35,6 @@ def write_dataset(folder: Path, count: int = 8) -> None:
             return [(220, 90, 40 + 20 * i), (60 + 15 * i, 200, 90), (70, 80 + 10 * i, 210)][band]
 
         (sub / f"p{i}.png").write_bytes(png_bytes(48, 40, pixel))
-
-
-def get_json(url: str):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.loads(response.read())
 
 
 def main() -> int:

@@ -72,6 +72,40 @@ struct AccessTokenTests {
         #expect(PresentedCredentials.cookie(named: "tinct_token", in: "xtinct_token=xyz") == nil)
     }
 
+    /// What the middleware after the token check (the request log among them) sees.
+    final class SeenAddresses: @unchecked Sendable {
+        private let lock = NSLock()
+        private var addresses: [String] = []
+        func add(_ address: String) { lock.withLock { addresses.append(address) } }
+        var all: [String] { lock.withLock { addresses } }
+    }
+
+    struct RecordAddresses<Context: RequestContext>: RouterMiddleware {
+        let seen: SeenAddresses
+        func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+            seen.add(request.uri.description)
+            return try await next(request, context)
+        }
+    }
+
+    @Test("A token sent to the open /healthz never reaches the middleware after the check (the request log)")
+    func healthTokenNotLogged() async throws {
+        let seen = SeenAddresses()
+        let router = Router()
+        router.add(middleware: AccessTokenMiddleware(token: try AccessToken(Self.secret)))
+        router.add(middleware: RecordAddresses(seen: seen))
+        router.get("/healthz") { _, _ in "ok" }
+        router.get("/api/models") { _, _ in "[]" }
+        let app = Application(router: router)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/healthz?token=\(Self.secret)&x=1", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/models?token=\(Self.secret)", method: .get) { #expect($0.status == .ok) }
+        }
+        #expect(seen.all.count == 2)
+        #expect(seen.all.allSatisfy { !$0.contains(Self.secret) }, "\(seen.all)")
+        #expect(seen.all.first == "/healthz?x=1")
+    }
+
     @Test("Without a token the studio answers as before")
     func openOnLoopback() async throws {
         let app = try await buildApplication(configuration: ModelFixtures.configuration())

@@ -34,12 +34,14 @@ enum RawHTTPClient {
         return try await exchange(port: port, request: Array(head.utf8))
     }
 
-    /// A blocking socket connected to 127.0.0.1:`port`, reads timing out after 10 s.
-    static func connectedSocket(port: Int) throws -> Int32 {
+    /// A blocking socket connected to 127.0.0.1:`port`, reads timing out after 10 s;
+    /// `beforeConnect` may set further options (a receive buffer size must be set before).
+    static func connectedSocket(port: Int, beforeConnect: (Int32) -> Void = { _ in }) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        beforeConnect(fd)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

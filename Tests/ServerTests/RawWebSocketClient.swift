@@ -17,24 +17,15 @@ final class RawWebSocketClient: @unchecked Sendable {
 
     /// Connects to `127.0.0.1:port` and upgrades `path`.
     init(port: Int, path: String) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
-        // The smallest receive buffer the kernel allows (it rounds up to a few kilobytes), so
-        // the server's writes stall after little data.
-        var small: Int32 = 1024
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-        // A blocked send wakes up now and then, so the sender can watch its deadline.
-        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        fd = try RawHTTPClient.connectedSocket(port: port) { fd in
+            // The smallest receive buffer the kernel allows (it rounds up to a few kilobytes), so
+            // the server's writes stall after little data.
+            var small: Int32 = 1024
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+            // A blocked send wakes up now and then, so the sender can watch its deadline.
+            var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         }
-        // On a throw below, deinit closes the socket.
-        guard connected == 0 else { throw Failure(description: "connect: \(errno)") }
         let request =
             "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"

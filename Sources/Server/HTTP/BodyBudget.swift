@@ -15,9 +15,6 @@ final class BodyBudget: @unchecked Sendable {
 
     init(capacity: Int) { self.capacity = capacity }
 
-    /// Bytes reserved now.
-    var reservedBytes: Int { lock.withLock { reserved } }
-
     /// Reserves `bytes`; false when that would exceed the capacity.
     func reserve(_ bytes: Int) -> Bool {
         lock.withLock {
