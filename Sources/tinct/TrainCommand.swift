@@ -46,12 +46,12 @@ struct TrainCommand: ParsableCommand {
     var ngf: Int = Self.defaults.ngf
     @Option(help: "Discriminator filters in the first layer (pix2pix ndf).")
     var ndf: Int = Self.defaults.ndf
-    @Option(help: "U-Net downsamplings (8 for 256 px: down to 1×1).")
-    var downs: Int = Self.defaults.downs
+    @Option(help: "U-Net downsamplings (default: down to 1×1, log2 of --size, 5–10: 8 for 256 px).")
+    var downs: Int?
     @Option(help: "Pictures per step.")
     var batch: Int = Self.defaults.batch
-    @Option(help: "Total optimization steps (lr constant for the first half, then linear decay to 0).")
-    var steps: Int = Self.defaults.steps
+    @Option(help: "Total optimization steps (lr constant for the first half, then linear decay to 0; default \(Self.defaults.steps)). With --resume: the new total.")
+    var steps: Int?
     @Option(help: "Alternatively, the number of passes over the training pictures (overrides --steps).")
     var epochs: Int?
     @Option(name: .customLong("num-d"), help: "Discriminator scales (pix2pixHD multi-scale), 1–3.")
@@ -101,17 +101,18 @@ struct TrainCommand: ParsableCommand {
         if !resume && data == nil { throw ValidationError("--data is required for a new run") }
         if let data, !FileManager.default.fileExists(atPath: data) { throw ValidationError("--data \(data) does not exist") }
         guard (1...3).contains(numD) else { throw ValidationError("--num-d must be 1, 2 or 3") }
-        guard downs >= 5 && downs <= 10 else { throw ValidationError("--downs must be between 5 and 10") }
+        if let downs, !(5...10).contains(downs) { throw ValidationError("--downs must be between 5 and 10") }
     }
 
     func run() throws {
         var options = TrainingOptions()
-        (options.mode, options.size, options.ngf, options.ndf, options.downs) = (mode, size, ngf, ndf, downs)
+        (options.mode, options.size, options.ngf, options.ndf) = (mode, size, ngf, ndf)
+        options.downs = downs ?? TrainingOptions.defaultDowns(forSize: size)
         (options.batch, options.numD, options.nLayers, options.attention) = (batch, numD, nLayers, attention)
         (options.spectralNorm, options.norm, options.ganLoss) = (spectralNorm, norm, ganLoss)
         (options.lambdaL1, options.lambdaFM, options.lr, options.seed) = (lambdaL1, lambdaFM, lr, seed)
         (options.checkpointEvery, options.sampleEvery, options.keep, options.valPictures) = (checkpointEvery, sampleEvery, keep, valPictures)
-        (options.steps, options.direction, options.layout, options.zeroHints) = (steps, direction, layout, zeroHints)
+        (options.steps, options.direction, options.layout, options.zeroHints) = (steps ?? Self.defaults.steps, direction, layout, zeroHints)
         options.coloredBackgrounds = coloredBackgrounds
         if let epochs, let data {
             let count = mode == .pix2pix
@@ -142,7 +143,7 @@ struct TrainCommand: ParsableCommand {
         let trainer: Trainer
         do {
             trainer = try Trainer(config: config, runDirectory: out, resume: resume,
-                                  steps: resume && steps != Self.defaults.steps ? steps : nil) { progress.show($0) }
+                                  steps: resume ? steps : nil) { progress.show($0) }
         } catch {
             throw ValidationError("\(error)")
         }

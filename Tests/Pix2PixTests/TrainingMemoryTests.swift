@@ -64,3 +64,18 @@ struct TrainingMemoryTests {
         #expect(TrainingMemory.freeDiskBytes(at: "/nonexistent/deeper/run").map { $0 > 0 } == true)
     }
 }
+
+/// `downs` follows the crop size when it is not given (`tinct train --size 64` used to fail
+/// with "must be a multiple of 256" because the default stayed 8).
+@Suite("Default downsamplings")
+struct DefaultDownsTests {
+    @Test("Down to 1×1 within 5–10", arguments: [(256, 8), (128, 7), (64, 6), (32, 5), (16, 5), (96, 5), (1024, 10), (2048, 10)])
+    func downs(size: Int, expected: Int) {
+        #expect(TrainingOptions.defaultDowns(forSize: size) == expected)
+        var options = TrainingOptions()
+        options.size = size
+        options.downs = TrainingOptions.defaultDowns(forSize: size)
+        // Every size the options accept gets downs that make it valid.
+        if size >= 32 && size % 32 == 0 { #expect(options.problems.isEmpty, "\(size): \(options.problems)") }
+    }
+}

@@ -17,7 +17,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var ngf = 32
     /// Discriminator filters in the first layer (pix2pix `ndf`).
     public var ndf = 32
-    /// U-Net downsamplings (8 for 256 px: down to 1×1).
+    /// U-Net downsamplings (8 for 256 px: down to 1×1); see `defaultDowns(forSize:)`.
     public var downs = 8
     /// Pictures per step.
     public var batch = 1
@@ -59,6 +59,14 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
     /// The defaults.
     public init() {}
+
+    /// The downsamplings a crop of `size` gets when none are asked for: down to 1×1 (log₂ of
+    /// the size), kept within the 5–10 the U-Net allows — 8 for 256 px, 6 for 64 px.
+    public static func defaultDowns(forSize size: Int) -> Int {
+        var downs = 0
+        while size > 0, (1 << (downs + 1)) <= size, size % (1 << (downs + 1)) == 0 { downs += 1 }
+        return min(max(downs, 5), 10)
+    }
 
     /// Values out of range, as (option name, problem), in declaration order; empty when
     /// `config(dataPath:)` may be called. Names are the dashboard's field names.

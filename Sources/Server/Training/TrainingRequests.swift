@@ -71,7 +71,7 @@ struct StartTrainingRequest: Decodable, Sendable {
         if let v = try value("batch", Int.self) { o.batch = v }
         if let v = try value("ngf", Int.self) { o.ngf = v }
         if let v = try value("ndf", Int.self) { o.ndf = v }
-        if let v = try value("downs", Int.self) { o.downs = v }
+        o.downs = try value("downs", Int.self) ?? TrainingOptions.defaultDowns(forSize: o.size)
         if let v = try value("numD", Int.self) { o.numD = v }
         if let v = try value("nLayers", Int.self) { o.nLayers = v }
         if let v = try value("attention", Bool.self) { o.attention = v }
