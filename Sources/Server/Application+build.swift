@@ -50,6 +50,7 @@ func buildApplication(
         logger.info("Open http://\(configuration.host):\(configuration.port)/?token=<your token> once in each browser.")
     }
     let webSocketResponder = webSocketRouter.buildResponder()
+    let connections = ConnectionCounter(limit: configuration.connections.maxConnections)
     return Application(
         router: router,
         server: HTTPServerBuilder { responder in
@@ -61,11 +62,13 @@ func buildApplication(
                         http1: .init(idleTimeout: .init(configuration.connections.idleTimeout)),
                         // Browsers send a message as one frame, so a frame may be as large as a message.
                         ws: .init(maxFrameSize: configuration.limits.maxBodyBytes))),
-                deadline: .init(configuration.connections.idleTimeout))
+                deadline: .init(configuration.connections.idleTimeout), connections: connections)
         },
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
-            availableConnectionsDelegate: .maximum(configuration.connections.maxConnections, logger: logger)),
+            // Past `maxConnections` a connection is answered 503 (`FirstRequestGuardHandler`); past
+            // twice that, new ones wait in the listen backlog, so file descriptors stay bounded.
+            availableConnectionsDelegate: .maximum(2 * configuration.connections.maxConnections, logger: logger)),
         services: [TrainingShutdown(training: training)],
         logger: logger
     )

@@ -1,3 +1,4 @@
+import Foundation
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -12,6 +13,8 @@ import NIOCore
 /// - its request line must read `METHOD target HTTP/1.x`, and every `Content-Length` must
 ///   be a plain non-negative number (else `400`).
 /// A head that passes is handed on whole and the handler lets everything after it through.
+/// It also counts the open connections: one opened while `connections` is at its limit is
+/// answered `503` at once and closed, a clear refusal rather than a silent wait.
 final class FirstRequestGuardHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -19,24 +22,47 @@ final class FirstRequestGuardHandler: ChannelInboundHandler, RemovableChannelHan
 
     let deadline: TimeAmount
     let maxHeadBytes: Int
+    let connections: ConnectionCounter
     private var pending: ByteBuffer?
     private var passing = false
+    private var counted = false
     private var timer: Scheduled<Void>?
 
-    init(deadline: TimeAmount, maxHeadBytes: Int = 64 << 10) {
-        (self.deadline, self.maxHeadBytes) = (deadline, maxHeadBytes)
+    init(deadline: TimeAmount, connections: ConnectionCounter, maxHeadBytes: Int = 64 << 10) {
+        (self.deadline, self.connections, self.maxHeadBytes) = (deadline, connections, maxHeadBytes)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { startTimer(context) }
+        if context.channel.isActive { opened(context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        startTimer(context)
+        opened(context)
         context.fireChannelActive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { timer?.cancel() }
+    func channelInactive(context: ChannelHandlerContext) {
+        if counted { connections.closed() }
+        counted = false
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        if counted { connections.closed() }
+        counted = false
+    }
+
+    /// Counts the connection, refusing it when the server is full; starts the head's clock.
+    private func opened(_ context: ChannelHandlerContext) {
+        guard !counted, !passing else { return }
+        guard connections.open() else {
+            return refuse(context, status: "503 Service Unavailable", "the server has \(connections.limit) connections open; try again",
+                          extraHeaders: "Retry-After: 1\r\n")
+        }
+        counted = true
+        startTimer(context)
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if passing { return context.fireChannelRead(data) }
@@ -66,13 +92,13 @@ final class FirstRequestGuardHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     /// Answers with `status` and a JSON error, then closes the connection.
-    private func refuse(_ context: ChannelHandlerContext, status: String, _ message: String) {
+    private func refuse(_ context: ChannelHandlerContext, status: String, _ message: String, extraHeaders: String = "") {
         passing = true  // nothing more is read or answered
         pending = nil
         timer?.cancel()
         let body = #"{"error":"request: \#(message)"}"#
         let text = "HTTP/1.1 \(status)\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
-            + "Connection: close\r\n\r\n\(body)"
+            + extraHeaders + "Connection: close\r\n\r\n\(body)"
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text))).whenComplete { _ in
             context.close(promise: nil)
         }
@@ -117,12 +143,35 @@ struct FirstRequestGuardedChannel<Base: ServerChildChannel>: ServerChildChannel 
     typealias Value = Base.Value
     let base: Base
     let deadline: TimeAmount
+    let connections: ConnectionCounter
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(FirstRequestGuardHandler(deadline: deadline))
+            try channel.pipeline.syncOperations.addHandler(FirstRequestGuardHandler(deadline: deadline, connections: connections))
         }.flatMap { base.setup(channel: channel, logger: logger) }
     }
 
     func handle(value: Value, logger: Logger) async { await base.handle(value: value, logger: logger) }
+}
+
+/// Open connections, against a limit, shared by every connection's guard.
+final class ConnectionCounter: @unchecked Sendable {
+    let limit: Int
+    private let lock = NSLock()
+    private var count = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts one more connection; false (nothing counted) when `limit` are open.
+    func open() -> Bool {
+        lock.withLock {
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func closed() { lock.withLock { count -= 1 } }
+
+    var openCount: Int { lock.withLock { count } }
 }
