@@ -23,7 +23,9 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
     public var evaluationUsesBatchStatistics = false
 
     private var normalized: Tensor?   // x̂ = (x − mean) · invStd, kept for backward
-    private var invStd: [Float] = []
+    /// 1/√(var + ε) per normalized plane group, kept for backward. A tensor (owned, stable
+    /// memory) so that the parallel loops may write it through its pointer.
+    private var invStd: Tensor?
     private var output: Tensor?
     private var gradInput: Tensor?
     private var usedBatchStatistics = true
@@ -52,11 +54,12 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
         let y = Tensor.reuse(output, shape: x.shape)
         normalized = xhat
         output = y
-        if invStd.count != d.c { invStd = [Float](repeating: 0, count: d.c) }
+        let inverse = Tensor.reuse(invStd, shape: [d.c])
+        invStd = inverse
         usedBatchStatistics = isTraining || evaluationUsesBatchStatistics
         let m = d.n * d.plane
         let (px, ph, py) = (UncheckedSendable(x.data), UncheckedSendable(xhat.data), UncheckedSendable(y.data))
-        let stats = UncheckedSendable(invStd.withUnsafeMutableBufferPointer { $0.baseAddress! })
+        let stats = UncheckedSendable(inverse.data)
         let training = usedBatchStatistics
         let updatesRunning = isTraining
         let (rm, rv) = (UncheckedSendable(runningMean.value.data), UncheckedSendable(runningVar.value.data))
@@ -112,7 +115,8 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
         gradInput = dx
         let m = Float(d.n * d.plane)
         let (pdy, ph, pdx) = (UncheckedSendable(dy.data), UncheckedSendable(xhat.data), UncheckedSendable(dx.data))
-        let stats = UncheckedSendable(invStd.withUnsafeMutableBufferPointer { $0.baseAddress! })
+        guard let inverse = invStd else { preconditionFailure("backward before forward") }
+        let stats = UncheckedSendable(inverse.data)
         let (gamma, dGamma, dBeta) = (UncheckedSendable(weight.value.data), UncheckedSendable(weight.grad.data), UncheckedSendable(bias.grad.data))
         let batchStats = usedBatchStatistics
         let paramGrads = computesParameterGradients

@@ -7,7 +7,9 @@ import Tensors
 public final class InstanceNorm2d: Layer {
     public let eps: Float
     private var normalized: Tensor?
-    private var invStd: [Float] = []
+    /// 1/√(var + ε) per normalized plane group, kept for backward. A tensor (owned, stable
+    /// memory) so that the parallel loops may write it through its pointer.
+    private var invStd: Tensor?
     private var gradInput: Tensor?
 
     public init(eps: Float = 1e-5) { self.eps = eps }
@@ -16,9 +18,10 @@ public final class InstanceNorm2d: Layer {
         let d = NCHW(x, op: "InstanceNorm2d")
         let y = Tensor.reuse(normalized, shape: x.shape)
         normalized = y
-        if invStd.count != d.n * d.c { invStd = [Float](repeating: 0, count: d.n * d.c) }
+        let inverse = Tensor.reuse(invStd, shape: [d.n * d.c])
+        invStd = inverse
         let (px, py) = (UncheckedSendable(x.data), UncheckedSendable(y.data))
-        let stats = UncheckedSendable(invStd.withUnsafeMutableBufferPointer { $0.baseAddress! })
+        let stats = UncheckedSendable(inverse.data)
         let eps = self.eps
         Parallel.forEachChunk(d.n * d.c, costPerItem: 3 * d.plane) { planes in
             for p in planes {
@@ -44,7 +47,8 @@ public final class InstanceNorm2d: Layer {
         let dx = Tensor.reuse(gradInput, shape: dy.shape)
         gradInput = dx
         let (pdy, ph, pdx) = (UncheckedSendable(dy.data), UncheckedSendable(xhat.data), UncheckedSendable(dx.data))
-        let stats = UncheckedSendable(invStd.withUnsafeMutableBufferPointer { $0.baseAddress! })
+        guard let inverse = invStd else { preconditionFailure("backward before forward") }
+        let stats = UncheckedSendable(inverse.data)
         let m = Float(d.plane)
         Parallel.forEachChunk(d.n * d.c, costPerItem: 3 * d.plane) { planes in
             for p in planes {

@@ -7,10 +7,24 @@ import Testing
 /// (Tests/NNTests/Fixtures/ops, written by scripts/make_fixtures.py).
 @Suite("Ops match PyTorch")
 struct OpFixtureTests {
-    static let layerFixtures = FixturePaths.files(in: "Tests/NNTests/Fixtures/ops").filter { path in
+    static let layerOps = ["conv2d", "conv_transpose2d", "batch_norm2d", "instance_norm2d", "relu", "leaky_relu", "tanh",
+                           "sigmoid", "avg_pool2d", "self_attention", "spectral_norm_conv2d"]
+
+    static func isCase(_ path: String, of op: String) -> Bool {
         let name = path.split(separator: "/").last!
-        return ["conv2d", "conv_transpose2d", "batch_norm2d", "instance_norm2d", "relu", "leaky_relu", "tanh",
-                "sigmoid", "avg_pool2d", "self_attention", "spectral_norm_conv2d"].contains { name.hasPrefix($0 + "_") || name == "\($0).safetensors" }
+        return name.hasPrefix(op + "_") || name == "\(op).safetensors"
+    }
+
+    static let layerFixtures = FixturePaths.files(in: "Tests/NNTests/Fixtures/ops").filter { path in
+        layerOps.contains { isCase(path, of: $0) }
+    }
+
+    /// The parameterized test below runs nothing when the fixture folder is missing: this one fails then.
+    @Test("Every layer op has fixture cases")
+    func fixturesPresent() {
+        for op in Self.layerOps {
+            #expect(Self.layerFixtures.contains { Self.isCase($0, of: op) }, "no fixture for \(op)")
+        }
     }
 
     /// Builds the Tinct layer described by a fixture's metadata, with its parameters loaded.

@@ -7,9 +7,18 @@ import Testing
 
 @Suite("Editor scripts")
 struct EditorAssetTests {
-    static let modules = ["app.js", "protocol.js", "colorize-client.js", "drawing.js", "hints.js", "history.js", "palette.js", "project.js", "model-list.js"]
+    /// Every script under Public/js — the editor's and the training dashboard's.
+    static let modules = ((try? FileManager.default.contentsOfDirectory(
+        atPath: TestConfiguration.repositoryRoot.appendingPathComponent("Public/js").path)) ?? [])
+        .filter { $0.hasSuffix(".js") }.sorted()
 
-    @Test("Every editor module is served as JavaScript and never writes HTML strings", arguments: modules)
+    @Test("The script list is the real folder's, not empty")
+    func moduleList() {
+        #expect(Self.modules.count >= 12, "\(Self.modules)")
+        #expect(Self.modules.contains("app.js") && Self.modules.contains("train.js"))
+    }
+
+    @Test("Every browser module is served as JavaScript and never writes HTML strings", arguments: modules)
     func module(name: String) async throws {
         let app = try await buildApplication(configuration: TestConfiguration.server())
         try await app.test(.router) { client in
