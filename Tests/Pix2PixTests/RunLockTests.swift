@@ -38,7 +38,7 @@ struct RunLockTests {
                             "\(folder)/.lock"]
         try holder.run()
         var held = false
-        for _ in 0..<50 where !held {
+        for _ in 0..<200 where !held {
             held = RunLock.isHeld(folder: folder)
             if !held { Thread.sleep(forTimeInterval: 0.05) }
         }
@@ -46,7 +46,7 @@ struct RunLockTests {
         kill(holder.processIdentifier, SIGKILL)
         holder.waitUntilExit()
         var free = false
-        for _ in 0..<50 where !free {
+        for _ in 0..<200 where !free {
             free = !RunLock.isHeld(folder: folder)
             if !free { Thread.sleep(forTimeInterval: 0.05) }
         }
