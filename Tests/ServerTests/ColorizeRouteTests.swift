@@ -264,20 +264,21 @@ struct ColorizeRouteTests {
 
     @Test("A job that waited past the queue's deadline is refused, and so is one whose wait would be longer")
     func queueDeadline() async throws {
-        // Jobs of ≥ 100 ms (a sleep never ends early) against a 190 ms deadline: one job ahead
-        // fits, two do not, whatever the machine's load adds (up to 90 %).
-        let thread = InferenceThread<Int>(maxQueued: 10, maxQueueDelay: .milliseconds(190), state: 0)
-        _ = try await thread.run(priority: .interactive) { _ in Thread.sleep(forTimeInterval: 0.1) }
+        // Jobs of ≥ 500 ms (a sleep never ends early) against a 950 ms deadline: one job ahead
+        // fits, two do not, whatever the machine's load adds (up to 450 ms).
+        let thread = InferenceThread<Int>(maxQueued: 10, maxQueueDelay: .milliseconds(950), state: 0)
+        _ = try await thread.run(priority: .interactive) { _ in Thread.sleep(forTimeInterval: 0.5) }
         let gate = DispatchSemaphore(value: 0)
         let blocker = Task { try await thread.run(priority: .interactive) { _ in gate.wait() } }
         while !thread.isRunning { try await Task.sleep(for: .milliseconds(5)) }
-        // One running (≈100 ms expected) ahead: this one may wait.
+        // One running (≈500 ms expected) ahead: this one may wait.
         let waiting = Task { try await thread.run(priority: .interactive) { _ in 1 } }
-        while thread.queuedCount < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        for _ in 0..<400 where thread.queuedCount < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(thread.queuedCount == 1, "the job behind one running job was not queued")
         // Two jobs ahead exceed the deadline: refused at once (the blocker still holds the thread).
         await #expect(throws: InferenceQueueError.busy) { try await thread.run(priority: .interactive) { _ in 2 } }
         // The blocker overruns; the waiting job is then past its deadline.
-        try await Task.sleep(for: .milliseconds(250))
+        try await Task.sleep(for: .milliseconds(1200))
         gate.signal()
         try await blocker.value
         await #expect(throws: InferenceQueueError.busy) { try await waiting.value }
@@ -291,7 +292,7 @@ struct ColorizeRouteTests {
         let blocker = Task { try await thread.run(priority: .interactive) { _ in gate.wait() } }
         while !thread.isRunning { try await Task.sleep(for: .milliseconds(5)) }
         let first = Task { try await thread.run(priority: .interactive, bytes: 600) { _ in 1 } }
-        while thread.queuedCount < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        for _ in 0..<400 where thread.queuedCount < 1 { try await Task.sleep(for: .milliseconds(5)) }
         await #expect(throws: InferenceQueueError.busy) { try await thread.run(priority: .interactive, bytes: 600) { _ in 2 } }
         let small = Task { try await thread.run(priority: .interactive, bytes: 300) { _ in 3 } }
         while thread.queuedCount < 2 { try await Task.sleep(for: .milliseconds(5)) }
