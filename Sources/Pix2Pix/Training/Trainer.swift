@@ -147,6 +147,9 @@ public final class Trainer {
         var lastSaved = step
         var rate = 0.0
         var lastReport = Date.distantPast
+        // The ETA follows the recent wall-clock pace, checkpoints and validation included.
+        var remaining = RemainingTimeEstimator()
+        remaining.record(step: step, at: ProcessInfo.processInfo.systemUptime)
         while step < config.steps {
             if let pauseAt, step >= pauseAt { stop.stop(reason: "paused at step \(pauseAt)") }
             if let reason = stop.requested {
@@ -169,9 +172,11 @@ public final class Trainer {
             step += 1
             let imagesPerSecond = Double(config.batch) / Date().timeIntervalSince(started)
             rate = rate == 0 ? imagesPerSecond : 0.9 * rate + 0.1 * imagesPerSecond
+            remaining.record(step: step, at: ProcessInfo.processInfo.systemUptime)
             if Date().timeIntervalSince(lastReport) >= 0.5 || step == config.steps {
                 lastReport = Date()
-                let eta = Double(config.steps - step) * Double(config.batch) / max(rate, 1e-9)
+                let eta = remaining.remainingSeconds(totalSteps: config.steps)
+                    ?? Double(config.steps - step) * Double(config.batch) / max(rate, 1e-9)
                 report(.progress(step: step, totalSteps: config.steps, imagesPerSecond: rate, etaSeconds: eta, learningRate: lr, losses: losses))
             }
             if step % config.sampleEvery == 0 || step == config.steps {
