@@ -172,6 +172,4 @@ final class ConnectionCounter: @unchecked Sendable {
     }
 
     func closed() { lock.withLock { count -= 1 } }
-
-    var openCount: Int { lock.withLock { count } }
 }

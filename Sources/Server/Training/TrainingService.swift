@@ -78,12 +78,13 @@ public final class TrainingService: @unchecked Sendable {
     func start(_ request: StartTrainingRequest) throws(APIError) -> TrainingStatus {
         if let problem = request.options.problems.first { throw .badField(problem.field, problem.problem) }
         let folder = try datasets.resolve(request.dataset)
-        guard !ImageFolder.listPictures(under: folder).isEmpty else {
+        let pictures = ImageFolder.listPictures(under: folder).count
+        guard pictures > 0 else {
             throw .badField("dataset", "\"\(request.dataset)\" holds no PNG or JPEG pictures")
         }
         try FileManager.default.createDirectoryOrFail(runs.root)
         let config = request.options.config(dataPath: folder)
-        try checkMemory(config)
+        try checkMemory(config, pictures: pictures)
         lock.lock()
         defer { lock.unlock() }
         try ensureIdle()
@@ -107,7 +108,7 @@ public final class TrainingService: @unchecked Sendable {
         guard datasets.contains(path: config.dataPath) else {
             throw .badField("run", "its dataset \(config.dataPath) is not under the data root")
         }
-        try checkMemory(config)
+        try checkMemory(config, pictures: ImageFolder.listPictures(under: config.dataPath).count)
         // A long run's event log can be tens of megabytes: read it off the cooperative pool.
         let runs = self.runs
         let previous: [TrainingEvent]
@@ -139,8 +140,8 @@ public final class TrainingService: @unchecked Sendable {
     /// Refuses a run whose estimated memory exceeds the budget (413, naming what to lower), so
     /// one request cannot exhaust the machine and end the server.
     /// Also refuses (507) a run whose checkpoints and samples would not fit on the disk.
-    private func checkMemory(_ config: TrainingConfig) throws(APIError) {
-        let memory = TrainingMemory(config: config)
+    private func checkMemory(_ config: TrainingConfig, pictures: Int) throws(APIError) {
+        let memory = TrainingMemory(config: config, pictures: pictures)
         if let refusal = memory.refusal(budgetBytes: memoryBudget) {
             logger.notice("Refused a training run", metadata: ["memory": "\(memory)", "budget": "\(memoryBudget)"])
             throw APIError(.contentTooLarge, "memory: \(refusal)")
