@@ -25,9 +25,23 @@ private func gridLines(width: Int = 48, height: Int = 40) -> FloatPlane {
 
 @Suite("Hint simulation")
 struct HintSimulationTests {
-    @Test("hint counts: zero with probability p0, geometric mean ≈ 8 otherwise, capped at 40")
-    func countDistribution() {
+    @Test("dense counts: 30 % of hinted samples get 16–160 hints, log-uniform; the rest stay geometric")
+    func denseCounts() {
         let simulation = HintSimulation()
+        var rng = SeededGenerator(seed: 5)
+        let nonZero = (0..<20_000).map { _ in simulation.sampleCount(rng: &rng) }.filter { $0 > 0 }
+        #expect(nonZero.allSatisfy { (1...160).contains($0) })
+        let above40 = Double(nonZero.filter { $0 > 40 }.count) / Double(nonZero.count)
+        // Dense draws above 40: 0.3 · (log 161 − log 41) / (log 161 − log 16) ≈ 0.178.
+        #expect(abs(above40 - 0.178) < 0.02, "share above 40: \(above40)")
+        #expect(nonZero.contains { $0 >= 128 })
+        let few = Double(nonZero.filter { $0 <= 4 }.count) / Double(nonZero.count)
+        #expect(few > 0.25, "the first few hints stay common: \(few)")
+    }
+
+    @Test("hint counts without dense draws: zero with probability p0, geometric mean ≈ 8 otherwise, capped at 40")
+    func countDistribution() {
+        let simulation = HintSimulation(denseProbability: 0)
         var rng = SeededGenerator(seed: 11)
         let draws = (0..<20_000).map { _ in simulation.sampleCount(rng: &rng) }
         let zeroFraction = Double(draws.filter { $0 == 0 }.count) / Double(draws.count)

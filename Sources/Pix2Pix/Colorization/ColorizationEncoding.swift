@@ -3,8 +3,10 @@ import ImageCodecs
 /// How pictures, line art and hints become network planes, and network output becomes a
 /// picture — one definition shared by training and inference.
 ///
-/// - lineart: input (5, S, S) = [2·lines − 1, hint RGB mapped to [−1, 1] where hinted
-///   (0 elsewhere) ×3, hint mask {0, 1}]; output (3, S, S) = RGB in [−1, 1].
+/// - lineart: input (9, S, S) = [2·lines − 1, hint RGB mapped to [−1, 1] where hinted
+///   (0 elsewhere) ×3, hint mask {0, 1}, the dense hint fill ×3 and where it is known];
+///   output (3, S, S) = RGB in [−1, 1] relative to the fill (see `LineArtEncoding.swift`).
+///   Models from before the fill have the first 5 planes and predict RGB directly.
 /// - photo: input (6, S, S) = [L/50 − 1, hint a/110, hint b/110 (0 where no hint), mask,
 ///   fill a/110, fill b/110], where the fill gives every pixel the chroma of the nearest
 ///   hinted pixel (0 with no hints); output (2, S, S) = the chroma's difference from the
@@ -19,16 +21,17 @@ public enum ColorizationEncoding {
 
     public static func inputChannels(_ mode: ModelMode) -> Int {
         switch mode {
-        case .lineart: 5
+        case .lineart: 9
         case .photo: 6
         case .pix2pix: 3
         }
     }
 
-    /// Whether a generator with `channels` inputs can serve `mode` (photo models from before
-    /// the dense hint fill have 4).
+    /// Whether a generator with `channels` inputs can serve `mode` (models from before the
+    /// dense hint fill: photo 4, line art 5).
     public static func accepts(inputChannels channels: Int, for mode: ModelMode) -> Bool {
         channels == inputChannels(mode) || (mode == .photo && channels == 4)
+            || (mode == .lineart && channels == legacyLineartInputChannels)
     }
 
     /// Whether a photo input of `channels` planes carries the dense hint fill (and the
@@ -45,7 +48,7 @@ public enum ColorizationEncoding {
         }
     }
 
-    /// Writes a line-art input (5 planes) to `out`.
+    /// Writes the first 5 planes of a line-art input (lines and hints) to `out`.
     public static func lineartInput(lines: FloatPlane, hints: HintPlanes, into out: UnsafeMutablePointer<Float>) {
         let plane = lines.width * lines.height
         precondition(hints.width == lines.width && hints.height == lines.height, "hint planes do not match the line art")

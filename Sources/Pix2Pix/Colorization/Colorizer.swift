@@ -35,6 +35,12 @@ public final class Colorizer {
 
     public var mode: ModelMode { model.mode }
 
+    /// The radius of a hint given without one: about 2 pixels of the network's square, the
+    /// size the models saw in training, whatever the picture's resolution.
+    public static func defaultHintRadius(width: Int, height: Int, resolution: Int) -> Int {
+        max(1, Int((2 * Double(max(width, height)) / Double(resolution)).rounded()))
+    }
+
     /// The colorized picture, same size as `image`. Hints are in `image`'s pixel coordinates.
     public func colorize(_ image: RGBImage, hints: [ColorHint]) throws -> RGBImage {
         for (i, h) in hints.enumerated() where h.x < 0 || h.y < 0 || h.x >= image.width || h.y >= image.height {
@@ -58,12 +64,20 @@ public final class Colorizer {
         let fullLines = lineArt(fromDrawing: image)
         let squareLines = lineArt(fromDrawing: box.place(image))
         let planes = HintRasterizer(width: resolution, height: resolution).rasterize(box.place(hints))
-        let x = networkInput(channels: 5)
-        ColorizationEncoding.lineartInput(lines: squareLines, hints: planes, into: x.data)
+        let channels = model.generator.config.inputChannels
+        let x = networkInput(channels: channels)
+        guard ColorizationEncoding.lineartHasFill(channels: channels) else {
+            ColorizationEncoding.lineartInput(lines: squareLines, hints: planes, into: x.data)
+            let y = model.run(x)
+            let colors = box.crop(ColorizationEncoding.lineartColors(output: y.data, lines: squareLines, side: resolution))
+                .resized(width: image.width, height: image.height)
+            return ColorizationEncoding.composeLineArt(colors, lines: fullLines, hints: hints)
+        }
+        let guide = LineArtGuide(lines: fullLines, hints: hints)
+        ColorizationEncoding.lineartInput(lines: squareLines, hints: planes, fill: guide.fill.placed(in: box),
+                                          channels: channels, into: x.data)
         let y = model.run(x)
-        let colors = box.crop(ColorizationEncoding.lineartColors(output: y.data, lines: squareLines, side: resolution))
-            .resized(width: image.width, height: image.height)
-        return ColorizationEncoding.composeLineArt(colors, lines: fullLines, hints: hints)
+        return LineArtComposition.compose(output: y.data, networkLines: squareLines, box: box, guide: guide)
     }
 
     private func colorizePhoto(_ image: RGBImage, hints: [ColorHint]) -> RGBImage {

@@ -9,8 +9,11 @@ import Tensors
 /// line art) a fresh set of hints is drawn from the ground truth:
 ///
 /// 1. **How many.** None with probability `zeroHintProbability` (0.25), so the model also
-///    learns to colorize on its own; otherwise a geometric count on 1, 2, 3, … with mean
-///    `meanCount` (8), capped at `maximumCount` (40). Many small counts, a few dense ones.
+///    learns to colorize on its own. Otherwise, with probability `denseProbability` (0.3),
+///    a dense count, log-uniform over `denseCountRange` (16…160), as an artist who dots
+///    every shape leaves; else a geometric count on 1, 2, 3, … with mean `meanCount` (8),
+///    capped at `maximumCount` (40). Many small counts, and enough dense ones that more
+///    hints never take the model somewhere it has not been.
 /// 2. **Shape.** A point — one disc of radius 1–3 px — or, with probability
 ///    `strokeProbability` (0.3), a short stroke: 2–5 overlapping discs of one radius along a
 ///    random direction, spaced 0.6–1.0 radius apart (so at most ~12 px long), as a user's
@@ -34,8 +37,12 @@ public struct HintSimulation: Codable, Sendable, Equatable {
     public var zeroHintProbability: Float
     /// Mean of the geometric hint count (before the cap) when there are hints.
     public var meanCount: Float
-    /// Largest number of hints in one sample.
+    /// Largest number of hints of the geometric count.
     public var maximumCount: Int
+    /// Probability of a dense count when there are hints.
+    public var denseProbability: Float
+    /// Range of the dense count (drawn log-uniformly).
+    public var denseCountRange: ClosedRange<Int>
     /// Probability that a hint is a stroke rather than a point.
     public var strokeProbability: Float
     /// Disc radii, in model pixels.
@@ -57,9 +64,10 @@ public struct HintSimulation: Codable, Sendable, Equatable {
         strokeProbability: Float = 0.3, radiusRange: ClosedRange<Int> = 1...3,
         strokeDiscRange: ClosedRange<Int> = 2...5, colorWindowRadius: Int = 2,
         noiseSigmaRange: ClosedRange<Float> = (2.0 / 255)...(6.0 / 255), preferColorProbability: Float = 0.5,
-        maximumPlacementAttempts: Int = 64
+        maximumPlacementAttempts: Int = 64, denseProbability: Float = 0.3, denseCountRange: ClosedRange<Int> = 16...160
     ) {
         precondition((0...1).contains(zeroHintProbability) && meanCount >= 1 && maximumCount >= 1)
+        precondition((0...1).contains(denseProbability) && denseCountRange.lowerBound >= 1)
         precondition(radiusRange.lowerBound >= 0 && strokeDiscRange.lowerBound >= 1 && colorWindowRadius >= 0)
         self.zeroHintProbability = zeroHintProbability
         self.meanCount = meanCount
@@ -71,11 +79,43 @@ public struct HintSimulation: Codable, Sendable, Equatable {
         self.noiseSigmaRange = noiseSigmaRange
         self.preferColorProbability = preferColorProbability
         self.maximumPlacementAttempts = maximumPlacementAttempts
+        self.denseProbability = denseProbability
+        self.denseCountRange = denseCountRange
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case zeroHintProbability, meanCount, maximumCount, strokeProbability, radiusRange, strokeDiscRange
+        case colorWindowRadius, noiseSigmaRange, preferColorProbability, maximumPlacementAttempts
+        case denseProbability, denseCountRange
+    }
+
+    /// Decodes a stored recipe; one from before dense counts existed (a run started by an
+    /// older Tinct) gets none, so resuming it keeps its own hint distribution.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        zeroHintProbability = try c.decode(Float.self, forKey: .zeroHintProbability)
+        meanCount = try c.decode(Float.self, forKey: .meanCount)
+        maximumCount = try c.decode(Int.self, forKey: .maximumCount)
+        strokeProbability = try c.decode(Float.self, forKey: .strokeProbability)
+        radiusRange = try c.decode(ClosedRange<Int>.self, forKey: .radiusRange)
+        strokeDiscRange = try c.decode(ClosedRange<Int>.self, forKey: .strokeDiscRange)
+        colorWindowRadius = try c.decode(Int.self, forKey: .colorWindowRadius)
+        noiseSigmaRange = try c.decode(ClosedRange<Float>.self, forKey: .noiseSigmaRange)
+        preferColorProbability = try c.decode(Float.self, forKey: .preferColorProbability)
+        maximumPlacementAttempts = try c.decode(Int.self, forKey: .maximumPlacementAttempts)
+        denseProbability = try c.decodeIfPresent(Float.self, forKey: .denseProbability) ?? 0
+        denseCountRange = try c.decodeIfPresent(ClosedRange<Int>.self, forKey: .denseCountRange) ?? 16...160
     }
 
     /// Draws a hint count as in step 1.
     public func sampleCount(rng: inout SeededGenerator) -> Int {
         if rng.chance(zeroHintProbability) { return 0 }
+        // Checked only when enabled, so recipes without dense counts keep their random sequence.
+        if denseProbability > 0 && rng.chance(denseProbability) {
+            let (low, high) = (log(Double(denseCountRange.lowerBound)), log(Double(denseCountRange.upperBound) + 1))
+            let count = Int(exp(low + (high - low) * Double(rng.nextUniform())).rounded(.down))
+            return min(max(count, denseCountRange.lowerBound), denseCountRange.upperBound)
+        }
         // Inverse CDF of the geometric distribution on {1, 2, …} with success rate 1/mean.
         let survival = Double(1 - 1 / meanCount)
         guard survival > 0 else { return 1 }

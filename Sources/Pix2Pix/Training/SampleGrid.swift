@@ -25,7 +25,12 @@ public enum SampleGrid {
         }
         panels.append(RGBImage(width: s, height: s, pixels: visible))
         switch mode {
-        case .lineart, .pix2pix:
+        case .lineart:
+            for planes in [output, target] {
+                let rgb = ColorizationEncoding.lineartRGB(output: planes.data, input: input.data, channels: inC, plane: plane)
+                panels.append(rgb.withUnsafeBufferPointer { ColorizationEncoding.image(fromRGBPlanes: $0.baseAddress!, width: s, height: s) })
+            }
+        case .pix2pix:
             panels.append(ColorizationEncoding.image(fromRGBPlanes: output.data, width: s, height: s))
             panels.append(ColorizationEncoding.image(fromRGBPlanes: target.data, width: s, height: s))
         case .photo:

@@ -13,6 +13,8 @@ public struct ColorizationSample: Sendable {
     public var hints: [ColorHint]
     /// Line art (lineart mode), 1 = paper.
     public var lines: FloatPlane?
+    /// Line art: the regions and the hints spread over them, as the network was given them.
+    public var guide: LineArtGuide?
 }
 
 /// Turns a stored picture into a sample: augmentation (random scale, crop and horizontal
@@ -59,9 +61,18 @@ public struct SampleMaker: Sendable {
             let lines = LineExtractor.random(rng: &rng).extract(from: truth)
             let simulated = hintCount.map { hints.simulateHints(count: $0, target: truth, lines: lines, rng: &rng) }
                 ?? hints.simulateHints(target: truth, lines: lines, rng: &rng)
-            input.withUnsafeMutableBufferPointer { ColorizationEncoding.lineartInput(lines: lines, hints: simulated.planes, into: $0.baseAddress!) }
-            target.withUnsafeMutableBufferPointer { ColorizationEncoding.rgbPlanes(truth, into: $0.baseAddress!) }
-            return ColorizationSample(input: input, target: target, truth: truth, hints: simulated.hints, lines: lines)
+            let guide = LineArtGuide(lines: lines, hints: simulated.hints)
+            let channels = ColorizationEncoding.inputChannels(mode)
+            input.withUnsafeMutableBufferPointer {
+                ColorizationEncoding.lineartInput(lines: lines, hints: simulated.planes, fill: guide.fill, channels: channels,
+                                                  into: $0.baseAddress!)
+            }
+            input.withUnsafeBufferPointer { x in
+                target.withUnsafeMutableBufferPointer {
+                    ColorizationEncoding.lineartTarget(truth: truth, input: x.baseAddress!, channels: channels, into: $0.baseAddress!)
+                }
+            }
+            return ColorizationSample(input: input, target: target, truth: truth, hints: simulated.hints, lines: lines, guide: guide)
         case .photo, .pix2pix:
             let simulated = hintCount.map { hints.simulateHints(count: $0, target: truth, rng: &rng) }
                 ?? hints.simulateHints(target: truth, rng: &rng)
@@ -75,7 +86,7 @@ public struct SampleMaker: Sendable {
                     ColorizationEncoding.photoTarget(lab: lab, input: x.baseAddress!, channels: channels, into: $0.baseAddress!)
                 }
             }
-            return ColorizationSample(input: input, target: target, truth: truth, hints: simulated.hints, lines: nil)
+            return ColorizationSample(input: input, target: target, truth: truth, hints: simulated.hints, lines: nil, guide: nil)
         }
     }
 

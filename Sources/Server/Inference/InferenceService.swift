@@ -124,9 +124,7 @@ public actor InferenceService {
         case .decoded(let image): input = image
         }
         let colorizer = try loaded.colorizer(for: model)
-        // Without an explicit radius a hint covers about 2 pixels of the network's square,
-        // the size the models saw in training, whatever the input's resolution.
-        let defaultRadius = max(1, Int((2 * Double(max(input.width, input.height)) / Double(colorizer.resolution)).rounded()))
+        let defaultRadius = Colorizer.defaultHintRadius(width: input.width, height: input.height, resolution: colorizer.resolution)
         let hints = job.hints.map {
             ColorHint(x: $0.x, y: $0.y, red: $0.red, green: $0.green, blue: $0.blue, radius: $0.radius ?? defaultRadius)
         }

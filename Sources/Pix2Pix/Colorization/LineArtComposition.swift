@@ -1,0 +1,61 @@
+import ImageCodecs
+
+/// How the output of a line-art model given the dense fill (`LineArtEncoding`) becomes the
+/// picture a user sees — shared by inference and validation, so the scores are what users
+/// get:
+///
+/// 1. The network's corrections are smoothed inside the regions its own lines enclose
+///    (`LineBoundedSmoothing`, σ `lineartSmoothingSigma`), which removes the speckle of the
+///    transposed convolutions, then scaled up to the drawing's size.
+/// 2. They are added to the fill at full resolution: flat hint colours exactly where the
+///    hints reach (`known`), the network's own colours where nothing is known.
+/// 3. The page stays paper: in an open region (`InkRegions.isOpen`) a pixel is blended to
+///    white by how little the hints reach it, so paper no hint reaches is white whatever the
+///    network guessed.
+/// 4. The colours are multiplied by the lines, which stay crisp on top.
+public enum LineArtComposition {
+    /// - Parameters:
+    ///   - output: the network's 3 planes, `box.side` square.
+    ///   - networkLines: the line art the network saw, `box.side` square.
+    ///   - box: where the drawing lies in the network's square.
+    ///   - guide: the drawing's lines, regions and fill at its own resolution.
+    public static func compose(output: UnsafePointer<Float>, networkLines: FloatPlane, box: Letterbox,
+                               guide: LineArtGuide) -> RGBImage {
+        let side = box.side
+        var corrections = Array(UnsafeBufferPointer(start: output, count: 3 * side * side))
+        LineBoundedSmoothing.smooth(&corrections, channels: 3, lines: networkLines,
+                                    sigma: ColorizationEncoding.lineartSmoothingSigma)
+        let (width, height) = (guide.lines.width, guide.lines.height)
+        let plane = width * height
+        let scaled = (0..<3).map { c in
+            let square = FloatPlane(width: side, height: side, values: Array(corrections[(c * side * side)..<((c + 1) * side * side)]))
+            return PlaneResize.bilinear(square.cropped(x: box.x, y: box.y, width: box.width, height: box.height),
+                                        width: width, height: height).values
+        }
+        var pixels = [UInt8](repeating: 0, count: 3 * plane)
+        let fill = guide.fill
+        for i in 0..<plane {
+            let known = fill.known[i]
+            let onPage = guide.regions.effectiveRegion(i).map { guide.regions.isOpen[$0] } ?? false
+            let ink = guide.lines.values[i]
+            for c in 0..<3 {
+                var value = (known * (2 * fill.colors[c * plane + i] - 1) + scaled[c][i] + 1) / 2
+                if onPage { value = known * value + (1 - known) }
+                pixels[3 * i + c] = ColorizationEncoding.byte(255 * min(1, max(0, value)) * ink)
+            }
+        }
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+}
+
+extension FloatPlane {
+    /// The `width × height` part of the plane whose top left corner is (`x`, `y`).
+    public func cropped(x: Int, y: Int, width: Int, height: Int) -> FloatPlane {
+        precondition(x >= 0 && y >= 0 && x + width <= self.width && y + height <= self.height, "crop outside the plane")
+        var out = [Float](repeating: 0, count: width * height)
+        for row in 0..<height {
+            for column in 0..<width { out[row * width + column] = values[(y + row) * self.width + x + column] }
+        }
+        return FloatPlane(width: width, height: height, values: out)
+    }
+}

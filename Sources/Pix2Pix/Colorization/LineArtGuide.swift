@@ -1,0 +1,20 @@
+import ImageCodecs
+
+/// What a line-art model is given besides the lines: the drawing's regions (`InkRegions`)
+/// and the hints spread over them (`HintSpreading`), computed at the drawing's own
+/// resolution so thin lines still separate regions. Gap size, reach and blend width scale
+/// with the drawing's longer side.
+public struct LineArtGuide: Sendable {
+    public let lines: FloatPlane
+    public let regions: InkRegions
+    public let fill: HintFill
+
+    /// The guide for `lines` with `hints` in the same pixel coordinates.
+    public init(lines: FloatPlane, hints: [ColorHint]) {
+        let side = max(lines.width, lines.height)
+        self.lines = lines
+        regions = InkRegions(lines: lines, gapRadius: InkRegions.gapRadius(forLongerSide: side))
+        fill = HintSpreading.fill(hints: hints, regions: regions, openReach: HintSpreading.openReach(forLongerSide: side),
+                                  blendSigma: HintSpreading.blendSigma(forLongerSide: side))
+    }
+}
