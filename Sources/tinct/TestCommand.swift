@@ -8,7 +8,14 @@ import Pix2Pix
 struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
-        abstract: "Evaluate a model on pictures at 0, 4 and 16 simulated hints (pix2pix: on pairs); write a gallery and metrics.json.")
+        abstract: "Evaluate a model on pictures at 0 to 128 simulated hints (pix2pix: on pairs); write a gallery and metrics.json.",
+        discussion: """
+            Line art is measured twice: at the model's resolution beside the two baselines (gallery, \
+            metrics.json), and as a user meets it — pictures at up to --side pixels, lines by a fixed XDoG, \
+            hints sampled from the original's colours, colorized as the server does (fidelity.json): mean \
+            ΔE and PSNR to the original, adherence (ΔE between each hint's colour and the result in the 7×7 \
+            window around it, within its lines) and bleed (ΔE on the original's white page).
+            """)
 
     @Option(help: "Model name (folder under --models) or path.")
     var model: String
@@ -26,6 +33,8 @@ struct TestCommand: ParsableCommand {
     var direction: PairDirection?
     @Option(help: "pix2pix: side-by-side or folders; detected when omitted.")
     var layout: PairedLayout?
+    @Option(help: "Line art: longer side of the pictures of the full-resolution fidelity pass (0 skips it).")
+    var side: Int = 512
 
     func run() throws {
         let generatorModel: GeneratorModel
@@ -36,12 +45,34 @@ struct TestCommand: ParsableCommand {
         guard set.count > 0 else { throw ValidationError("no readable pictures in \(folder)") }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let report = try Gallery.write(model: generatorModel, pictures: set, seed: seed, to: out)
+        print("At the model's resolution (\(generatorModel.resolution) px), \(set.count) pictures:")
         for row in report.rows {
-            print(String(format: "%2d hints  model %.2f dB / ΔE %.2f   input %.2f / %.2f   nearest-hint %.2f / %.2f  %@",
-                         row.hints, row.model.psnr, row.model.deltaE, row.inputUnchanged.psnr, row.inputUnchanged.deltaE,
-                         row.nearestHintFill.psnr, row.nearestHintFill.deltaE, row.modelWins ? "model beats both" : ""))
+            print(String(format: "%3d hints  model %.2f dB / ΔE %.2f%@   input %.2f / %.2f   nearest-hint %.2f / %.2f%@  %@",
+                         row.hints, row.model.psnr, row.model.deltaE, Self.fidelity(row.model.adherence, row.model.bleed),
+                         row.inputUnchanged.psnr, row.inputUnchanged.deltaE, row.nearestHintFill.psnr, row.nearestHintFill.deltaE,
+                         Self.fidelity(row.nearestHintFill.adherence, row.nearestHintFill.bleed), row.modelWins ? "model beats both" : ""))
         }
         print("gallery: \(out)/index.html")
+        if generatorModel.mode == .lineart && side > 0 { try testFidelity(generatorModel, folder: folder) }
+    }
+
+    /// Line art as a user meets it: see the command's discussion.
+    private func testFidelity(_ generatorModel: GeneratorModel, folder: String) throws {
+        let originals = ImageFolder(root: folder, maxSide: side, maxPictures: pictures)
+        let evaluation = HintFidelityEvaluation(pictures: originals.images, seed: seed)
+        let rows = try evaluation.evaluate(Colorizer(model: generatorModel))
+        print("As a user meets it (pictures at up to \(side) px, XDoG lines, hints from the original), \(originals.count) pictures:")
+        for row in rows {
+            print(String(format: "%3d hints  ΔE %.2f  PSNR %.2f dB%@", row.hints, row.deltaE, row.psnr, Self.fidelity(row.adherence, row.bleed)))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(rows).write(to: URL(fileURLWithPath: "\(out)/fidelity.json"))
+        print("figures: \(out)/fidelity.json")
+    }
+
+    private static func fidelity(_ adherence: Double?, _ bleed: Double?) -> String {
+        (adherence.map { String(format: "  adherence %.2f", $0) } ?? "") + (bleed.map { String(format: "  bleed %.2f", $0) } ?? "")
     }
 
     /// pix2pix: the validation pairs (all pairs when the folder has no train/ val/ split).

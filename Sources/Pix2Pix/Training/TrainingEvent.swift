@@ -4,6 +4,16 @@ import Foundation
 public struct MethodScore: Codable, Sendable, Equatable {
     public var psnr: Double
     public var deltaE: Double
+    /// Line art: mean ΔE between each hint's colour and the result around it
+    /// (`HintFidelityMetrics.adherence`); nil without hints or for photos.
+    public var adherence: Double?
+    /// Line art: mean ΔE from the truth on its white page (`HintFidelityMetrics.bleed`);
+    /// nil for photos or pictures without a white page.
+    public var bleed: Double?
+
+    public init(psnr: Double, deltaE: Double, adherence: Double? = nil, bleed: Double? = nil) {
+        (self.psnr, self.deltaE, self.adherence, self.bleed) = (psnr, deltaE, adherence, bleed)
+    }
 }
 
 /// Validation at one hint count: the model beside the two non-learned baselines.

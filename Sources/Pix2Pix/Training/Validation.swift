@@ -14,7 +14,9 @@ public protocol ValidationSet {
 /// non-learned baselines (the input unchanged; nearest-hint fill), with the same inputs and
 /// the same composition a user gets (line art: colors × original lines; photo: original L).
 public struct Validator: ValidationSet {
-    public static let hintCounts = [0, 4, 16]
+    /// Hint counts validated: none, the first few, and as many as an artist dotting every
+    /// shape would place (the hint curve must fall all the way).
+    public static let hintCounts = [0, 4, 16, 64, 128]
 
     public let maker: SampleMaker
     public let pictures: [RGBImage]
@@ -26,34 +28,40 @@ public struct Validator: ValidationSet {
 
     public var count: Int { pictures.count }
 
-    /// One row per hint count, means over the pictures. The generator must be in eval mode.
+    /// One row per hint count, means over the pictures (line art adds the adherence, a mean
+    /// over all hints, and the bleed, a mean over pictures with a white page). The generator
+    /// must be in eval mode.
     public func evaluate(_ generator: UNetGenerator) -> [ValidationRow] {
         Self.hintCounts.map { k in
-            var sums = [Double](repeating: 0, count: 6)
+            var tallies = [ScoreTally](repeating: ScoreTally(), count: 3)
             for (i, picture) in pictures.enumerated() {
                 let sample = maker.validation(picture, hintCount: k, seed: BatchLoader.mix(seed, UInt64(i), UInt64(k), 0x7A1))
                 let output = Self.compose(sample: sample, generator: generator, mode: maker.mode, size: maker.size)
                 let input: Baselines.Input = maker.mode == .lineart ? .lineArt(sample.lines!) : .photo(sample.truth)
                 let results = [output, Baselines.inputUnchanged(input), Baselines.nearestHintFill(hints: sample.hints, input: input)]
                 for (m, result) in results.enumerated() {
-                    sums[2 * m] += Metrics.psnr(result, sample.truth)
-                    sums[2 * m + 1] += Metrics.meanDeltaE2000(result, sample.truth)
+                    tallies[m].add(result: result, sample: sample, lineArt: maker.mode == .lineart)
                 }
             }
-            let n = Double(max(pictures.count, 1))
-            func score(_ m: Int) -> MethodScore { MethodScore(psnr: sums[2 * m] / n, deltaE: sums[2 * m + 1] / n) }
-            return ValidationRow(hints: k, model: score(0), inputUnchanged: score(1), nearestHintFill: score(2))
+            return ValidationRow(hints: k, model: tallies[0].score, inputUnchanged: tallies[1].score, nearestHintFill: tallies[2].score)
         }
     }
 
-    /// Runs the generator on one sample and composes the picture a user would see.
+    /// Runs the generator on one sample and composes the picture a user would see. A
+    /// line-art generator from before the dense fill gets the first 5 planes of the input,
+    /// which are its whole input.
     public static func compose(sample: ColorizationSample, generator: UNetGenerator, mode: ModelMode, size: Int) -> RGBImage {
-        let x = Tensor(sample.input, shape: [1, ColorizationEncoding.inputChannels(mode), size, size])
+        let channels = generator.config.inputChannels
+        let x = Tensor(Array(sample.input.prefix(channels * size * size)), shape: [1, channels, size, size])
         let y = generator.forward(x)
         switch mode {
         case .lineart:
-            let colors = ColorizationEncoding.lineartColors(output: y.data, lines: sample.lines!, side: size)
-            return ColorizationEncoding.composeLineArt(colors, lines: sample.lines!, hints: sample.hints)
+            guard ColorizationEncoding.lineartHasFill(channels: channels) else {
+                let colors = ColorizationEncoding.lineartColors(output: y.data, lines: sample.lines!, side: size)
+                return ColorizationEncoding.composeLineArt(colors, lines: sample.lines!, hints: sample.hints)
+            }
+            return LineArtComposition.compose(output: y.data, networkLines: sample.lines!,
+                                              box: Letterbox(sourceWidth: size, sourceHeight: size, side: size), guide: sample.guide!)
         case .photo:
             let lab = sample.truth.labPlanes()
             let chroma = ColorizationEncoding.photoPrediction(output: y.data, input: x.data, channels: x.shape[1], side: size)
@@ -61,5 +69,35 @@ public struct Validator: ValidationSet {
         case .pix2pix:
             return ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size)
         }
+    }
+}
+
+/// Sums of one method's figures over validation pictures.
+struct ScoreTally {
+    private var psnr = 0.0, deltaE = 0.0, pictures = 0
+    private var adherence = 0.0, adherenceCount = 0
+    private var bleed = 0.0, bleedCount = 0
+    private var lineArt = false
+
+    mutating func add(result: RGBImage, sample: ColorizationSample, lineArt: Bool) {
+        psnr += Metrics.psnr(result, sample.truth)
+        deltaE += Metrics.meanDeltaE2000(result, sample.truth)
+        pictures += 1
+        guard lineArt, let lines = sample.lines else { return }
+        self.lineArt = true
+        let figures = HintFidelityMetrics.adherence(result, lines: lines, hints: sample.hints)
+        adherence += figures.reduce(0, +)
+        adherenceCount += figures.count
+        if let figure = HintFidelityMetrics.bleed(result, truth: sample.truth) {
+            bleed += figure
+            bleedCount += 1
+        }
+    }
+
+    var score: MethodScore {
+        let n = Double(max(pictures, 1))
+        return MethodScore(psnr: psnr / n, deltaE: deltaE / n,
+                           adherence: lineArt && adherenceCount > 0 ? adherence / Double(adherenceCount) : nil,
+                           bleed: lineArt && bleedCount > 0 ? bleed / Double(bleedCount) : nil)
     }
 }
