@@ -94,7 +94,11 @@ public final class Trainer {
             step = header.step
             bestDeltaE = header.bestDeltaE
         } else if let source = config.initializedFrom {
-            try TrainingCheckpoint.loadNetworks(into: model, from: source)
+            if ModelInitialization.isModel(source) {
+                try ModelInitialization.loadGenerator(into: model, fromModel: source)
+            } else {
+                try TrainingCheckpoint.loadNetworks(into: model, from: source)
+            }
         }
     }
 

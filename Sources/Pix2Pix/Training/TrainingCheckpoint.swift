@@ -63,11 +63,13 @@ public struct TrainingCheckpoint {
     }
 
     /// The checkpoint a user means by `source`: a file as it is; a run folder's
-    /// best.safetensors, else its latest checkpoint; nil when a folder holds none.
+    /// best.safetensors, else its latest checkpoint; a model folder's generator (see
+    /// `ModelInitialization`); nil when a folder holds none.
     public static func resolve(_ source: String) -> String? {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isFolder), isFolder.boolValue else { return source }
         if FileManager.default.fileExists(atPath: "\(source)/best.safetensors") { return "\(source)/best.safetensors" }
+        if FileManager.default.fileExists(atPath: "\(source)/\(GeneratorModel.fileName)") { return "\(source)/\(GeneratorModel.fileName)" }
         return list(in: "\(source)/checkpoints").last?.path
     }
 
