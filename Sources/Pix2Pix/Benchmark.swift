@@ -17,8 +17,8 @@ public struct BenchmarkConfiguration: Sendable {
 
     public static let all: [BenchmarkConfiguration] = [
         .init(name: "pix2pix-256", size: 256, ngf: 64, ndf: 64, downsamplings: 8, batch: 1, inputChannels: 3, outputChannels: 3),
-        .init(name: "lineart-128", size: 128, ngf: 32, ndf: 32, downsamplings: 7, batch: 4, inputChannels: 5, outputChannels: 3),
-        .init(name: "lineart-256", size: 256, ngf: 32, ndf: 32, downsamplings: 8, batch: 1, inputChannels: 5, outputChannels: 3),
+        .init(name: "lineart-128", size: 128, ngf: 32, ndf: 32, downsamplings: 7, batch: 4, inputChannels: ColorizationEncoding.inputChannels(.lineart), outputChannels: 3),
+        .init(name: "lineart-256", size: 256, ngf: 32, ndf: 32, downsamplings: 8, batch: 1, inputChannels: ColorizationEncoding.inputChannels(.lineart), outputChannels: 3),
     ]
 
     public var modelConfig: ModelConfig {

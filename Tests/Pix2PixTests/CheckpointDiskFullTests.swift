@@ -25,9 +25,11 @@ struct CheckpointDiskFullTests {
         let previous = try #require(TrainingCheckpoint.list(in: checkpoints).last)
         #expect(previous.step == 3)
         let previousBytes = try Data(contentsOf: URL(fileURLWithPath: previous.path))
-        // Room for the event log to grow a few lines, then it fills; far too little for a checkpoint.
+        // Room for the event log to grow a few lines (and for config.json, rewritten at resume),
+        // then it fills; far too little for a checkpoint.
         let logSize = try Data(contentsOf: URL(fileURLWithPath: "\(run)/events.jsonl")).count
-        let limit = logSize + 600
+        let configSize = try Data(contentsOf: URL(fileURLWithPath: "\(run)/config.json")).count
+        let limit = max(logSize, configSize) + 600
         #expect(limit < previousBytes.count / 4)
 
         let (status, output) = try Self.runChild(run: run, limit: limit)

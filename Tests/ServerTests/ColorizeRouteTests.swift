@@ -17,9 +17,9 @@ struct ColorizeRouteTests {
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
                 expectSecurityHeaders(response)
                 let models = try JSONDecoder().decode([ModelInfo].self, from: Data(String(buffer: response.body).utf8))
-                #expect(models.map(\.name) == ["tiny-lineart", "tiny-photo"])
-                #expect(models.map(\.mode) == [.lineart, .photo])
-                #expect(models.map(\.resolution) == [64, 64])
+                #expect(models.map(\.name) == ["tiny-lineart", "tiny-lineart-legacy", "tiny-photo"])
+                #expect(models.map(\.mode) == [.lineart, .lineart, .photo])
+                #expect(models.map(\.resolution) == [64, 64, 64])
                 #expect(!String(buffer: response.body).contains("path"))
             }
         }
@@ -73,6 +73,20 @@ struct ColorizeRouteTests {
                 #expect(response.status == .ok)
                 let decoded = try ImageDecoder.decode(Array(response.body.readableBytesView))
                 #expect(decoded.width == 48 && decoded.height == 40)
+            }
+        }
+    }
+
+    @Test("A line-art model from before the dense hint fill (5 input planes) still colorizes")
+    func legacyLineArtModel() async throws {
+        let app = try await buildApplication(configuration: ModelFixtures.configuration())
+        let image = ModelFixtures.base64(try ModelFixtures.drawingPNG(width: 50, height: 30))
+        let hints = ##"[{"x":3,"y":4,"color":"#ff8800"}]"##
+        try await app.test(.router) { client in
+            try await client.colorize(ModelFixtures.body(image: image, mode: "lineart", hints: hints, model: "tiny-lineart-legacy")) { response in
+                #expect(response.status == .ok)
+                let decoded = try ImageDecoder.decode(Array(response.body.readableBytesView))
+                #expect(decoded.width == 50 && decoded.height == 30)
             }
         }
     }

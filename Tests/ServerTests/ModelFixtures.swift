@@ -8,7 +8,7 @@ import Pix2Pix
 @testable import Server
 
 /// A models folder with real (untrained) tiny generators, written once per test run:
-/// `tiny-lineart` (5→3 channels) and `tiny-photo` (4→2), both ngf 4, 5 downsamplings, 64×64,
+/// `tiny-lineart` (9→3 channels: lines, hints and the dense hint fill), `tiny-lineart-legacy` (5→3, a model from before the fill) and `tiny-photo` (4→2), both ngf 4, 5 downsamplings, 64×64,
 /// plus a folder that is not a model and one whose name is not a valid model name.
 enum ModelFixtures {
     static let directory: String = {
@@ -16,8 +16,10 @@ enum ModelFixtures {
             .appendingPathComponent("tinct-server-models-\(ProcessInfo.processInfo.processIdentifier)").path
         try? FileManager.default.removeItem(atPath: root)
         do {
-            let lineart = UNetGenerator(GeneratorConfig(inputChannels: 5, outputChannels: 3, ngf: 4, downsamplings: 5))
+            let lineart = UNetGenerator(GeneratorConfig(inputChannels: 9, outputChannels: 3, ngf: 4, downsamplings: 5))
             try GeneratorModel(mode: .lineart, generator: lineart, resolution: 64).save(folder: "\(root)/tiny-lineart")
+            let legacy = UNetGenerator(GeneratorConfig(inputChannels: 5, outputChannels: 3, ngf: 4, downsamplings: 5))
+            try GeneratorModel(mode: .lineart, generator: legacy, resolution: 64).save(folder: "\(root)/tiny-lineart-legacy")
             let photo = UNetGenerator(GeneratorConfig(inputChannels: 6, outputChannels: 2, ngf: 4, downsamplings: 5))
             try GeneratorModel(mode: .photo, generator: photo, resolution: 64).save(folder: "\(root)/tiny-photo")
             try FileManager.default.createDirectory(atPath: "\(root)/notes", withIntermediateDirectories: true)

@@ -67,7 +67,7 @@ struct TrainingSocketTests {
                 #expect(events.filter { $0.type == "checkpoint" }.map(\.step) == [3, 6])
                 let validations = events.filter { $0.type == "validation" }
                 #expect(validations.map(\.step) == [3, 6])
-                #expect(validations.first?.rows?.map(\.hints) == [0, 4, 16])
+                #expect(validations.first?.rows?.map(\.hints) == [0, 4, 16, 64, 128])
                 #expect(types.last == "finished")
                 #expect(finalStatus?.state == .finished && finalStatus?.step == 6)
 

@@ -17,8 +17,8 @@ public enum ModelInitialization {
         var isFolder: ObjCBool = false
         let file = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
             ? "\(path)/\(GeneratorModel.fileName)" : path
-        return (try? SafetensorsFile(contentsOf: file))?.metadata["tinct.format"] != nil
-            && FileManager.default.fileExists(atPath: file)
+        guard let metadata = (try? SafetensorsFile(contentsOf: file))?.metadata else { return false }
+        return metadata["tinct.mode"] != nil && metadata["tinct.kind"] != "training"
     }
 
     /// Loads the model at `path` into `model.generator`, widening its input as described.
