@@ -4,7 +4,7 @@ import Pix2Pix
 
 /// The dashboard's HTTP API, mounted under `/api`:
 /// `GET /datasets`, `GET /runs`, `GET /runs/{run}/samples/{file}`, `GET /train/status`, `GET /train/defaults`,
-/// `POST /train/start`, `POST /train/stop`, `POST /train/resume`, `POST /train/publish`.
+/// `GET /train/options-schema`, `POST /train/start`, `POST /train/stop`, `POST /train/resume`, `POST /train/publish`.
 /// Errors are `{"error": "field: problem"}` with 400, 404 or 409.
 struct TrainingController: Sendable {
     let training: TrainingService
@@ -19,6 +19,7 @@ struct TrainingController: Sendable {
         routes.get("/runs/{run}/samples/{file}", use: self.sample)
         routes.get("/train/status", use: self.status)
         routes.get("/train/defaults", use: self.defaults)
+        routes.get("/train/options-schema", use: self.optionsSchema)
         routes.post("/train/start", use: self.start)
         routes.post("/train/stop", use: self.stop)
         routes.post("/train/resume", use: self.resume)
@@ -64,6 +65,12 @@ struct TrainingController: Sendable {
     /// The options a new run gets for omitted fields (`tinct train`'s defaults).
     @Sendable func defaults(_ request: Request, context: AppRequestContext) async throws -> Response {
         try ColorizeController.json(TrainingOptions())
+    }
+
+    /// The options a start takes, with labels, help, ranges, choices and defaults, in the
+    /// order the form shows them (`TrainingOptionsSchema`).
+    @Sendable func optionsSchema(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try ColorizeController.json(TrainingOptionsSchema())
     }
 
     /// Starts a run; 200 with the status, 400 naming a bad field, 409 while one is active.
