@@ -66,6 +66,17 @@ struct TrainingOptionsSchemaTests {
         }
     }
 
+    @Test("protocol.js mirrors the schema's version and option types")
+    func protocolMirror() throws {
+        let url = TestConfiguration.repositoryRoot.appendingPathComponent("Public/js/protocol.js")
+        let source = try String(contentsOf: url, encoding: .utf8)
+        #expect(source.contains("export const OPTIONS_SCHEMA_VERSION = \(TrainingOptionsSchema.version);"))
+        #expect(source.contains(#"export const OPTIONS_SCHEMA_PATH = "/api/train/options-schema";"#))
+        for type in TrainingOptionsSchema.Field.FieldType.allCases {
+            #expect(source.contains(#"\#(type.rawValue): "\#(type.rawValue)""#), "protocol.js lacks \(type.rawValue)")
+        }
+    }
+
     static func choiceValues(_ field: [String: Any]?) -> [String] {
         (field?["choices"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }
     }

@@ -20,7 +20,7 @@ public struct TrainingOption: Sendable {
     /// Tuning that most runs leave at its default (a form folds it away).
     public let advanced: Bool
     /// When the option is not given, its default follows other options; this says how
-    /// ("log2 of size, within 5–10"). nil: the default is `TrainingOptions()`'s value.
+    /// ("log2 of size, clamped"). nil: the default is `TrainingOptions()`'s value.
     public let derivedDefault: String?
 
     fileprivate let read: @Sendable (TrainingOptions) -> Value

@@ -25,8 +25,7 @@ struct TrainingOptionsSchema: Encodable, Sendable {
         let flag: String
         let label: String
         let help: String
-        /// `integer`, `number`, `flag` or `choice`.
-        let type: String
+        let type: FieldType
         /// Integer and number bounds; absent when unbounded.
         let minimum: Double?
         /// true when `minimum` itself is not allowed (a learning rate above 0).
@@ -45,6 +44,11 @@ struct TrainingOptionsSchema: Encodable, Sendable {
         /// Tuning most runs leave alone (folded away).
         let advanced: Bool
 
+        /// The kinds of options, mirrored by `OptionType` in protocol.js.
+        enum FieldType: String, Encodable, Sendable, CaseIterable {
+            case integer, number, flag, choice
+        }
+
         struct Choice: Encodable, Sendable {
             let value: String
             let label: String
@@ -59,19 +63,19 @@ struct TrainingOptionsSchema: Encodable, Sendable {
             var (choices, noneMeans): ([Choice]?, String?) = (nil, nil)
             switch option.kind {
             case .integer(let range):
-                type = "integer"
+                type = .integer
                 minimum = Double(range.lowerBound)
                 maximum = range.upperBound == .max ? nil : Double(range.upperBound)
             case .unsigned:
-                (type, minimum) = ("integer", 0)
+                (type, minimum) = (.integer, 0)
             case .number(let bounds):
-                type = "number"
+                type = .number
                 (minimum, maximum) = (Double(bounds.minimum), bounds.maximum.map(Double.init))
                 exclusive = bounds.minimumExcluded ? true : nil
             case .flag:
-                type = "flag"
+                type = .flag
             case .choice(let all, let none):
-                type = "choice"
+                type = .choice
                 choices = all.map { Choice(value: $0.value, label: $0.label) }
                 noneMeans = none
             }
