@@ -15,7 +15,7 @@ struct TrainingOptionsSchemaTests {
     /// The start request's decoder and the service's range check, as the route applies them.
     static func refusal(_ body: String) -> String? {
         do {
-            let request = try JSONDecoder.decodeBody(StartTrainingRequest.self, from: Data(body.utf8))
+            let request = try Request.decodeJSON(StartTrainingRequest.self, from: Data(body.utf8))
             return request.options.problems.first.map { "\($0.field): \($0.problem)" }
         } catch {
             return error.message
@@ -93,7 +93,7 @@ struct TrainingOptionsSchemaTests {
                 case .choice(let choices, _): ("\"\(choices.last!.value)\"", .choice(choices.last!.value))
                 }
             let body = #"{"dataset":"tiny","\#(option.name)":\#(json)}"#
-            let request = try JSONDecoder.decodeBody(StartTrainingRequest.self, from: Data(body.utf8))
+            let request = try Request.decodeJSON(StartTrainingRequest.self, from: Data(body.utf8))
             #expect(option.value(in: request.options) == expected, "\(body)")
         }
     }
@@ -147,11 +147,11 @@ struct TrainingOptionsSchemaTests {
 
     @Test("Omitted fields are the defaults; downs follows size")
     func defaults() throws {
-        let plain = try JSONDecoder.decodeBody(StartTrainingRequest.self, from: Data(#"{"dataset":"tiny"}"#.utf8))
+        let plain = try Request.decodeJSON(StartTrainingRequest.self, from: Data(#"{"dataset":"tiny"}"#.utf8))
         #expect(plain.options == TrainingOptions())
-        let small = try JSONDecoder.decodeBody(StartTrainingRequest.self, from: Data(#"{"dataset":"tiny","size":64,"mode":"photo"}"#.utf8))
+        let small = try Request.decodeJSON(StartTrainingRequest.self, from: Data(#"{"dataset":"tiny","size":64,"mode":"photo"}"#.utf8))
         #expect(small.options.downs == 6 && small.options.mode == .photo && small.options.problems.isEmpty)
-        let nulls = try JSONDecoder.decodeBody(StartTrainingRequest.self, from: Data(#"{"dataset":"tiny","size":null}"#.utf8))
+        let nulls = try Request.decodeJSON(StartTrainingRequest.self, from: Data(#"{"dataset":"tiny","size":null}"#.utf8))
         #expect(nulls.options == TrainingOptions())
     }
 }

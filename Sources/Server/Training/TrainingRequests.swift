@@ -17,35 +17,10 @@ struct StartTrainingRequest: Decodable, Sendable {
     /// The fields the body may carry.
     static let fields: Set<String> = Set(TrainingOptions.schema.map(\.name)).union(["dataset"])
 
-    struct Key: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    /// A field that decodes but is not acceptable; becomes a 400 naming the field.
-    struct FieldError: Error {
-        let field: String
-        let problem: String
-    }
-
-    /// Throws for the first key (sorted) that is not in `allowed`, so a typo is not silently
-    /// ignored. A key that is not a plain name ("", "a:b", a long string) is quoted after
-    /// `body`, so the message still starts with a field the client can recognise.
-    static func refuseUnknownKeys(_ keys: [Key], allowed: Set<String>, what: String) throws {
-        guard let unknown = keys.map(\.stringValue).sorted().first(where: { !allowed.contains($0) }) else { return }
-        let plain = (1...40).contains(unknown.count) && unknown.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-        throw plain
-            ? FieldError(field: unknown, problem: "is not \(what)")
-            : FieldError(field: "body", problem: "\"\(unknown.prefix(40))\" is not \(what)")
-    }
-
     init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-        try Self.refuseUnknownKeys(c.allKeys, allowed: Self.fields, what: "a training option")
-        dataset = try c.decode(String.self, forKey: Key("dataset"))
+        let c = try decoder.container(keyedBy: JSONKey.self)
+        try c.refuseUnknownKeys(allowed: Self.fields, what: "a training option")
+        dataset = try c.decode(String.self, forKey: JSONKey("dataset"))
         let given = try TrainingOptions.schema.compactMap { option in
             try Self.value(of: option, in: c).map { (name: option.name, value: $0) }
         }
@@ -53,18 +28,18 @@ struct StartTrainingRequest: Decodable, Sendable {
             !Self.modes.contains(mode)
         {
             let dashboard = Self.modes.map(\.rawValue).joined(separator: " and ")
-            throw FieldError(field: "mode", problem: "the dashboard trains \(dashboard) models; use `tinct train --mode \(raw)`")
+            throw RequestFieldError(field: "mode", problem: "the dashboard trains \(dashboard) models; use `tinct train --mode \(raw)`")
         }
         do {
             options = try TrainingOptions(given: given)
         } catch {
-            throw FieldError(field: error.field, problem: error.problem)
+            throw RequestFieldError(field: error.field, problem: error.problem)
         }
     }
 
     /// The value of `option` in the body, decoded as its kind; nil when absent or null.
-    private static func value(of option: TrainingOption, in c: KeyedDecodingContainer<Key>) throws -> TrainingOption.Value? {
-        let key = Key(option.name)
+    private static func value(of option: TrainingOption, in c: KeyedDecodingContainer<JSONKey>) throws -> TrainingOption.Value? {
+        let key = JSONKey(option.name)
         let value: TrainingOption.Value?
         do {
             switch option.kind {
@@ -76,12 +51,13 @@ struct StartTrainingRequest: Decodable, Sendable {
             }
         } catch {
             // Name the field even where the decoder's error has no coding path (1.5 for an Int).
-            throw FieldError(field: option.name, problem: option.kind.expectation)
+            throw RequestFieldError(field: option.name, problem: option.kind.expectation)
         }
-        if let value, !option.accepts(value) { throw FieldError(field: option.name, problem: option.kind.expectation) }
+        if let value, !option.accepts(value) { throw RequestFieldError(field: option.name, problem: option.kind.expectation) }
         return value
     }
 }
+
 /// `POST /api/train/resume`: `{"run": "name", "steps": 40000?}` (`steps` extends the run).
 struct ResumeTrainingRequest: Decodable, Sendable {
     let run: String
@@ -89,10 +65,10 @@ struct ResumeTrainingRequest: Decodable, Sendable {
 
     /// Unknown fields are refused, as for a start.
     init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: StartTrainingRequest.Key.self)
-        try StartTrainingRequest.refuseUnknownKeys(c.allKeys, allowed: ["run", "steps"], what: "a resume field")
-        run = try c.decode(String.self, forKey: StartTrainingRequest.Key("run"))
-        steps = try c.decodeIfPresent(Int.self, forKey: StartTrainingRequest.Key("steps"))
+        let c = try decoder.container(keyedBy: JSONKey.self)
+        try c.refuseUnknownKeys(allowed: ["run", "steps"], what: "a resume field")
+        run = try c.decode(String.self, forKey: JSONKey("run"))
+        steps = try c.decodeIfPresent(Int.self, forKey: JSONKey("steps"))
     }
 }
 
@@ -103,20 +79,4 @@ struct PublishRequest: Decodable, Sendable {
     let name: String
     let checkpoint: String?
     let replace: Bool?
-}
-
-extension JSONDecoder {
-    /// Decodes a request body, turning every failure into a 400 that names the field.
-    static func decodeBody<T: Decodable>(_ type: T.Type, from data: Data) throws(APIError) -> T {
-        do {
-            return try JSONDecoder().decode(type, from: data)
-        } catch let error as StartTrainingRequest.FieldError {
-            throw APIError.badField(error.field, error.problem)
-        } catch let error as DecodingError {
-            let (field, problem) = error.fieldProblem
-            throw APIError.badField(field, problem)
-        } catch {
-            throw APIError.badField("body", "is not valid JSON")
-        }
-    }
 }
