@@ -67,6 +67,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "Pix2PixTests", dependencies: ["Pix2Pix", "NN", "Tensors", "TestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "tinctTests", dependencies: ["tinct", "Pix2Pix"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -3,13 +3,28 @@
 #
 # Usage: scripts/fetch-data.sh [--limit N] [--jobs N] [--data DIR]
 #
-#   --limit N   render only the first N SVGs (sorted, de-duplicated) — a quick test
+#   --limit N   render only the first N pictures of each line-art package
+#               (openclipart: sorted, de-duplicated SVGs) — a quick test
 #   --jobs N    parallel rsvg-convert / decoder processes (default 2)
 #   --data DIR  output root (default: data/ at the repository root; git-ignored)
 #
 # Nothing is fetched but Debian packages, through apt:
-#   openclipart-svg                                      -> line art / clip art
-#   gnome-backgrounds, mate-backgrounds, ukui-wallpapers -> photos (wallpapers)
+#   line art, training (DIR/lineart/):
+#     openclipart-svg                                    vector clip art
+#     and the "train" packages of scripts/picture_sources.py: papirus-,
+#     elementary-, oxygen-, gnome-icon-theme-gartoon, tango-icon-theme
+#     (icons: flat, shaded, glossy, cartoon), tuxpaint-stamps-default
+#     (cartoon stamps), wesnoth-1.16-data (painted portraits and sprites),
+#     supertux-data (cartoon game sprites), pysiogame (Art4Apps inked
+#     illustrations), scratch (cartoon costumes)
+#   line art, held out (DIR/heldout/<package>/, never trained on):
+#     the "heldout" packages of picture_sources.py: hedgewars-data (cartoon
+#     game art), endless-sky-data (rendered space ships and outfits)
+#   photos (DIR/photo/):
+#     gnome-backgrounds, mate-backgrounds, ukui-wallpapers (wallpapers)
+# picture_sources.py holds, per package, its role, style, licence and which
+# files to take (folders, exclusions, one size per icon, one frame per
+# animation); `scripts/picture_sources.py --help` explains its rules.
 #
 # Steps (each one skips what an earlier run already finished, so re-running is
 # cheap; delete a folder under DIR to redo that part):
@@ -18,14 +33,23 @@
 #      `apt-get download` the packages into DIR/debs/ and `dpkg -x` each into
 #      DIR/raw/<package>/ (nothing is installed). A package apt cannot get is
 #      warned about and left out.
-#   2. Render every distinct openclipart SVG (symlinks and byte-identical
-#      copies are rendered once) with rsvg-convert on white, longest side
-#      384 px, aspect kept, `timeout 10` per file, into DIR/render/png/
-#      (failures are recorded in DIR/render/failed/ and not retried). Then
+#   2. Line art. Plan: every distinct openclipart SVG (symlinks and
+#      byte-identical copies once), then each training package's files as
+#      picture_sources.py chooses them (rasters under 64 px or longer than
+#      4:1 left out at source). Render all with rsvg-convert on white,
+#      `timeout 10` per file, into DIR/render/png/: SVGs at 384 px on the
+#      longest side, rasters (PNG, JPEG, GIF; alpha composited on white, as
+#      Tinct's loader does) at their own size, shrunk to 384 px when larger.
+#      Failures are recorded in DIR/render/failed/ and not retried. Then
 #      scripts/filter_clipart.py drops, by path, flags, one-palette icon sets
-#      and colour-pattern tiles, then undecodable, pixel-identical, tiny,
-#      near-empty and near-monochrome renders, and splits the rest ~95/5 by a
-#      hash of the name into DIR/lineart/{train,val}/ (hard links).
+#      and colour-pattern tiles, then undecodable, pixel-identical, tiny
+#      (< 64 px), elongated (> 4:1), near-empty and near-monochrome renders,
+#      and splits the rest ~95/5 by a hash of the name into
+#      DIR/lineart/{train,val}/ (hard links).
+#      Held-out packages go the same way, each on its own, through
+#      DIR/render/heldout/<package>/; about 150 of the pictures that pass the
+#      filter, evenly spaced in name order, are hard-linked into
+#      DIR/heldout/<package>/.
 #   3. Copy (hard-link) the JPEG/PNG wallpapers into DIR/photo/{train,val}/,
 #      ~90/10 by a hash of the name (at least 6 in val), originals kept: Tinct's
 #      loader resizes. WebP wallpapers are decoded with dwebp and SVG ones
@@ -34,12 +58,15 @@
 #      Name_3840x2160.jpg) are kept once; greyscale pictures (by file type, or
 #      by content: mean channel spread under 4/255 on a small preview) not at
 #      all — they have no colour to learn from or to validate against.
-#   4. Write DIR/MANIFEST.json (counts per dataset and split, drop counts per
-#      reason, package versions) and DIR/LICENSES.md (licence summary and the
+#   4. Write DIR/MANIFEST.json (per package: version, role — train, heldout or
+#      photo —, licence; per dataset and package: counts per split and drop
+#      counts per reason) and DIR/LICENSES.md (licence summary and the
 #      licence lines of each package's copyright file).
 #
 # Images are named by a sanitized relative path, e.g.
-#   lineart: animals__birds__owl_01.png
+#   lineart: animals__birds__owl_01.png (openclipart),
+#            wesnoth-1.16-data__items__altar-evil.png (other packages)
+#   heldout: hedgewars-data/hedgewars-data__Forts__CakeL.png
 #   photo:   mate-backgrounds__nature__Dune.jpg
 set -euo pipefail
 
@@ -47,18 +74,34 @@ RENDER_SIZE=384
 RENDER_TIMEOUT=10
 CLIPART_PKG=openclipart-svg
 PHOTO_PKGS=(gnome-backgrounds mate-backgrounds ukui-wallpapers)
-PACKAGES=("$CLIPART_PKG" "${PHOTO_PKGS[@]}")
 
-# --- internal: render one SVG (run by xargs, one process per file) ---------
+# --- internal: render one picture (run by xargs, one process per file) -----
+# An SVG is drawn at RENDER_SIZE on its longest side. A raster (width and
+# height > 0) is wrapped in an SVG as a data: URI, so that rsvg-convert also
+# composites it on white — what Tinct's loader does with alpha — at its own
+# size, shrunk to RENDER_SIZE when larger, never enlarged.
 if [[ ${1:-} == --render-one ]]; then
-    src=$2 out=$3 failed=$4
+    src=$2 out=$3 failed=$4 w=${5:-0} h=${6:-0}
     tmp="$out.part.$$.png"
+    size=(-w "$RENDER_SIZE" -h "$RENDER_SIZE")
+    input=$src
+    if [[ $w -gt 0 ]]; then
+        case ${src,,} in
+            *.png) mime=image/png ;; *.gif) mime=image/gif ;; *) mime=image/jpeg ;;
+        esac
+        input="$out.part.$$.svg"
+        { printf '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="%d" height="%d"><image width="%d" height="%d" xlink:href="data:%s;base64,' \
+            "$w" "$h" "$w" "$h" "$mime"; base64 -w0 "$src"; printf '"/></svg>\n'; } > "$input"
+        size=()
+        [[ $w -gt $RENDER_SIZE || $h -gt $RENDER_SIZE ]] && size=(-w "$RENDER_SIZE" -h "$RENDER_SIZE")
+    fi
     if err=$(timeout "$RENDER_TIMEOUT" rsvg-convert --background-color=white \
-            -w "$RENDER_SIZE" -h "$RENDER_SIZE" --keep-aspect-ratio \
-            -o "$tmp" "$src" 2>&1) && [[ -s $tmp ]]; then
+            "${size[@]}" --keep-aspect-ratio -o "$tmp" "$input" 2>&1) && [[ -s $tmp ]]; then
+        [[ $input != "$src" ]] && rm -f "$input"
         mv -f "$tmp" "$out"
     else
         rc=$?
+        [[ $input != "$src" ]] && rm -f "$input"
         rm -f "$tmp"
         [[ $rc == 124 ]] && why=timeout || why="exit $rc"
         printf '%s\t%s\t%s\n' "$why" "$src" "${err%%$'\n'*}" > "$failed"
@@ -132,6 +175,12 @@ if ! command -v dwebp >/dev/null || ! command -v pngtopnm >/dev/null; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q webp netpbm
 fi
 command -v python3 >/dev/null || die "python3 is needed"
+# The other line-art packages, their roles and rules: one table in picture_sources.py.
+SOURCES="$SCRIPT_DIR/picture_sources.py"
+mapfile -t TRAIN_PKGS < <(python3 "$SOURCES" packages --role train)
+mapfile -t HELDOUT_PKGS < <(python3 "$SOURCES" packages --role heldout)
+[[ ${#TRAIN_PKGS[@]} -gt 0 && ${#HELDOUT_PKGS[@]} -gt 0 ]] || die "cannot read $SOURCES"
+PACKAGES=("$CLIPART_PKG" "${PHOTO_PKGS[@]}" "${TRAIN_PKGS[@]}" "${HELDOUT_PKGS[@]}")
 
 DEBS="$DATA/debs"
 RAW="$DATA/raw"
@@ -179,15 +228,55 @@ for pkg in "${PACKAGES[@]}"; do
 done
 
 # ===========================================================================
-# 2. Line art: render openclipart SVGs, filter, split
+# 2. Line art: plan, render, filter and split; held-out sets
 # ===========================================================================
 SVG_ROOT="$RAW/$CLIPART_PKG/usr/share/openclipart/svg"
 RENDER="$DATA/render"
 PNG_DIR="$RENDER/png"
 FAIL_DIR="$RENDER/failed"
+PLANS="$RENDER/plans"
 LINEART="$DATA/lineart"
+HELDOUT="$DATA/heldout"
+
+# render_rows ROWS PNG_DIR FAIL_DIR LABEL: render each row of ROWS (name <TAB>
+# source [<TAB> width <TAB> height]) that has neither a render in PNG_DIR nor
+# a recorded failure in FAIL_DIR.
+render_rows() {
+    local rows=$1 png=$2 failed=$3 label=$4 todo="$1.todo" ntodo i chunk=500
+    mkdir -p "$png" "$failed"
+    while IFS=$'\t' read -r name src w h; do
+        [[ -e $png/$name || -e $failed/$name.txt ]] ||
+            printf '%s\t%s\t%s\t%s\n' "$name" "$src" "${w:-0}" "${h:-0}"
+    done < "$rows" > "$todo"
+    ntodo=$(wc -l < "$todo")
+    log "$label: $(wc -l < "$rows") pictures selected, $ntodo to render ($JOBS jobs)"
+    rm -f "$png"/*.part.*.png "$png"/*.part.*.svg
+    for ((i = 0; i < ntodo; i += chunk)); do
+        sed -n "$((i + 1)),$((i + chunk))p" "$todo" |
+            while IFS=$'\t' read -r name src w h; do
+                printf '%s\0%s\0%s\0%s\0%s\0' "$src" "$png/$name" "$failed/$name.txt" "$w" "$h"
+            done |
+            xargs -0 -n 5 -P "$JOBS" nice -n 10 "$SELF" --render-one
+        log "$label: rendered $((i + chunk < ntodo ? i + chunk : ntodo))/$ntodo"
+    done
+    rm -f "$todo"
+}
+# plan_package PKG OUT.tsv: picture_sources.py's choice of files (stats in OUT.json)
+plan_package() {
+    if [[ -d $RAW/$1 ]]; then
+        python3 "$SOURCES" plan --package "$1" --raw "$RAW" --out "$2" --limit "$LIMIT"
+    else
+        log "WARNING: $1 is not available — no pictures from it"
+        : > "$2"
+        rm -f "${2%.tsv}.json"
+    fi
+}
+
+# selection.tsv: every training picture to render, openclipart first.
+mkdir -p "$PNG_DIR" "$FAIL_DIR" "$PLANS"
+selection="$RENDER/selection.tsv"
+: > "$selection"
 if [[ -d $SVG_ROOT ]]; then
-    mkdir -p "$PNG_DIR" "$FAIL_DIR"
     # plan.tsv: output name <TAB> SVG path, sorted by path; symlinks and
     # byte-identical copies are left out (counted in plan-stats.json).
     python3 - "$SVG_ROOT" "$RENDER" <<'EOF'
@@ -224,37 +313,41 @@ with open(os.path.join(render, "plan-stats.json"), "w") as fh:
     json.dump({"svg_files": len(paths) + links, "symlinks": links,
                "identical_copies": copies, "distinct": len(rows)}, fh, indent=2)
 EOF
-    total=$(wc -l < "$RENDER/plan.tsv")
-    selection="$RENDER/selection.tsv"
     if [[ $LIMIT -gt 0 ]]; then
-        head -n "$LIMIT" "$RENDER/plan.tsv" > "$selection"
+        head -n "$LIMIT" "$RENDER/plan.tsv" >> "$selection"
     else
-        cp "$RENDER/plan.tsv" "$selection"
+        cat "$RENDER/plan.tsv" >> "$selection"
     fi
-    selected=$(wc -l < "$selection")
-    todo="$RENDER/todo.tsv"
-    while IFS=$'\t' read -r name src; do
-        [[ -e $PNG_DIR/$name || -e $FAIL_DIR/$name.txt ]] || printf '%s\t%s\n' "$name" "$src"
-    done < "$selection" > "$todo"
-    ntodo=$(wc -l < "$todo")
-    log "line art: $total distinct SVGs, $selected selected, $ntodo to render ($JOBS jobs)"
-    rm -f "$PNG_DIR"/*.part.*.png
-    chunk=500
-    for ((i = 0; i < ntodo; i += chunk)); do
-        sed -n "$((i + 1)),$((i + chunk))p" "$todo" |
-            while IFS=$'\t' read -r name src; do
-                printf '%s\0%s\0%s\0' "$src" "$PNG_DIR/$name" "$FAIL_DIR/$name.txt"
-            done |
-            xargs -0 -n 3 -P "$JOBS" nice -n 10 "$SELF" --render-one
-        log "rendered $((i + chunk < ntodo ? i + chunk : ntodo))/$ntodo"
-    done
-    cut -f1 "$selection" > "$RENDER/selection.names"
+    log "line art: $(wc -l < "$RENDER/plan.tsv") distinct openclipart SVGs"
+else
+    log "WARNING: no $SVG_ROOT — no openclipart line art"
+fi
+for pkg in "${TRAIN_PKGS[@]}"; do
+    plan_package "$pkg" "$PLANS/$pkg.tsv"
+    cat "$PLANS/$pkg.tsv" >> "$selection"
+done
+render_rows "$selection" "$PNG_DIR" "$FAIL_DIR" "line art"
+cut -f1 "$selection" > "$RENDER/selection.names"
+if [[ -s $RENDER/selection.names ]]; then
     nice -n 10 python3 "$SCRIPT_DIR/filter_clipart.py" --src "$PNG_DIR" \
         --list "$RENDER/selection.names" --out "$LINEART" --jobs "$JOBS" \
         --val-percent 5 >/dev/null
-else
-    log "WARNING: no $SVG_ROOT — skipping line art"
 fi
+
+# Held-out sets: each package rendered and filtered on its own, then a
+# fixed-size, evenly spaced sample of what was kept.
+for pkg in "${HELDOUT_PKGS[@]}"; do
+    dir="$RENDER/heldout/$pkg"
+    mkdir -p "$dir"
+    plan_package "$pkg" "$dir/plan.tsv"
+    [[ -s $dir/plan.tsv ]] || continue
+    render_rows "$dir/plan.tsv" "$dir/png" "$dir/failed" "held-out $pkg"
+    cut -f1 "$dir/plan.tsv" > "$dir/plan.names"
+    nice -n 10 python3 "$SCRIPT_DIR/filter_clipart.py" --src "$dir/png" \
+        --list "$dir/plan.names" --out "$dir/filtered" --jobs "$JOBS" \
+        --val-percent 0 >/dev/null
+    python3 "$SOURCES" sample --src "$dir/filtered/train" --out "$HELDOUT/$pkg"
+done
 
 # ===========================================================================
 # 3. Photos: JPEG/PNG wallpapers, split by name hash
@@ -335,7 +428,9 @@ def is_grey(blob):
     return False
 def channel_spread(path):
     """Mean over pixels of (max - min) of R, G, B on a preview about 256 px wide, or None."""
-    decode = ["jpegtopnm", "-quiet"] if path.lower().endswith(".jpg") else ["pngtopnm", "-quiet", "-mix"]
+    # -background=white: without it netpbm 11 mixes alpha with an uninitialised colour
+    decode = (["jpegtopnm", "-quiet"] if path.lower().endswith(".jpg")
+              else ["pngtopnm", "-quiet", "-mix", "-background=white"])
     try:
         pnm = subprocess.run(decode + [path], capture_output=True, timeout=120).stdout
         small = subprocess.run(["pamscale", "-quiet", "-width", "256", "-"], input=pnm,
@@ -432,6 +527,7 @@ for pkg in "${PACKAGES[@]}"; do
         printf '%s\t\t\n' "$pkg" >> "$versions_tsv"
     fi
 done
+python3 "$SOURCES" report --data "$DATA" --clipart "$CLIPART_PKG" > "$DATA/.sources-report.json"
 python3 - "$DATA" "$CLIPART_PKG" "$LIMIT" "$(rsvg-convert --version)" "${PHOTO_PKGS[@]}" <<'EOF'
 import fnmatch, json, os, re, sys
 data, clipart, limit, rsvg, photo_pkgs = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
@@ -449,19 +545,56 @@ def count(folder):
     except OSError:
         return 0
 
+def copyright_path(pkg):
+    return os.path.join(data, "raw", pkg, "usr", "share", "doc", pkg, "copyright")
+
+def dep5_stanzas(text):
+    stanzas, cur, key = [], {}, None
+    for line in text.splitlines():
+        if not line.strip():
+            if cur:
+                stanzas.append(cur)
+            cur, key = {}, None
+            continue
+        if line[0] in " \t":
+            if key:
+                cur[key] += "\n" + line.strip()
+            continue
+        key, _, value = line.partition(":")
+        cur[key] = value.strip()
+    if cur:
+        stanzas.append(cur)
+    return stanzas
+
+def freeform_licences(text):
+    """Licences named by a copyright file that is not machine-readable."""
+    licensed = sorted(set(re.findall(r"Licensed under (.+?)\.?\s*$", text, re.M)))
+    if "GNU General Public License" in text:
+        licensed.append("GNU GPL version 2 or later (package)")
+    return licensed
+
+sources = load(os.path.join(data, ".sources-report.json"), {})
 packages = {}
 for line in open(os.path.join(data, ".versions.tsv")):
     pkg, version, deb = line.rstrip("\n").split("\t")
     packages[pkg] = {"version": version or None, "deb": deb or None,
                      "available": bool(deb)}
+    if pkg in sources.get("packages", {}):
+        packages[pkg].update(sources["packages"][pkg])
+    elif pkg == clipart:
+        packages[pkg].update(role="train", style="vector clip art (Open Clip Art Library)",
+                             licence="public-domain")
+    elif pkg in photo_pkgs:
+        packages[pkg]["role"] = "photo"
+        if os.path.exists(copyright_path(pkg)):
+            text = open(copyright_path(pkg), encoding="utf-8", errors="replace").read()
+            if text.startswith("Format:"):
+                names = {s.get("License", "").split("\n")[0] for s in dep5_stanzas(text) if "Files" in s}
+                packages[pkg]["licence"] = ", ".join(sorted(names - {""}))
+            else:
+                packages[pkg]["licence"] = "; ".join(freeform_licences(text))
 
-failures = {}
 fail_dir = os.path.join(data, "render", "failed")
-if os.path.isdir(fail_dir):
-    for f in os.listdir(fail_dir):
-        why = open(os.path.join(fail_dir, f)).read().split("\t", 1)[0]
-        why = "timeout" if why == "timeout" else "error"
-        failures[why] = failures.get(why, 0) + 1
 selected = []
 sel_path = os.path.join(data, "render", "selection.names")
 if os.path.exists(sel_path):
@@ -485,16 +618,26 @@ manifest = {
     "renderer": rsvg,
     "datasets": {
         "lineart": {
-            "source": clipart,
+            "source": [p for p, i in packages.items() if i.get("role") == "train"],
             "path": "lineart",
             "render": {"longest_side": 384, "background": "white",
-                       "timeout_s": 10, "limit": limit or None},
+                       "timeout_s": 10, "limit": limit or None,
+                       "rasters": "composited on white at their own size, shrunk to 384 px when larger"},
             "svg": plan,
-            "selected_svgs": len(selected),
+            "selected_pictures": len(selected),
             "counts": {s: count(os.path.join(data, "lineart", s)) for s in ("train", "val")},
             "dropped": dropped,
             "dropped_total": sum(dropped.values()),
             "filter_thresholds": flt.get("thresholds"),
+            "per_package": sources.get("lineart", {}),
+        },
+        "heldout": {
+            "source": [p for p, i in packages.items() if i.get("role") == "heldout"],
+            "path": "heldout/<package>",
+            "counts": {p: v["count"] for p, v in sources.get("heldout", {}).items()},
+            "per_package": sources.get("heldout", {}),
+            "note": "other styles, never in lineart/: rendered and filtered like lineart/, "
+                    "then an evenly spaced sample (in name order) of what passed",
         },
         "photo": {
             "source": photo_pkgs,
@@ -511,27 +654,6 @@ with open(os.path.join(data, "MANIFEST.json"), "w") as fh:
     fh.write("\n")
 
 # ---- LICENSES.md ----------------------------------------------------------
-def copyright_path(pkg):
-    return os.path.join(data, "raw", pkg, "usr", "share", "doc", pkg, "copyright")
-
-def dep5_stanzas(text):
-    stanzas, cur, key = [], {}, None
-    for line in text.splitlines():
-        if not line.strip():
-            if cur:
-                stanzas.append(cur)
-            cur, key = {}, None
-            continue
-        if line[0] in " \t":
-            if key:
-                cur[key] += "\n" + line.strip()
-            continue
-        key, _, value = line.partition(":")
-        cur[key] = value.strip()
-    if cur:
-        stanzas.append(cur)
-    return stanzas
-
 out = ["# Licences of the training data",
        "",
        "Generated by `scripts/fetch-data.sh` from the Debian packages it used.",
@@ -594,9 +716,7 @@ for pkg in photo_pkgs:
             out.append("")
         out[-1:] = ["```", ""]
     else:
-        licensed = sorted(set(re.findall(r"Licensed under (.+?)\.?\s*$", text, re.M)))
-        if "GNU General Public License" in text:
-            licensed.append("GNU GPL version 2 or later (package)")
+        licensed = freeform_licences(text)
         out += ["**Summary:** free-form copyright file; licences named: %s. "
                 "%d picture(s) used." % ("; ".join(licensed), len(mine)), "",
                 "Copyright file: `%s`" % rel, "", "Attribution and licence lines:", "", "```"]
@@ -608,15 +728,22 @@ for pkg in photo_pkgs:
             out += ["No JPEG/PNG picture in this package (skipped: %s)." % ", ".join(
                 "%d %s" % (v, k) for k, v in skipped.items()), ""]
 with open(os.path.join(data, "LICENSES.md"), "w") as fh:
-    fh.write("\n".join(out).rstrip() + "\n")
+    fh.write("\n".join(out).rstrip() + "\n\n")
 EOF
-rm -f "$versions_tsv"
+python3 "$SOURCES" licences --data "$DATA" >> "$DATA/LICENSES.md"
+rm -f "$versions_tsv" "$DATA/.sources-report.json"
 
 python3 - "$DATA/MANIFEST.json" <<'EOF'
 import json, sys
-m = json.load(open(sys.argv[1]))["datasets"]
-for k, v in m.items():
+m = json.load(open(sys.argv[1]))
+for k, v in m["datasets"].items():
+    if k == "heldout":
+        print("heldout  " + "  ".join("%s=%d" % kv for kv in sorted(v["counts"].items())))
+        continue
     print("%-8s train=%-6d val=%-5d dropped=%s" % (k, v["counts"]["train"], v["counts"]["val"],
           json.dumps(v["dropped"], sort_keys=True)))
+    for pkg, p in sorted(v.get("per_package", {}).items()):
+        print("  %-26s train=%-6d val=%-5d (%s)" % (pkg, p["kept"]["train"], p["kept"]["val"],
+              m["packages"].get(pkg, {}).get("licence")))
 EOF
 log "done in $((SECONDS - START)) s; $(du -sh "$DATA" | cut -f1) in $DATA"

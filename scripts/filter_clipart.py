@@ -29,7 +29,11 @@ A picture is dropped, for the first reason that applies, in this order:
   duplicate       the same pixels as a render earlier in name order (the
                   package has one drawing under several categories, with
                   SVG files that differ only in metadata)
-  tiny            a side shorter than --min-side pixels (very thin renders)
+  tiny            a side shorter than --min-side pixels (small sprites
+                  are fine: Tinct upscales)
+  elongated       one side more than --max-aspect times the other: strips
+                  of sprites, banners, very thin renders (for openclipart,
+                  rendered to 384 px, this is what a 96 px minimum side did)
   near_empty      more than --max-white of the pixels are near-white
                   (every channel >= --white-level)
   low_saturation  fewer than --min-colored of the non-white pixels are
@@ -321,6 +325,8 @@ def drop_reason(name, st, err, opts, drop_words, seen):
     seen.add(st["sha1"])
     if st["w"] < opts.min_side or st["h"] < opts.min_side:
         return "tiny"
+    if opts.max_aspect and max(st["w"], st["h"]) > opts.max_aspect * min(st["w"], st["h"]):
+        return "elongated"
     if st["white"] > opts.max_white * st["pixels"]:
         return "near_empty"
     nonwhite = st["pixels"] - st["white"]
@@ -367,7 +373,9 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--drop-words", default=",".join(DEFAULT_DROP_WORDS),
                     help="comma-separated, case-insensitive name parts to drop")
-    ap.add_argument("--min-side", type=int, default=96)
+    ap.add_argument("--min-side", type=int, default=64)
+    ap.add_argument("--max-aspect", type=float, default=4.0,
+                    help="longest side over shortest side at most this (0: no limit)")
     ap.add_argument("--white-level", type=int, default=235)
     ap.add_argument("--max-white", type=float, default=0.97)
     ap.add_argument("--sat", type=float, default=0.15)
@@ -464,6 +472,7 @@ def main():
         "dropped_total": sum(dropped.values()),
         "thresholds": {
             "drop_words": drop_words, "min_side": opts.min_side,
+            "max_aspect": opts.max_aspect,
             "white_level": opts.white_level, "max_white": opts.max_white,
             "sat": opts.sat, "min_chroma": opts.min_chroma,
             "min_colored": opts.min_colored, "min_hues": opts.min_hues,

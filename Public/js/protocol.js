@@ -184,3 +184,40 @@ export function parseTrainMessage(text) {
 export function sampleURL(run, file) {
   return `/api/runs/${encodeURIComponent(run)}/samples/${encodeURIComponent(file)}`;
 }
+
+// ---- The training options' schema — mirrors Sources/Server/Training/TrainingOptionsSchema.swift.
+
+/** Path of the options a training start takes (labels, help, ranges, choices, defaults). */
+export const OPTIONS_SCHEMA_PATH = "/api/train/options-schema";
+
+/** The options schema's version this page reads. */
+export const OPTIONS_SCHEMA_VERSION = 1;
+
+/** Kinds of training options (`option.type`). */
+export const OptionType = Object.freeze({
+  integer: "integer",
+  number: "number",
+  flag: "flag",
+  choice: "choice",
+});
+
+/**
+ * Checks a `GET /api/train/options-schema` answer and returns its options, in order:
+ * `{name, flag, label, help, type, minimum?, exclusiveMinimum?, maximum?, choices?: [{value, label}],
+ * default, derivedDefault?, modes: [mode], advanced}`. Throws on anything else.
+ */
+export function parseOptionsSchema(data) {
+  if (data === null || typeof data !== "object") throw new Error("not an options schema");
+  if (data.version !== OPTIONS_SCHEMA_VERSION) throw new Error(`unsupported options schema version ${data.version}`);
+  if (!Array.isArray(data.options)) throw new Error("options schema without options");
+  const types = new Set(Object.values(OptionType));
+  for (const option of data.options) {
+    if (typeof option?.name !== "string" || !types.has(option.type) || !Array.isArray(option.modes)) {
+      throw new Error(`malformed option ${JSON.stringify(option?.name)}`);
+    }
+    if (option.type === OptionType.choice && !Array.isArray(option.choices)) {
+      throw new Error(`choice ${option.name} without choices`);
+    }
+  }
+  return data.options;
+}

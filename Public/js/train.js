@@ -1,10 +1,12 @@
 // The training dashboard: start/stop/resume runs, follow them live over /ws/train, publish
 // checkpoints as models. Mirrors the server's messages through protocol.js.
 import {
+  OPTIONS_SCHEMA_PATH,
   TRAIN_SOCKET_PATH,
   TrainMessageType,
   TrainingEventType,
   isActiveState,
+  parseOptionsSchema,
   parseTrainMessage,
   pingMessage,
   sampleURL,
@@ -12,6 +14,7 @@ import {
 import { announceModelsChanged } from "./model-list.js";
 import { createCharts } from "./train-charts.js";
 import { renderCheckpoints, renderRuns } from "./train-tables.js";
+import { buildOptionControls, markInvalidField, readOptions, showOptionsFor } from "./train-form.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -24,6 +27,8 @@ const state = {
   sample: null,
   runs: [],
   datasets: [],
+  /** The training options the start request takes (`GET /api/train/options-schema`). */
+  options: [],
   connected: false,
   eventsSeen: 0,
 };
@@ -65,17 +70,12 @@ async function api(path, body) {
 
 // ---- The form ---------------------------------------------------------------------------
 
-const numberFields = ["size", "steps", "batch", "downs", "ngf", "ndf", "numD", "lambdaL1", "lambdaFM", "lr", "seed",
-  "checkpointEvery", "sampleEvery", "zeroHints",
-  "coloredBackgrounds"];
-
-async function loadDefaults() {
-  const defaults = await api("/api/train/defaults");
-  for (const name of numberFields) form.elements[name].value = String(defaults[name]);
-  form.elements.mode.value = defaults.mode;
-  form.elements.ganLoss.value = defaults.ganLoss;
-  form.elements.attention.checked = defaults.attention;
-  form.elements.spectralNorm.checked = defaults.spectralNorm;
+/** Builds the option controls from the server's schema, filled with the defaults. */
+async function loadOptions() {
+  state.options = parseOptionsSchema(await api(OPTIONS_SCHEMA_PATH));
+  buildOptionControls(state.options, { main: $("options-main"), advanced: $("options-advanced") });
+  showOptionsFor(form, state.options, form.elements.mode.value);
+  form.elements.mode.addEventListener("change", () => showOptionsFor(form, state.options, form.elements.mode.value));
 }
 
 async function loadDatasets() {
@@ -108,27 +108,14 @@ function describeDataset() {
       : `${dataset.pictures} pictures; about 5% are held out for validation.`;
 }
 
-/** The start request: every field as typed (numbers as numbers); the server validates. */
+/** The start request: the dataset and every option shown, as typed; the server validates. */
 function startRequest() {
-  const body = { dataset: form.elements.dataset.value, mode: form.elements.mode.value, ganLoss: form.elements.ganLoss.value };
-  for (const name of numberFields) {
-    const raw = form.elements[name].value.trim();
-    if (raw !== "") body[name] = Number(raw);
-  }
-  body.attention = form.elements.attention.checked;
-  body.spectralNorm = form.elements.spectralNorm.checked;
-  return body;
+  return { dataset: form.elements.dataset.value, ...readOptions(form, state.options) };
 }
 
 function showFormError(message) {
   $("form-error").textContent = message;
-  for (const element of form.querySelectorAll("[aria-invalid]")) element.removeAttribute("aria-invalid");
-  const field = message.split(":")[0];
-  if (form.elements[field]) {
-    form.elements[field].setAttribute("aria-invalid", "true");
-    const details = form.elements[field].closest("details");
-    if (details) details.open = true;
-  }
+  markInvalidField(form, message);
 }
 
 form.addEventListener("submit", async (event) => {
@@ -370,9 +357,9 @@ async function main() {
   charts.reset([]);
   drawCheckpoints();
   try {
-    await loadDefaults();
+    await loadOptions();
   } catch (error) {
-    showFormError(`Could not load the default options: ${error.message}`);
+    showFormError(`Could not load the training options: ${error.message}`);
   }
   await loadDatasets();
   connect();

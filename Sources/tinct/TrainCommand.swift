@@ -5,6 +5,8 @@ import NN
 import Pix2Pix
 
 /// `tinct train`: trains a colorization (or generic pix2pix) model on a folder of pictures.
+/// The training options (`--size`, `--lr`, …) are `TrainingOptions.schema`'s, read by
+/// `TrainingFlags`; the options declared here are the command line's own.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -12,6 +14,8 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             The run folder gets config.json, events.jsonl, checkpoints/ (last --keep and best.safetensors) \
             and samples/. Ctrl-C or SIGTERM saves a checkpoint and exits; --resume continues exactly.
+
+            \(TrainingFlags.helpSection(title: "TRAINING OPTIONS (the web dashboard's form offers the same):"))
 
             --mode pix2pix learns a paired translation, input RGB → target RGB. Layouts
             (detected, or --layout):
@@ -27,102 +31,64 @@ struct TrainCommand: ParsableCommand {
             unchanged (no hints). Direction and layout are saved for --resume.
             """)
 
-    /// The options' defaults, shared with the web dashboard.
-    static let defaults = TrainingOptions()
-
     @Option(help: "Folder of PNG/JPEG pictures (recursive), or of pairs for pix2pix; train/ and val/ subfolders are used as the split when present.")
     var data: String?
-    @Option(help: "What to learn: lineart (lines + hints → RGB), photo (lightness + hints → chroma) or pix2pix (paired pictures, A → B).")
-    var mode: ModelMode = Self.defaults.mode
-    @Option(help: "pix2pix: AtoB (the left half or A/ is the input) or BtoA.")
-    var direction: PairDirection = Self.defaults.direction
-    @Option(help: "pix2pix: side-by-side or folders (A/ and B/); detected when omitted.")
-    var layout: PairedLayout?
     @Option(help: "Run folder (created).")
     var out: String
-    @Option(help: "Side of the square training crops; a multiple of 2^downs.")
-    var size: Int = Self.defaults.size
-    @Option(help: "Generator filters in the outermost layer (pix2pix ngf).")
-    var ngf: Int = Self.defaults.ngf
-    @Option(help: "Discriminator filters in the first layer (pix2pix ndf).")
-    var ndf: Int = Self.defaults.ndf
-    @Option(help: "U-Net downsamplings (default: down to 1×1, log2 of --size, 5–10: 8 for 256 px).")
-    var downs: Int?
-    @Option(help: "Pictures per step.")
-    var batch: Int = Self.defaults.batch
-    @Option(help: "Total optimization steps (lr constant for the first half, then linear decay to 0; default \(Self.defaults.steps)). With --resume: the new total.")
-    var steps: Int?
     @Option(help: "Alternatively, the number of passes over the training pictures (overrides --steps).")
     var epochs: Int?
-    @Option(name: .customLong("num-d"), help: "Discriminator scales (pix2pixHD multi-scale), 1–3.")
-    var numD: Int = Self.defaults.numD
-    @Option(help: "PatchGAN layers of each discriminator.")
-    var nLayers: Int = Self.defaults.nLayers
-    @Flag(help: "Add a SAGAN self-attention block to G (at 32×32) and to each D.")
-    var attention = false
-    @Flag(help: "Spectral normalization of the discriminator's convolutions.")
-    var spectralNorm = false
-    @Option(help: "Normalization in the networks: batch or instance.")
-    var norm: NormKind = Self.defaults.norm
-    @Option(help: "GAN objective: vanilla (BCE), lsgan or hinge.")
-    var ganLoss: GANLoss = Self.defaults.ganLoss
-    @Option(name: .customLong("lambda-l1"), help: "Weight of the L1 loss.")
-    var lambdaL1: Float = Self.defaults.lambdaL1
-    @Option(name: .customLong("lambda-fm"), help: "Weight of pix2pixHD feature matching (0 = off; 10 in the paper).")
-    var lambdaFM: Float = Self.defaults.lambdaFM
-    @Option(help: "Adam learning rate.")
-    var lr: Float = Self.defaults.lr
-    @Option(help: "Random seed (data order, augmentation, hints, dropout, initialization).")
-    var seed: UInt64 = Self.defaults.seed
-    @Option(help: "Steps between checkpoints (with validation).")
-    var checkpointEvery: Int = Self.defaults.checkpointEvery
-    @Option(help: "Steps between sample grids.")
-    var sampleEvery: Int = Self.defaults.sampleEvery
-    @Option(help: "Checkpoints to keep besides the best.")
-    var keep: Int = Self.defaults.keep
-    @Option(help: "Validation pictures per checkpoint.")
-    var valPictures: Int = Self.defaults.valPictures
-    @Option(name: .customLong("zero-hints"), help: "Fraction of training samples given no hints (the rest get a geometric number, mean 8).")
-    var zeroHints: Float = Self.defaults.zeroHints
-    @Option(name: .customLong("colored-backgrounds"), help: "Line art: fraction of training samples whose white background is repainted with a random colour or gradient, so the model is asked to follow hints placed on open space (pictures with a coloured backdrop). Experimental; default 0.")
-    var coloredBackgrounds: Float = Self.defaults.coloredBackgrounds
     @Option(name: .customLong("test-norm"), help: "Batch norm at inference: picture (each picture's own statistics, as pix2pix tests) or running (averages over training batches, recomputed at each checkpoint); default: picture at --batch 1, running above.")
     var testNorm: InferenceNorm?
     @Option(name: .customLong("init-from"), help: "Fine-tune: start from the networks of this checkpoint (a file, or a run folder's best) instead of random weights; same architecture; optimizers and step start afresh.")
     var initFrom: String?
     @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Most memory the run may need, in MiB (default: half of this machine's); larger runs are refused before they start.", valueName: "MiB"))
     var memoryLimit: Int?
-    @Flag(help: "Continue the latest checkpoint in --out (its saved options are used; --steps may extend it).")
+    @Flag(help: "Continue the latest checkpoint in --out (its saved options are used; --steps sets a new total).")
     var resume = false
     @Flag(help: "Print one JSON event per line instead of a progress bar.")
     var json = false
+    /// The training options, as typed; ArgumentParser leaves them to `TrainingFlags`.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Any of the TRAINING OPTIONS above.", valueName: "training-option"))
+    var trainingArguments: [String] = []
 
     func validate() throws {
         if !resume && data == nil { throw ValidationError("--data is required for a new run") }
         if let data, !FileManager.default.fileExists(atPath: data) { throw ValidationError("--data \(data) does not exist") }
-        guard (1...3).contains(numD) else { throw ValidationError("--num-d must be 1, 2 or 3") }
-        if let downs, !(5...10).contains(downs) { throw ValidationError("--downs must be between 5 and 10") }
+        try Self.refuseProblems(of: try trainingOptions().options)
+    }
+
+    /// Throws the first option out of range, named by its flag.
+    static func refuseProblems(of options: TrainingOptions) throws {
+        if let problem = options.problems.first {
+            throw ValidationError(TrainingFlags.describe(field: problem.field, problem: problem.problem))
+        }
+    }
+
+    /// The training options given on the command line over the defaults, and the names of
+    /// those given.
+    func trainingOptions() throws -> (options: TrainingOptions, given: [String]) {
+        let given = try TrainingFlags.parse(trainingArguments)
+        do {
+            return (try TrainingOptions(given: given), given.map(\.name))
+        } catch {
+            throw ValidationError(TrainingFlags.describe(field: error.field, problem: error.problem))
+        }
     }
 
     func run() throws {
-        var options = TrainingOptions()
-        (options.mode, options.size, options.ngf, options.ndf) = (mode, size, ngf, ndf)
-        options.downs = downs ?? TrainingOptions.defaultDowns(forSize: size)
-        (options.batch, options.numD, options.nLayers, options.attention) = (batch, numD, nLayers, attention)
-        (options.spectralNorm, options.norm, options.ganLoss) = (spectralNorm, norm, ganLoss)
-        (options.lambdaL1, options.lambdaFM, options.lr, options.seed) = (lambdaL1, lambdaFM, lr, seed)
-        (options.checkpointEvery, options.sampleEvery, options.keep, options.valPictures) = (checkpointEvery, sampleEvery, keep, valPictures)
-        (options.steps, options.direction, options.layout, options.zeroHints) = (steps ?? Self.defaults.steps, direction, layout, zeroHints)
-        options.coloredBackgrounds = coloredBackgrounds
+        var (options, given) = try trainingOptions()
+        // A resumed run keeps its saved options; only a new total of steps applies.
+        let steps = given.contains("steps") ? options.steps : nil
+        if resume, let ignored = given.first(where: { $0 != "steps" }) {
+            FileHandle.standardError.write(Data("warning: --\(TrainingFlags.flag(of: ignored)) is ignored with --resume (the run's saved options are used)\n".utf8))
+        }
         if let epochs, let data {
-            let count = mode == .pix2pix
-                ? PairedFiles(path: data, layout: layout ?? PairedLayout.detect(at: data)).train.count
+            let count = options.mode == .pix2pix
+                ? PairedFiles(path: data, layout: options.layout ?? PairedLayout.detect(at: data)).train.count
                 : ImageFolder.listPictures(under: FileManager.default.fileExists(atPath: "\(data)/train") ? "\(data)/train" : data).count
-            options.steps = max(1, epochs * count / batch)
+            options.steps = max(1, epochs * count / options.batch)
         }
-        if let problem = options.problems.first {
-            throw ValidationError("\(problem.field): \(problem.problem)")
-        }
+        try Self.refuseProblems(of: options)  // again: --epochs may have set the steps
         var config = options.config(dataPath: data ?? "")
         config.pictureStatisticsAtInference = testNorm.map { $0 == .picture }
         if let initFrom {

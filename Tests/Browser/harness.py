@@ -13,7 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-TINCT = ROOT / ".build" / "release" / "tinct"
+# The release build `make test-browser` makes; TINCT_BINARY points elsewhere (another scratch path).
+TINCT = Path(os.environ.get("TINCT_BINARY", ROOT / ".build" / "release" / "tinct"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
 FIXTURE = ROOT / "Tests" / "Pix2PixTests" / "Fixtures" / "unet_in5_out3.safetensors"
 

@@ -40,7 +40,7 @@ def write_dataset(folder: Path, count: int = 8) -> None:
 def main() -> int:
     ARTIFACTS.mkdir(exist_ok=True)
     if not TINCT.exists():
-        print(f"{TINCT} is missing: run `swift build -c release --product tinct` first", file=sys.stderr)
+        print(f"{TINCT} is missing: run `swift build -c release --product tinct` first (or set TINCT_BINARY)", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="tinct-dashboard-"))
     write_dataset(work / "data" / "doodles")
@@ -76,9 +76,28 @@ def main() -> int:
             page.wait_for_function("() => document.body.dataset.ready === 'true' && globalThis.tinctTrain.state.connected")
             assert page.locator("#dataset").input_value() == "doodles", "dataset selector"
             assert "6 training and 2 validation" in page.locator("#dataset-info").inner_text()
-            # The CLI's defaults fill the form.
+            # The form is built from the options schema, filled with the CLI's defaults.
+            schema = get_json(url + "/api/train/options-schema")["options"]
+            for option in schema:
+                assert page.locator(f"#train-form [name={option['name']}]").count() == 1, f"control for {option['name']}"
             assert page.locator("input[name=size]").input_value() == "256"
             assert page.locator("input[name=steps]").input_value() == "20000"
+            assert page.locator("input[name=nLayers]").input_value() == "3"
+            # downs follows size unless typed: empty ("auto"), the rule in the tooltip.
+            assert page.locator("input[name=downs]").input_value() == ""
+            assert page.locator("input[name=downs]").get_attribute("placeholder") == "auto"
+            assert "log2 of size" in page.evaluate("() => document.querySelector('[name=downs]').closest('label').title")
+            # Choices come from the server's enums; the dashboard offers the modes it trains.
+            values = "(s) => [...document.querySelector(s).options].map((o) => o.value)"
+            assert page.evaluate(values, "select[name=mode]") == ["lineart", "photo"]
+            assert page.evaluate(values, "select[name=ganLoss]") == ["vanilla", "lsgan", "hinge"]
+            assert page.locator("select[name=norm]").input_value() == "batch"
+            # An option the mode does not use is hidden (painted backgrounds are line art only).
+            label_hidden = "(name) => document.querySelector(`[name=${name}]`).closest('label').hidden"
+            page.select_option("select[name=mode]", "photo")
+            assert page.evaluate(label_hidden, "coloredBackgrounds") and not page.evaluate(label_hidden, "zeroHints")
+            page.select_option("select[name=mode]", "lineart")
+            assert not page.evaluate(label_hidden, "coloredBackgrounds")
             page.screenshot(path=str(ARTIFACTS / "dashboard-01-idle.png"), full_page=True)
 
             # A bad value is refused by the server, which names the field.

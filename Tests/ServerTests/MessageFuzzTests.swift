@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import HummingbirdWebSocket
 import Testing
 
@@ -97,15 +98,15 @@ struct MessageFuzzTests {
             let input = mutator.next()
             let data = Data(input)
             do {
-                let start = try JSONDecoder.decodeBody(StartTrainingRequest.self, from: data)
+                let start = try Request.decodeJSON(StartTrainingRequest.self, from: data)
                 for problem in start.options.problems { #expect(!problem.field.isEmpty && !problem.problem.isEmpty) }
                 accepted += 1
             } catch {
                 Self.expectClear(error, input)
                 refused += 1
             }
-            do { _ = try JSONDecoder.decodeBody(ResumeTrainingRequest.self, from: data) } catch { Self.expectClear(error, input) }
-            do { _ = try JSONDecoder.decodeBody(PublishRequest.self, from: data) } catch { Self.expectClear(error, input) }
+            do { _ = try Request.decodeJSON(ResumeTrainingRequest.self, from: data) } catch { Self.expectClear(error, input) }
+            do { _ = try Request.decodeJSON(PublishRequest.self, from: data) } catch { Self.expectClear(error, input) }
         }
         #expect(accepted > 20 && refused > 1000, "accepted \(accepted), refused \(refused)")
     }

@@ -31,9 +31,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// a run from random weights.
     public var initializedFrom: String?
 
-    public init(mode: ModelMode, dataPath: String, size: Int = 256, batch: Int = 1, steps: Int = 10_000, seed: UInt64 = 1,
-                model: ModelConfig, hints: HintSimulation = HintSimulation(), checkpointEvery: Int = 500,
-                sampleEvery: Int = 100, keepLast: Int = 3, validationPictures: Int = 24, loadSide: Int? = nil,
+    /// A run's configuration; its defaults are `TrainingOptions()`'s (see `TrainingOptions.config(dataPath:)`).
+    public init(mode: ModelMode, dataPath: String, size: Int, batch: Int, steps: Int, seed: UInt64,
+                model: ModelConfig, hints: HintSimulation = HintSimulation(), checkpointEvery: Int,
+                sampleEvery: Int, keepLast: Int, validationPictures: Int, loadSide: Int? = nil,
                 paired: PairedDataConfig? = nil) {
         (self.mode, self.dataPath, self.size, self.batch, self.steps, self.seed) = (mode, dataPath, size, batch, steps, seed)
         (self.model, self.hints, self.checkpointEvery, self.sampleEvery) = (model, hints, checkpointEvery, sampleEvery)
@@ -66,23 +67,17 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         LearningRateSchedule(baseRate: model.adam.lr, constantSteps: steps / 2, decaySteps: steps - steps / 2)
     }
 
-    /// Problems with the configuration, worded for the user; empty when it is usable.
+    /// Problems with the configuration, worded for the user; empty when it is usable. The
+    /// options' ranges are `TrainingOptions.schema`'s, the same a new run is checked against;
+    /// the rest is what only a saved or hand-built config can get wrong.
     public var problems: [String] {
-        var found: [String] = []
-        let multiple = 1 << model.generator.downsamplings
-        if size <= 0 || size % multiple != 0 { found.append("--size \(size) must be a positive multiple of \(multiple) (2^downsamplings)") }
-        if batch < 1 { found.append("--batch must be at least 1") }
-        if steps < 1 { found.append("--steps must be at least 1") }
-        if checkpointEvery < 1 || sampleEvery < 1 { found.append("checkpoint and sample intervals must be at least 1") }
+        var found = TrainingOptions(self).problems.map { "\($0.field): \($0.problem)" }
         if model.generator.inputChannels != ColorizationEncoding.inputChannels(mode)
             || model.generator.outputChannels != ColorizationEncoding.outputChannels(mode) {
             found.append("the generator's channels do not match mode \(mode.rawValue)")
         }
         if mode == .pix2pix && paired == nil { found.append("pix2pix mode needs a direction and a dataset layout") }
-        if let share = coloredBackgrounds, !(share.isFinite && (0...1).contains(share)) {
-            found.append("--colored-backgrounds must be between 0 and 1")
-        }
-        if mode == .pix2pix && loadSide < size { found.append("the load side \(loadSide) must be at least --size \(size)") }
+        if mode == .pix2pix && loadSide < size { found.append("the load side \(loadSide) must be at least size \(size)") }
         return found
     }
 }

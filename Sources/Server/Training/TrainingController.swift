@@ -4,7 +4,7 @@ import Pix2Pix
 
 /// The dashboard's HTTP API, mounted under `/api`:
 /// `GET /datasets`, `GET /runs`, `GET /runs/{run}/samples/{file}`, `GET /train/status`, `GET /train/defaults`,
-/// `POST /train/start`, `POST /train/stop`, `POST /train/resume`, `POST /train/publish`.
+/// `GET /train/options-schema`, `POST /train/start`, `POST /train/stop`, `POST /train/resume`, `POST /train/publish`.
 /// Errors are `{"error": "field: problem"}` with 400, 404 or 409.
 struct TrainingController: Sendable {
     let training: TrainingService
@@ -19,6 +19,7 @@ struct TrainingController: Sendable {
         routes.get("/runs/{run}/samples/{file}", use: self.sample)
         routes.get("/train/status", use: self.status)
         routes.get("/train/defaults", use: self.defaults)
+        routes.get("/train/options-schema", use: self.optionsSchema)
         routes.post("/train/start", use: self.start)
         routes.post("/train/stop", use: self.stop)
         routes.post("/train/resume", use: self.resume)
@@ -30,7 +31,7 @@ struct TrainingController: Sendable {
     @Sendable func datasets(_ request: Request, context: AppRequestContext) async throws -> Response {
         let folders = training.datasets
         let list = try await TrainingService.onThread(named: "tinct-datasets") { folders.list() }
-        return try ColorizeController.json(list)
+        return try Response.json(list)
     }
 
     /// `[RunInfo]`, newest first.
@@ -38,7 +39,7 @@ struct TrainingController: Sendable {
         let (runs, datasets, active) = (training.runs, training.datasets, training.currentStatus)
         let activeRun = active.state.isActive ? active.run : nil
         let list = try await TrainingService.onThread(named: "tinct-runs") { runs.list(activeRun: activeRun, datasets: datasets) }
-        return try ColorizeController.json(list)
+        return try Response.json(list)
     }
 
     /// A sample grid PNG of a run; names are checked strictly, so only `samples/step-N.png` files are served.
@@ -58,43 +59,40 @@ struct TrainingController: Sendable {
 
     /// `TrainingStatus` of the current (or last) run.
     @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try ColorizeController.json(training.currentStatus)
+        try Response.json(training.currentStatus)
     }
 
     /// The options a new run gets for omitted fields (`tinct train`'s defaults).
     @Sendable func defaults(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try ColorizeController.json(TrainingOptions())
+        try Response.json(TrainingOptions())
+    }
+
+    /// The options a start takes, with labels, help, ranges, choices and defaults, in the
+    /// order the form shows them (`TrainingOptionsSchema`).
+    @Sendable func optionsSchema(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try Response.json(TrainingOptionsSchema())
     }
 
     /// Starts a run; 200 with the status, 400 naming a bad field, 409 while one is active.
     @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try JSONDecoder.decodeBody(StartTrainingRequest.self, from: try await Self.body(of: request))
-        return try ColorizeController.json(try training.start(body))
+        let body = try await request.decodeJSONBody(StartTrainingRequest.self, maxBytes: Self.maxBodyBytes)
+        return try Response.json(try training.start(body))
     }
 
     /// Asks the active run to stop (it saves a checkpoint); 409 when none is active.
     @Sendable func stop(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try ColorizeController.json(try training.stop())
+        try Response.json(try training.stop())
     }
 
     /// Continues a run from its latest checkpoint.
     @Sendable func resume(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try JSONDecoder.decodeBody(ResumeTrainingRequest.self, from: try await Self.body(of: request))
-        return try ColorizeController.json(try await training.resume(body))
+        let body = try await request.decodeJSONBody(ResumeTrainingRequest.self, maxBytes: Self.maxBodyBytes)
+        return try Response.json(try await training.resume(body))
     }
 
     /// Exports a run's checkpoint as a model: `{"name", "mode", "resolution"}`.
     @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try JSONDecoder.decodeBody(PublishRequest.self, from: try await Self.body(of: request))
-        return try ColorizeController.json(try await training.publish(body))
-    }
-
-    /// The request body, at most `maxBodyBytes` (413 beyond).
-    static func body(of request: Request) async throws -> Data {
-        do {
-            return Data(try await request.body.collect(upTo: maxBodyBytes).readableBytesView)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, "body: larger than \(maxBodyBytes) bytes")
-        }
+        let body = try await request.decodeJSONBody(PublishRequest.self, maxBytes: Self.maxBodyBytes)
+        return try Response.json(try await training.publish(body))
     }
 }

@@ -100,7 +100,9 @@ public final class TrainingService: @unchecked Sendable {
     ///   process is writing the run.
     func resume(_ request: ResumeTrainingRequest) async throws(APIError) -> TrainingStatus {
         let folder = try runs.folder(of: request.run)
-        if let steps = request.steps, !(1...100_000_000).contains(steps) { throw .badField("steps", "must be between 1 and 100000000") }
+        if let steps = request.steps, let problem = TrainingOptions.option(named: "steps")?.problem(with: .integer(steps)) {
+            throw .badField("steps", problem)
+        }
         guard let config = runs.config(ofFolder: folder) else { throw .badField("run", "its config.json cannot be read") }
         guard !TrainingCheckpoint.list(in: "\(folder)/checkpoints").isEmpty else {
             throw .badField("run", "\"\(request.run)\" has no checkpoint to resume")
