@@ -31,4 +31,14 @@ struct ImageFolderTests {
         }
         #expect(folder.skipped.first?.reason.contains("outside the dataset folder") == true)
     }
+
+    @Test("a limited number of pictures is spread evenly over the sorted names, every source represented")
+    func spreadSelection() {
+        let names = (0..<10).map { "p\($0)" }
+        #expect(ImageFolder.spread(names, count: 3) == ["p0", "p3", "p6"])
+        #expect(ImageFolder.spread(names, count: 10) == names && ImageFolder.spread(names, count: 50) == names)
+        #expect(ImageFolder.spread(names, count: 0).isEmpty)
+        let sources = ["a", "b", "c", "d"].flatMap { source in (0..<25).map { "\(source)__\($0)" } }
+        #expect(Set(ImageFolder.spread(sources, count: 8).map { $0.prefix(1) }) == ["a", "b", "c", "d"])
+    }
 }

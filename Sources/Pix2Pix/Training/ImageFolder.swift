@@ -37,6 +37,13 @@ public struct ImageFolder: Sendable {
     }
 
     /// Whether `path`, links resolved, lies under the already resolved `root`.
+    /// `count` of `names` at evenly spaced positions (all of them when there are no more).
+    public static func spread(_ names: [String], count: Int) -> [String] {
+        guard count < names.count else { return names }
+        guard count > 0 else { return [] }
+        return (0..<count).map { names[$0 * names.count / count] }
+    }
+
     static func isInside(_ resolvedRoot: String, _ path: String) -> Bool {
         let resolved = (path as NSString).resolvingSymlinksInPath
         return resolved.hasPrefix(resolvedRoot.hasSuffix("/") ? resolvedRoot : resolvedRoot + "/")
@@ -50,11 +57,13 @@ public struct ImageFolder: Sendable {
     }
 
     /// Decodes the pictures under `root`, shrinking each so its longer side is at most
-    /// `maxSide` (area averaging). Decoding uses both cores.
+    /// `maxSide` (area averaging). Decoding uses both cores. With `maxPictures`, that many are
+    /// taken evenly spread over the sorted names, so a folder whose names start with their
+    /// source (a package, a category) is represented by all of them, not the first few.
     public init(root: String, maxSide: Int, maxPictures: Int? = nil) {
         self.root = root
         let (listed, leaving) = Self.listing(under: root)
-        let files = maxPictures.map { Array(listed.prefix($0)) } ?? listed
+        let files = maxPictures.map { Self.spread(listed, count: $0) } ?? listed
         let results = UnsafeResultBox<Result<RGBImage, ImageCodecError>>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             do throws(ImageCodecError) {
