@@ -42,6 +42,8 @@ export function renderCheckpoints(tbody, validations, checkpointSteps, limit = I
         cell(String(row.hints)),
         cell(fixed(row.model.psnr, 2), wins ? "model win" : "model"),
         cell(fixed(row.model.deltaE, 2), wins ? "model win" : "model"),
+        cell(fixed(row.model.adherence, 2), "model"),
+        cell(fixed(row.model.bleed, 2), "model"),
         cell(fixed(row.inputUnchanged.psnr, 2)),
         cell(fixed(row.inputUnchanged.deltaE, 2)),
         cell(fixed(row.nearestHintFill.psnr, 2)),

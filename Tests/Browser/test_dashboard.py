@@ -141,7 +141,13 @@ def main() -> int:
             rows, groups = page.evaluate(
                 "() => [document.querySelectorAll('#checkpoints tbody tr').length,"
                 " document.querySelectorAll('#checkpoints tbody tr.group-start').length]")
-            assert rows == 3 * groups, f"{rows} checkpoint rows for {groups} checkpoints (3 hint counts each)"
+            assert rows == 5 * groups, f"{rows} checkpoint rows for {groups} checkpoints (5 hint counts each)"
+            # Line art: adherence and bleed beside the model's PSNR and ΔE (a dash where a row has none).
+            figures = page.evaluate(
+                "() => [...document.querySelectorAll('#checkpoints tbody tr')].map(tr =>"
+                " [...tr.querySelectorAll('td')].map(td => td.textContent))")
+            assert all(len(cells) == 9 for cells in figures), f"checkpoint rows {figures[:2]}"
+            assert any(cells[0] != "0" and cells[3] not in ("", "—") for cells in figures), f"no adherence figure in {figures[:5]}"
             page.wait_for_timeout(1200)  # a few more progress points on the curves
             page.screenshot(path=str(ARTIFACTS / "dashboard-02-running.png"), full_page=True)
 
