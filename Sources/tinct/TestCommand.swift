@@ -60,15 +60,27 @@ struct TestCommand: ParsableCommand {
     private func testFidelity(_ generatorModel: GeneratorModel, folder: String) throws {
         let originals = ImageFolder(root: folder, maxSide: side, maxPictures: pictures)
         let evaluation = HintFidelityEvaluation(pictures: originals.images, seed: seed)
-        let rows = try evaluation.evaluate(Colorizer(model: generatorModel))
+        // A gallery of the first pictures: original, then drawing with hints and result at 0, 16 and 128 hints.
+        let shown = min(12, originals.count), shownCounts = [0, 16, 128]
+        var strips = [[RGBImage]](repeating: [], count: shown)
+        let rows = try evaluation.evaluate(Colorizer(model: generatorModel)) { index, k, drawing, result in
+            guard index < shown, shownCounts.contains(k) else { return }
+            strips[index] += [drawing, result]
+        }
+        let galleryFolder = "\(out)/fidelity"
+        try FileManager.default.createDirectory(atPath: galleryFolder, withIntermediateDirectories: true)
+        for (index, strip) in strips.enumerated() where !strip.isEmpty {
+            try SampleGrid.sideBySide([originals.images[index]] + strip).write(to: "\(galleryFolder)/\(index).png")
+        }
         print("As a user meets it (pictures at up to \(side) px, XDoG lines, hints from the original), \(originals.count) pictures:")
         for row in rows {
-            print(String(format: "%3d hints  ΔE %.2f  PSNR %.2f dB%@", row.hints, row.deltaE, row.psnr, Self.fidelity(row.adherence, row.bleed)))
+            print(String(format: "%3d hints  ΔE %.2f  PSNR %.2f dB%@   (input unchanged: ΔE %.2f)", row.hints, row.deltaE, row.psnr,
+                         Self.fidelity(row.adherence, row.bleed), row.inputDeltaE))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(rows).write(to: URL(fileURLWithPath: "\(out)/fidelity.json"))
-        print("figures: \(out)/fidelity.json")
+        print("figures: \(out)/fidelity.json; gallery (original, then drawing and result at 0, 16, 128 hints): \(galleryFolder)/")
     }
 
     private static func fidelity(_ adherence: Double?, _ bleed: Double?) -> String {

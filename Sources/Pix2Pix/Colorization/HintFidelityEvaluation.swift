@@ -27,6 +27,8 @@ public struct HintFidelityEvaluation {
         public var psnr: Double
         public var adherence: Double?
         public var bleed: Double?
+        /// ΔE of the drawing itself (the input unchanged) to the original: what 0 hints must beat.
+        public var inputDeltaE: Double
     }
 
     public let pictures: [RGBImage]
@@ -80,16 +82,36 @@ public struct HintFidelityEvaluation {
         return hints
     }
 
-    /// One row per hint count.
-    public func evaluate(_ colorizer: Colorizer, hintCounts: [Int] = Validator.hintCounts) throws -> [Row] {
+    /// `image` with each hint drawn as a dot of its colour (radius 3) ringed in black, as a
+    /// gallery shows where the hints were.
+    public static func paint(_ hints: [ColorHint], on image: RGBImage) -> RGBImage {
+        var out = image
+        for hint in hints {
+            for dy in -4...4 {
+                for dx in -4...4 where dx * dx + dy * dy <= 16 {
+                    let (x, y) = (hint.x + dx, hint.y + dy)
+                    guard x >= 0, y >= 0, x < out.width, y < out.height else { continue }
+                    out[x, y] = dx * dx + dy * dy <= 9 ? (hint.red, hint.green, hint.blue) : (0, 0, 0)
+                }
+            }
+        }
+        return out
+    }
+
+    /// One row per hint count. `onResult` sees every result (picture index, hint count, the
+    /// drawing the model was given with its hints painted on, the result), for galleries.
+    public func evaluate(_ colorizer: Colorizer, hintCounts: [Int] = Validator.hintCounts,
+                         onResult: (Int, Int, RGBImage, RGBImage) throws -> Void = { _, _, _, _ in }) throws -> [Row] {
         let drawings = pictures.map(Self.drawing(of:))
+        let inputDeltaE = zip(drawings, pictures).map { Metrics.meanDeltaE2000($0.image, $1) }.reduce(0, +) / Double(max(pictures.count, 1))
         return try hintCounts.map { k in
             var rng = SeededGenerator(seed: seed &+ 1000 &+ UInt64(k))
             var (deltaE, psnr, adherence, bleed) = (0.0, 0.0, [Double](), [Double]())
-            for (truth, drawing) in zip(pictures, drawings) {
+            for (index, (truth, drawing)) in zip(pictures, drawings).enumerated() {
                 let radius = Colorizer.defaultHintRadius(width: truth.width, height: truth.height, resolution: colorizer.resolution)
                 let hints = Self.sampleHints(truth: truth, lines: drawing.lines, count: k, radius: radius, rng: &rng)
                 let result = try colorizer.colorize(drawing.image, hints: hints)
+                try onResult(index, k, Self.paint(hints, on: drawing.image), result)
                 deltaE += Metrics.meanDeltaE2000(result, truth)
                 psnr += Metrics.psnr(result, truth)
                 adherence += HintFidelityMetrics.adherence(result, lines: drawing.lines, hints: hints)
@@ -98,7 +120,7 @@ public struct HintFidelityEvaluation {
             let n = Double(max(pictures.count, 1))
             return Row(hints: k, pictures: pictures.count, deltaE: deltaE / n, psnr: psnr / n,
                        adherence: adherence.isEmpty ? nil : adherence.reduce(0, +) / Double(adherence.count),
-                       bleed: bleed.isEmpty ? nil : bleed.reduce(0, +) / Double(bleed.count))
+                       bleed: bleed.isEmpty ? nil : bleed.reduce(0, +) / Double(bleed.count), inputDeltaE: inputDeltaE)
         }
     }
 }

@@ -8,12 +8,20 @@ import ImageCodecs
 ///    (`LineBoundedSmoothing`, σ `lineartSmoothingSigma`), which removes the speckle of the
 ///    transposed convolutions, then scaled up to the drawing's size.
 /// 2. They are added to the fill at full resolution: flat hint colours exactly where the
-///    hints reach (`known`), the network's own colours where nothing is known.
+///    hints reach (`known`), the network's own colours where nothing is known. Where the
+///    fill is known the corrections are weighted by `knownCorrectionWeight`.
 /// 3. The page stays paper: in an open region (`InkRegions.isOpen`) a pixel is blended to
 ///    white by how little the hints reach it, so paper no hint reaches is white whatever the
 ///    network guessed.
 /// 4. The colours are multiplied by the lines, which stay crisp on top.
 public enum LineArtComposition {
+    /// Weight of the network's corrections where the hints' colours are known. Measured on
+    /// the validation split (30 pictures, as a user meets the model): with weight 1 the
+    /// colour around each hint was 4.7–6.3 ΔE off the hint and ΔE to the original higher at
+    /// every hint count than with 0 (16 hints: 9.79 against 9.50); 0.5 lay between. So where
+    /// a hint reaches, its colour is what the user gets; the network colours the rest.
+    public static let knownCorrectionWeight: Float = 0
+
     /// - Parameters:
     ///   - output: the network's 3 planes, `box.side` square.
     ///   - networkLines: the line art the network saw, `box.side` square.
@@ -39,7 +47,8 @@ public enum LineArtComposition {
             let onPage = guide.regions.effectiveRegion(i).map { guide.regions.isOpen[$0] } ?? false
             let ink = guide.lines.values[i]
             for c in 0..<3 {
-                var value = (known * (2 * fill.colors[c * plane + i] - 1) + scaled[c][i] + 1) / 2
+                let correction = (1 - known + knownCorrectionWeight * known) * scaled[c][i]
+                var value = (known * (2 * fill.colors[c * plane + i] - 1) + correction + 1) / 2
                 if onPage { value = known * value + (1 - known) }
                 pixels[3 * i + c] = ColorizationEncoding.byte(255 * min(1, max(0, value)) * ink)
             }

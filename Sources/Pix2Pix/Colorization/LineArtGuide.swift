@@ -9,12 +9,18 @@ public struct LineArtGuide: Sendable {
     public let regions: InkRegions
     public let fill: HintFill
 
+    /// How much wider the gaps are that the enclosures close.
+    public static let enclosureScale = 5
+
     /// The guide for `lines` with `hints` in the same pixel coordinates.
     public init(lines: FloatPlane, hints: [ColorHint]) {
         let side = max(lines.width, lines.height)
         self.lines = lines
-        regions = InkRegions(lines: lines, gapRadius: InkRegions.gapRadius(forLongerSide: side))
-        fill = HintSpreading.fill(hints: hints, regions: regions, openReach: HintSpreading.openReach(forLongerSide: side),
+        let gapRadius = InkRegions.gapRadius(forLongerSide: side)
+        regions = InkRegions(lines: lines, gapRadius: gapRadius)
+        let enclosures = hints.isEmpty ? nil : InkRegions(lines: lines, gapRadius: Self.enclosureScale * gapRadius)
+        fill = HintSpreading.fill(hints: hints, regions: regions, enclosures: enclosures,
+                                  openReach: HintSpreading.openReach(forLongerSide: side),
                                   blendSigma: HintSpreading.blendSigma(forLongerSide: side))
     }
 }

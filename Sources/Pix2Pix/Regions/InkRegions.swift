@@ -38,7 +38,7 @@ public struct InkRegions: Sendable, Equatable {
     /// The gap radius for a drawing whose longer side is `side` pixels: gaps of about 6 px
     /// closed at 512 px, scaled with the drawing, at least 1 and at most 8.
     public static func gapRadius(forLongerSide side: Int) -> Int {
-        max(1, min(8, Int((Double(side) / 170).rounded())))
+        max(1, min(12, Int((Double(side) / 100).rounded())))
     }
 
     /// Segments `lines` (1 paper, 0 ink); pixels at or below `inkLevel` are ink.

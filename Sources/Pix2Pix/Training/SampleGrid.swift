@@ -44,16 +44,17 @@ public enum SampleGrid {
         return sideBySide(panels)
     }
 
-    /// Equal square panels in a row.
-    static func sideBySide(_ panels: [RGBImage]) -> RGBImage {
-        let s = panels[0].width, plane = s * s
-        var grid = [UInt8](repeating: 255, count: 3 * plane * panels.count)
-        let rowLength = 3 * s * panels.count
+    /// Panels of one size in a row.
+    public static func sideBySide(_ panels: [RGBImage]) -> RGBImage {
+        let (width, height) = (panels[0].width, panels[0].height)
+        precondition(panels.allSatisfy { $0.width == width && $0.height == height }, "panels differ in size")
+        var grid = [UInt8](repeating: 255, count: 3 * width * height * panels.count)
+        let rowLength = 3 * width * panels.count
         for (k, panel) in panels.enumerated() {
-            for y in 0..<s {
-                for x in 0..<(3 * s) { grid[y * rowLength + 3 * s * k + x] = panel.pixels[3 * y * s + x] }
+            for y in 0..<height {
+                for x in 0..<(3 * width) { grid[y * rowLength + 3 * width * k + x] = panel.pixels[3 * y * width + x] }
             }
         }
-        return RGBImage(width: s * panels.count, height: s, pixels: grid)
+        return RGBImage(width: width * panels.count, height: height, pixels: grid)
     }
 }
