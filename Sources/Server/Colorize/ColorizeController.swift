@@ -16,7 +16,7 @@ struct ColorizeController: Sendable {
     /// The installed models: `[{"name", "mode", "resolution"}]`, sorted by name.
     @Sendable func models(_ request: Request, context: AppRequestContext) async throws -> Response {
         let models = await inference.models()
-        return try Self.json(models)
+        return try Response.json(models)
     }
 
     /// Colorizes one picture; answers `image/png` of the input's size, or `{"error": ...}`.
@@ -35,16 +35,5 @@ struct ColorizeController: Sendable {
     /// Decodes and validates a request body: a job, or a 4xx naming the field at fault.
     static func job(fromBody data: Data, limits: ColorizeLimits) throws(APIError) -> ColorizeJob {
         try ColorizeJob(body: Request.decodeJSON(ColorizeRequestBody.self, from: data), limits: limits)
-    }
-
-    /// `value` as a JSON response.
-    static func json(_ value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
-        )
     }
 }

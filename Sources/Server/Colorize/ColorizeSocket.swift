@@ -102,8 +102,7 @@ struct ColorizeSocket: Sendable {
         do {
             envelope = try JSONDecoder().decode(ClientEnvelope.self, from: data)
         } catch {
-            let (field, problem) = (error as? DecodingError)?.fieldProblem ?? ("body", "is not valid JSON")
-            throw ParseFailure(id: nil, error: .badField(field, problem))
+            throw ParseFailure(id: nil, error: .decodingFailure(error))
         }
         let id = envelope.id
         guard envelope.type == "colorize" else {
@@ -117,8 +116,7 @@ struct ColorizeSocket: Sendable {
             do {
                 command = try JSONDecoder().decode(ColorizeCommand.self, from: data)
             } catch {
-                let (field, problem) = (error as? DecodingError)?.fieldProblem ?? ("body", "is not valid JSON")
-                throw APIError.badField(field, problem)
+                throw APIError.decodingFailure(error)
             }
             let mode = try ColorizeJob.parseMode(command.mode)
             let model = try ColorizeJob.parseModelName(command.model)

@@ -73,3 +73,43 @@ extension Request {
         }
     }
 }
+
+extension DecodingError {
+    /// The failing field as a path (`hints[2].x`), and what was wrong, for a 400 answer.
+    var fieldProblem: (field: String, problem: String) {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.reduce("") { text, key in
+                if let index = key.intValue { return text + "[\(index)]" }
+                return text.isEmpty ? key.stringValue : text + "." + key.stringValue
+            }
+        }
+        switch self {
+        case .keyNotFound(let key, let context):
+            let parent = path(context.codingPath)
+            return (parent.isEmpty ? key.stringValue : "\(parent).\(key.stringValue)", "is required")
+        case .typeMismatch(let type, let context):
+            return (Self.orBody(path(context.codingPath)), "expected \(Self.describe(type))")
+        case .valueNotFound(let type, let context):
+            return (Self.orBody(path(context.codingPath)), "expected \(Self.describe(type)), found null")
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            return (field.isEmpty ? "body" : field, field.isEmpty ? "is not valid JSON" : "is malformed")
+        @unknown default:
+            return ("body", "is not valid JSON")
+        }
+    }
+
+    /// An empty path means the whole message (`42` where an object was expected).
+    private static func orBody(_ field: String) -> String { field.isEmpty ? "body" : field }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "an integer"
+        case is String.Type: "a string"
+        case is [WireHint].Type: "an array of hints"
+        case is [String: Any].Type: "a JSON object"
+        case is Bool.Type: "true or false"
+        default: "a value of another type"
+        }
+    }
+}
