@@ -22,45 +22,66 @@ public enum LineBoundedSmoothing {
     }
 
     /// The same, with the barriers given as labels: nothing flows between two pixels of
-    /// different labels, nor into or out of a pixel with a negative label.
+    /// different labels, nor into or out of a pixel with a negative label. Rows are filtered
+    /// left→right and back; columns top→bottom and back, all columns of a row at once, which
+    /// visits memory in order.
     public static func smooth(_ planes: inout [Float], channels: Int, labels: [Int32], width: Int, height: Int,
                               sigma: Float, iterations: Int = 3) {
         precondition(planes.count == channels * width * height && labels.count == width * height,
                      "planes do not match the labels")
         precondition(sigma > 0 && iterations > 0, "sigma and iterations must be positive")
+        // 1 where a pixel is joined to its left (horizontal) or upper (vertical) neighbour.
+        var joinedLeft = [Float](repeating: 0, count: width * height)
+        var joinedUp = [Float](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let i = y * width + x, label = labels[i]
+                guard label >= 0 else { continue }
+                if x > 0 && labels[i - 1] == label { joinedLeft[i] = 1 }
+                if y > 0 && labels[i - width] == label { joinedUp[i] = 1 }
+            }
+        }
         for k in 0..<iterations {
             // σ of iteration k, so that the iterations together have standard deviation σ.
             let scale = Float(sqrt(3.0) * pow(2.0, Double(iterations - k - 1)) / sqrt(pow(4.0, Double(iterations)) - 1))
             let feedback = exp(-Float(2).squareRoot() / (sigma * scale))
-            for c in 0..<channels {
-                planes.withUnsafeMutableBufferPointer { all in
-                    let plane = all.baseAddress! + c * width * height
-                    for y in 0..<height {
-                        pass(plane + y * width, count: width, step: 1, labels: labels, start: y * width, stride: 1, feedback: feedback)
-                    }
-                    for x in 0..<width {
-                        pass(plane + x, count: height, step: width, labels: labels, start: x, stride: width, feedback: feedback)
+            planes.withUnsafeMutableBufferPointer { all in
+                joinedLeft.withUnsafeBufferPointer { left in
+                    joinedUp.withUnsafeBufferPointer { up in
+                        for c in 0..<channels {
+                            let p = all.baseAddress! + c * width * height
+                            filterRows(p, width: width, height: height, joined: left.baseAddress!, feedback: feedback)
+                            filterColumns(p, width: width, height: height, joined: up.baseAddress!, feedback: feedback)
+                        }
                     }
                 }
             }
         }
     }
 
-    /// One line of samples, forwards then backwards.
-    private static func pass(_ line: UnsafeMutablePointer<Float>, count: Int, step: Int, labels: [Int32], start: Int,
-                             stride labelStride: Int, feedback: Float) {
-        guard count > 1 else { return }
-        func weight(_ i: Int) -> Float {  // between samples i − 1 and i
-            let a = labels[start + (i - 1) * labelStride], b = labels[start + i * labelStride]
-            return a < 0 || a != b ? 0 : feedback
+    /// v[i] ← v[i] + w·(v[i−1] − v[i]) along each row, forwards then backwards, with w the
+    /// feedback where the two pixels are joined and 0 where they are not.
+    private static func filterRows(_ p: UnsafeMutablePointer<Float>, width: Int, height: Int,
+                                   joined: UnsafePointer<Float>, feedback: Float) {
+        guard width > 1 else { return }
+        for y in 0..<height {
+            let row = p + y * width, link = joined + y * width
+            for x in 1..<width { row[x] += link[x] * feedback * (row[x - 1] - row[x]) }
+            for x in stride(from: width - 2, through: 0, by: -1) { row[x] += link[x + 1] * feedback * (row[x + 1] - row[x]) }
         }
-        for i in 1..<count {
-            let w = weight(i)
-            line[i * step] = (1 - w) * line[i * step] + w * line[(i - 1) * step]
+    }
+
+    /// The same along every column, a whole row of columns at a time.
+    private static func filterColumns(_ p: UnsafeMutablePointer<Float>, width: Int, height: Int,
+                                      joined: UnsafePointer<Float>, feedback: Float) {
+        guard height > 1 else { return }
+        for y in 1..<height {
+            let row = p + y * width, above = row - width, link = joined + y * width
+            for x in 0..<width { row[x] += link[x] * feedback * (above[x] - row[x]) }
         }
-        for i in stride(from: count - 2, through: 0, by: -1) {
-            let w = weight(i + 1)
-            line[i * step] = (1 - w) * line[i * step] + w * line[(i + 1) * step]
+        for y in stride(from: height - 2, through: 0, by: -1) {
+            let row = p + y * width, below = row + width, link = joined + (y + 1) * width
+            for x in 0..<width { row[x] += link[x] * feedback * (below[x] - row[x]) }
         }
     }
 }
