@@ -528,7 +528,7 @@ for pkg in "${PACKAGES[@]}"; do
     fi
 done
 python3 "$SOURCES" report --data "$DATA" --clipart "$CLIPART_PKG" > "$DATA/.sources-report.json"
-python3 - "$DATA" "$CLIPART_PKG" "$LIMIT" "$(rsvg-convert --version)" "${PHOTO_PKGS[@]}" <<'EOF'
+PYTHONPATH="$SCRIPT_DIR" python3 - "$DATA" "$CLIPART_PKG" "$LIMIT" "$(rsvg-convert --version)" "${PHOTO_PKGS[@]}" <<'EOF'
 import fnmatch, json, os, re, sys
 data, clipart, limit, rsvg, photo_pkgs = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
 
@@ -545,26 +545,10 @@ def count(folder):
     except OSError:
         return 0
 
-def copyright_path(pkg):
-    return os.path.join(data, "raw", pkg, "usr", "share", "doc", pkg, "copyright")
+from picture_sources import copyright_path as package_copyright_path, dep5_stanzas
 
-def dep5_stanzas(text):
-    stanzas, cur, key = [], {}, None
-    for line in text.splitlines():
-        if not line.strip():
-            if cur:
-                stanzas.append(cur)
-            cur, key = {}, None
-            continue
-        if line[0] in " \t":
-            if key:
-                cur[key] += "\n" + line.strip()
-            continue
-        key, _, value = line.partition(":")
-        cur[key] = value.strip()
-    if cur:
-        stanzas.append(cur)
-    return stanzas
+def copyright_path(pkg):
+    return package_copyright_path(data, pkg)
 
 def freeform_licences(text):
     """Licences named by a copyright file that is not machine-readable."""
