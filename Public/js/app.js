@@ -7,7 +7,9 @@ import { History } from "./history.js";
 import { ModelList } from "./model-list.js";
 import { Palette } from "./palette.js";
 import { dataURLToBlob, downloadBlob, parseProject, serializeProject } from "./project.js";
-import { LINEART_PATH, Mode } from "./protocol.js";
+import { LineExtractionPanel } from "./line-extraction.js";
+import { Mode } from "./protocol.js";
+import { Shortcut, setUpShortcutHelp, shortcutFor } from "./shortcuts.js";
 
 /** Shows `text` in the page's status line, if the page has one. */
 export function setStatus(text) {
@@ -76,7 +78,11 @@ const client = new ColorizeClient(
     image: () => drawing.toBase64PNG(),
   }),
   {
-    onResult: (result) => showResult(result).catch((error) => setStatus(`Could not show the result: ${error.message}`)),
+    // While lines are being chosen the result pane shows their preview, never a colorization.
+    onResult: (result) => {
+      if (extraction.isOpen) return;
+      showResult(result).catch((error) => setStatus(`Could not show the result: ${error.message}`));
+    },
     onError: (message) => setStatus(`Colorizer: ${message}`),
     onConnection: (connected) => {
       document.body.dataset.connected = String(connected);
@@ -112,7 +118,20 @@ const modelList = new ModelList({
  * received), `server` (the server's own time), `shown` (encoding started → result drawn).
  */
 const timings = [];
-globalThis.tinct = { client, state, timings, modelList };
+
+const extraction = new LineExtractionPanel($("extract-panel"), {
+  image: () => drawing.toBase64PNG(),
+  onPreview: showLinePreview,
+  onUse: useLines,
+  onPhoto: () => {
+    clearResult();
+    setMode(Mode.photo, { quiet: true });
+    setStatus("Photo mode: the picture keeps its lightness, hints give the colors.");
+    edited();
+  },
+  onError: (error) => setStatus(`Could not extract lines: ${error.message}`),
+});
+globalThis.tinct = { client, state, timings, modelList, extraction };
 
 // ---- Editor state and undo ---------------------------------------------------------------
 
@@ -142,12 +161,14 @@ function applyState(saved) {
 }
 
 function undo() {
+  leaveExtraction();
   const previous = history.undo(currentState());
   if (previous) applyState(previous);
   updateButtons();
 }
 
 function redo() {
+  leaveExtraction();
   const next = history.redo(currentState());
   if (next) applyState(next);
   updateButtons();
@@ -163,7 +184,7 @@ function edited() {
 function scheduleLive(delay) {
   clearTimeout(liveTimer);
   liveTimer = setTimeout(() => {
-    if (currentModelAvailable()) client.request();
+    if (currentModelAvailable() && !extraction.isOpen) client.request();
   }, delay);
 }
 
@@ -223,6 +244,10 @@ let gesture = null;
 overlay.addEventListener("pointerdown", (event) => {
   if (event.button === 2) return; // the context menu handler deletes hints
   event.preventDefault();
+  if (extraction.isOpen) {
+    setStatus("Choose the lines first: Use these lines, or Colorize as a photo.");
+    return;
+  }
   // Drawing takes the keyboard back from the hex field or model selector, so shortcuts work.
   if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
   overlay.setPointerCapture(event.pointerId);
@@ -322,6 +347,7 @@ function setTool(tool) {
 }
 
 function setMode(mode, { quiet = false } = {}) {
+  if (mode !== Mode.lineart) leaveExtraction();
   state.mode = mode;
   for (const button of document.querySelectorAll("button[data-mode]")) {
     button.setAttribute("aria-pressed", String(button.dataset.mode === mode));
@@ -382,6 +408,7 @@ async function showResult({ blob, roundTrip, ms, startedAt, encodeMs }) {
   fitStages();
   state.hasResult = true;
   resultCanvas.dataset.ready = "true";
+  delete resultCanvas.dataset.preview;
   updateButtons();
   const parts = [`${resultCanvas.width}×${resultCanvas.height}`];
   if (ms !== null && ms !== undefined) parts.push(`server ${Math.round(ms)} ms`);
@@ -391,7 +418,7 @@ async function showResult({ blob, roundTrip, ms, startedAt, encodeMs }) {
   if ($("status").textContent === COLORIZING) setStatus("Colorized.");
 }
 
-function clearResult() {
+function clearResult(placeholder = "The colorized picture appears here") {
   resultCanvas.width = drawing.width;
   resultCanvas.height = drawing.height;
   resultContext.fillStyle = "#f3f1ee";
@@ -399,9 +426,10 @@ function clearResult() {
   resultContext.fillStyle = "#8a847c";
   resultContext.font = `${Math.round(resultCanvas.width / 24)}px system-ui, sans-serif`;
   resultContext.textAlign = "center";
-  resultContext.fillText("The colorized picture appears here", resultCanvas.width / 2, resultCanvas.height / 2);
+  resultContext.fillText(placeholder, resultCanvas.width / 2, resultCanvas.height / 2);
   state.hasResult = false;
   delete resultCanvas.dataset.ready;
+  delete resultCanvas.dataset.preview;
   $("result-info").textContent = "";
   updateButtons();
   fitStages();
@@ -437,6 +465,7 @@ async function openImage(blob) {
     bitmap.close();
     return;
   }
+  leaveExtraction();
   checkpoint();
   drawing.load(bitmap, bitmap.width, bitmap.height);
   bitmap.close();
@@ -449,60 +478,60 @@ async function openImage(blob) {
     setMode(Mode.photo, { quiet: true });
     setStatus("This looks like a black-and-white photo: switched to photo mode.");
   } else if (kind === PictureKind.color && state.mode === Mode.lineart) {
-    suggestExtraction(true);
-    setStatus("This picture is in color: press Extract lines to turn it into line art, or switch to Photo mode.");
+    // A colour picture is not line art: go straight to its lines, colorized only once chosen.
+    openExtraction("This picture is in colour: here are its lines. Pick an extractor and a strength, then Use these lines — or Colorize as a photo.");
   } else {
     setStatus(`Opened a ${drawing.width}×${drawing.height} picture.`);
   }
   edited();
 }
 
-/** Highlights (or stops highlighting) the Extract lines button. */
-function suggestExtraction(on) {
-  const button = $("extract-lines");
-  if (on) button.dataset.suggested = "true";
-  else delete button.dataset.suggested;
+/** Opens the extraction step for the current picture (the result pane previews its lines). */
+function openExtraction(status = "Here are the picture's lines: pick an extractor and a strength, then Use these lines.") {
+  clearTimeout(liveTimer);
+  clearResult("Extracting the lines…");
+  extraction.open();
+  setStatus(status);
+}
+
+/** Closes the extraction step without using its lines (the result pane is cleared). */
+function leaveExtraction() {
+  if (!extraction.isOpen) return;
+  extraction.close();
+  clearResult();
+}
+
+/** Shows the newest preview of the lines in the result pane. */
+function showLinePreview(bitmap, { style, strength }) {
+  if (resultCanvas.width !== bitmap.width || resultCanvas.height !== bitmap.height) {
+    resultCanvas.width = bitmap.width;
+    resultCanvas.height = bitmap.height;
+  }
+  resultContext.drawImage(bitmap, 0, 0);
+  resultCanvas.dataset.preview = "lines";
+  $("result-info").textContent = `lines by ${style}, strength ${strength > 0 ? "+" : ""}${strength} — not colorized yet`;
+  fitStages();
 }
 
 /**
- * Replaces the picture by its line art, extracted on the server (undo brings the picture
- * back); hints stay where they are. Switches to line-art mode.
+ * Replaces the picture by the chosen lines (Undo brings the picture back), in line-art mode;
+ * hints stay where they are, and colorization starts.
  */
-async function extractLines() {
-  const button = $("extract-lines");
-  if (button.disabled) return;
-  button.disabled = true;
-  suggestExtraction(false);
-  setStatus("Extracting lines…");
-  const version = drawing.version;
-  try {
-    const response = await fetch(LINEART_PATH, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ image: drawing.toBase64PNG() }),
-    });
-    if (!response.ok) {
-      const body = await response.json().catch(() => ({}));
-      throw new Error(body.error ?? `HTTP ${response.status}`);
-    }
-    const bitmap = await createImageBitmap(await response.blob());
-    if (drawing.version !== version) {
-      bitmap.close();
-      setStatus("The picture changed while its lines were extracted; press Extract lines again.");
-      return;
-    }
-    checkpoint();
-    drawing.load(bitmap, bitmap.width, bitmap.height);
-    bitmap.close();
-    if (state.mode !== Mode.lineart) setMode(Mode.lineart, { quiet: true });
-    sizeOverlay();
-    edited();
-    setStatus("Extracted the lines (Undo brings the picture back).");
-  } catch (error) {
-    setStatus(`Could not extract lines: ${error.message}`);
-  } finally {
-    button.disabled = false;
-  }
+function useLines(bitmap, { style, strength }) {
+  checkpoint();
+  drawing.load(bitmap, bitmap.width, bitmap.height);
+  bitmap.close();
+  if (state.mode !== Mode.lineart) setMode(Mode.lineart, { quiet: true });
+  sizeOverlay();
+  clearResult();
+  edited();
+  setStatus(`Using the lines (${style}, strength ${strength}); Undo brings the picture back. Add colour hints with H.`);
+}
+
+/** Extract lines (button or X): opens the extraction step, or closes it when open. */
+function toggleExtraction() {
+  if (extraction.isOpen) leaveExtraction();
+  else openExtraction();
 }
 
 $("open-file").addEventListener("change", (event) => {
@@ -561,6 +590,7 @@ $("load-project").addEventListener("change", async (event) => {
     const project = parseProject(await file.text());
     // Decoded here rather than fetched: the page's content policy allows no data: fetches.
     const image = await createImageBitmap(dataURLToBlob(project.image));
+    leaveExtraction();
     checkpoint();
     drawing.load(image, image.width, image.height);
     image.close();
@@ -570,7 +600,6 @@ $("load-project").addEventListener("change", async (event) => {
     setMode(project.mode, { quiet: true });
     sizeOverlay();
     clearResult();
-    suggestExtraction(false);
     edited();
     setStatus(`Loaded ${file.name}.`);
   } catch (error) {
@@ -593,16 +622,16 @@ $("model").addEventListener("change", (event) => {
 $("pen-size").addEventListener("input", () => {
   $("pen-size-value").textContent = $("pen-size").value;
 });
-$("extract-lines").addEventListener("click", extractLines);
+$("extract-lines").addEventListener("click", toggleExtraction);
 $("undo").addEventListener("click", undo);
 $("redo").addEventListener("click", redo);
 $("clear").addEventListener("click", () => {
+  leaveExtraction();
   checkpoint();
   drawing.reset(drawing.width, drawing.height);
   state.hints = [];
   state.selectedHint = -1;
   clearResult();
-  suggestExtraction(false);
   edited();
   setStatus("Cleared the drawing and hints (Undo brings them back).");
 });
@@ -614,6 +643,10 @@ $("colorize").addEventListener("click", colorizeNow);
 
 /** Colorizes now, whether or not live mode is on. */
 function colorizeNow() {
+  if (extraction.isOpen) {
+    setStatus("Choose the lines first: Use these lines, or Colorize as a photo.");
+    return;
+  }
   if (!currentModelAvailable()) {
     setStatus(`No ${state.mode} model is installed.`);
     return;
@@ -623,38 +656,35 @@ function colorizeNow() {
   else client.colorizeOnce().catch((error) => setStatus(`Colorizer: ${error.message}`));
 }
 
+const toggleShortcutHelp = setUpShortcutHelp($("shortcut-help"), $("show-shortcuts"));
+
+/** What each shortcut of shortcuts.js does. */
+const shortcutActions = {
+  [Shortcut.pen]: () => setTool("pen"),
+  [Shortcut.eraser]: () => setTool("eraser"),
+  [Shortcut.hint]: () => setTool("hint"),
+  [Shortcut.smallerPen]: () => bumpPenSize(-1),
+  [Shortcut.largerPen]: () => bumpPenSize(1),
+  [Shortcut.deleteHint]: () => state.selectedHint >= 0 && deleteHint(state.selectedHint),
+  [Shortcut.undo]: undo,
+  [Shortcut.redo]: redo,
+  [Shortcut.live]: () => $("live").click(),
+  [Shortcut.extractLines]: toggleExtraction,
+  [Shortcut.colorize]: colorizeNow,
+  [Shortcut.saveProject]: saveProject,
+  [Shortcut.open]: () => $("open-file").click(),
+  [Shortcut.help]: toggleShortcutHelp,
+};
+
 document.addEventListener("keydown", (event) => {
   const target = event.target;
   if (target instanceof HTMLInputElement && target.type !== "checkbox" && target.type !== "range") return;
   if (target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
-  const key = event.key.toLowerCase();
-  if (event.ctrlKey || event.metaKey) {
-    if (key === "z" && !event.shiftKey) undo();
-    else if (key === "y" || (key === "z" && event.shiftKey)) redo();
-    else if (key === "s") saveProject();
-    else if (key === "o") $("open-file").click();
-    else if (key === "enter") colorizeNow();
-    else return;
-    event.preventDefault();
-    return;
-  }
-  if (event.altKey) return;
-  const actions = {
-    p: () => setTool("pen"),
-    e: () => setTool("eraser"),
-    h: () => setTool("hint"),
-    "[": () => bumpPenSize(-1),
-    "]": () => bumpPenSize(1),
-    l: () => { $("live").click(); },
-    x: () => extractLines(),
-    delete: () => state.selectedHint >= 0 && deleteHint(state.selectedHint),
-    backspace: () => state.selectedHint >= 0 && deleteHint(state.selectedHint),
-  };
-  const action = actions[key];
-  if (action) {
-    event.preventDefault();
-    action();
-  }
+  const id = shortcutFor(event);
+  // While the shortcut list is open, only `?` (and Escape, the dialog's own) work.
+  if (id === null || ($("shortcut-help").open && id !== Shortcut.help)) return;
+  event.preventDefault();
+  shortcutActions[id]();
 });
 
 function bumpPenSize(delta) {

@@ -98,7 +98,8 @@ export class Drawing {
   /**
    * Guesses what kind of picture the canvas holds, from a 64×64 thumbnail: a color picture
    * (many colorful pixels), a black-and-white photo (nearly no color, many mid-tones; line
-   * art is mostly paper with some ink), or line art.
+   * art is mostly paper with some ink), or line art. `tinct colorize` decides the same way
+   * with the same thresholds (`PictureKind` in Sources/Pix2Pix/Data/PictureKind.swift).
    * @returns {string} one of `PictureKind`
    */
   pictureKind() {

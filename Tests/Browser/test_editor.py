@@ -78,7 +78,7 @@ def check_layout(page, width, height, name):
     page.wait_for_timeout(250)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{width}x{height}: the page scrolls sideways by {overflow} px"
-    for selector in ["#drawing", "#result", "#colorize", "#model", "#extract-lines", "#download", "#color-hex"]:
+    for selector in ["#drawing", "#result", "#colorize", "#model", "#extract-lines", "#download", "#color-hex", "#show-shortcuts"]:
         b = page.locator(selector).bounding_box()
         assert b and b["width"] > 0 and b["x"] >= 0 and b["x"] + b["width"] <= width + 1, f"{width}x{height}: {selector} at {b}"
     drawing = page.locator("#drawing").bounding_box()
@@ -241,8 +241,9 @@ def main() -> int:
             page.screenshot(path=str(ARTIFACTS / "02c-project-loaded.png"))
             box = page.locator("#overlay").bounding_box()
 
-            # A color picture dropped in line-art mode: Extract lines is offered and turns it
-            # into ink on paper; undo brings the colors back.
+            # A color picture dropped in line-art mode goes straight to a preview of its lines
+            # (Tests/Browser/test_first_hour.py tries the extractors and strengths); using them
+            # turns it into ink on paper; undo brings the colors back.
             def flat_color(x, y):
                 if (x - 70) ** 2 + (y - 75) ** 2 <= 45 ** 2:
                     return (220, 60, 40)
@@ -251,18 +252,20 @@ def main() -> int:
                 return (150, 200, 240)
             give_file(page, "drop", "shapes.png", png_bytes(200, 150, flat_color))
             page.wait_for_function("() => document.getElementById('drawing').width === 200")
-            assert page.locator("#extract-lines").get_attribute("data-suggested") == "true"
-            assert "in color" in page.locator("#status").inner_text()
+            page.wait_for_function("() => document.getElementById('result').dataset.preview === 'lines'")
+            assert page.locator("#extract-panel").is_visible()
+            assert "in colour" in page.locator("#status").inner_text()
             assert page.evaluate("() => globalThis.tinct.state.mode") == "lineart"
             page.screenshot(path=str(ARTIFACTS / "05-color-picture.png"))
-            page.click("#extract-lines")
-            page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Extracted')")
+            page.wait_for_function("() => !document.querySelector('#extract-panel .use').disabled")
+            page.click("#extract-panel .use")
+            page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Using the lines')")
             stats = page.evaluate(DRAWING_STATS)
             assert stats["colorful"] == 0, f"color left after extraction: {stats}"
             assert 0.005 * stats["n"] < stats["ink"] < 0.3 * stats["n"], f"ink: {stats}"
             assert stats["paper"] > 0.6 * stats["n"], f"paper: {stats}"
             assert page.evaluate("() => [document.getElementById('drawing').width, document.getElementById('drawing').height]") == [200, 150]
-            assert page.locator("#extract-lines").get_attribute("data-suggested") is None
+            assert not page.locator("#extract-panel").is_visible()
             wait_settled(page)
             page.screenshot(path=str(ARTIFACTS / "06-extracted-lines.png"))
             page.keyboard.press("Control+z")

@@ -1,9 +1,12 @@
 import Pix2Pix
 
-/// The body of `POST /api/lineart`: `{"image": "<base64 PNG or JPEG>", "style": "xdog" | "adaptive" | "sobel"?}`.
+/// The body of `POST /api/lineart`: `{"image": "<base64 PNG or JPEG>", "style": "xdog" | "adaptive" | "sobel"?,
+/// "thickness": -2...2?}`.
 struct LineArtRequestBody: Decodable {
     var image: String
     var style: String?
+    /// Line weight: ink widened (positive) or narrowed (negative) by this many pixels; 0 when absent.
+    var thickness: Int?
 }
 
 /// A validated line-extraction request, ready for the inference thread.
@@ -13,6 +16,8 @@ struct LineArtJob: Sendable {
     let width: Int
     let height: Int
     let style: LineExtractor.Style
+    /// See `LineArtRequestBody.thickness`, within ±`LineThickness.maximumRadius`.
+    let thickness: Int
 
     /// Validates a decoded body with the colorizer's limits (same size checks, same errors).
     init(body: LineArtRequestBody, limits: ColorizeLimits) throws(APIError) {
@@ -26,7 +31,11 @@ struct LineArtJob: Sendable {
         } else {
             style = .xdog
         }
+        let thickness = body.thickness ?? 0
+        guard abs(thickness) <= LineThickness.maximumRadius else {
+            throw .badField("thickness", "must be between -\(LineThickness.maximumRadius) and \(LineThickness.maximumRadius)")
+        }
         let (bytes, info) = try ColorizeJob.inspectImage(base64: body.image, limits: limits)
-        (self.bytes, self.width, self.height, self.style) = (bytes, info.width, info.height, style)
+        (self.bytes, self.width, self.height, self.style, self.thickness) = (bytes, info.width, info.height, style, thickness)
     }
 }

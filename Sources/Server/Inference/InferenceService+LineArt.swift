@@ -12,7 +12,8 @@ extension InferenceService {
         do {
             return try await thread.run(priority: .interactive, bytes: job.bytes.count) { _ in
                 let picture = try ImageDecoder.decode(job.bytes, maxPixels: maxPixels)
-                let extractor = LineExtractor.forPicture(width: picture.width, height: picture.height, style: job.style)
+                var extractor = LineExtractor.forPicture(width: picture.width, height: picture.height, style: job.style)
+                extractor.thickness = job.thickness
                 let lines = GrayImage(extractor.extract(from: picture))
                 return try ResultEncodingError.encoding { try PNGEncoder.encode(lines, compression: .fast) }
             }
