@@ -132,6 +132,17 @@ export const TrainingEventType = Object.freeze({
   failed: "failed",
 });
 
+/** How a dataset's validation pictures are chosen (`split` in `GET /api/datasets`), as `DatasetSplit`. */
+export const DatasetSplit = Object.freeze({ folders: "folders", hash: "hash" });
+
+/**
+ * Fewer validation pictures than this make the checkpoint table's figures mostly noise, as
+ * `ValidationSplit.fewPictures` in Sources/Pix2Pix; one picture in `HASH_SPLIT_ONE_IN` is held
+ * out when a dataset has no train/ and val/ subfolders (`ValidationSplit.oneIn`).
+ */
+export const FEW_VALIDATION_PICTURES = 8;
+export const HASH_SPLIT_ONE_IN = 20;
+
 /** States of `status.state`; the first three mean a run holds the trainer. */
 export const TrainingState = Object.freeze({
   starting: "starting",

@@ -15,6 +15,9 @@ import { announceModelsChanged } from "./model-list.js";
 import { createCharts } from "./train-charts.js";
 import { renderCheckpoints, renderRuns } from "./train-tables.js";
 import { buildOptionControls, markInvalidField, readOptions, showOptionsFor } from "./train-form.js";
+import { describeSplit, validationWarning } from "./train-dataset.js";
+import { askInPage } from "./ask.js";
+import { DATASET_NAME, filesFromDrop, filesFromList, suggestedName, uploadDataset } from "./dataset-upload.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -22,11 +25,15 @@ const $ = (id) => document.getElementById(id);
 const state = {
   status: { state: "idle", step: 0, totalSteps: 0 },
   validations: [],
+  /** Validation pictures of the current run, from its `started` event (null before one). */
+  validationPictures: null,
   checkpointSteps: new Set(),
   lastProgress: null,
   sample: null,
   runs: [],
   datasets: [],
+  /** The server's data root, absolute (`GET /api/datasets/root`). */
+  dataRoot: null,
   /** The training options the start request takes (`GET /api/train/options-schema`). */
   options: [],
   connected: false,
@@ -101,11 +108,97 @@ async function loadDatasets() {
 
 function describeDataset() {
   const dataset = state.datasets.find((d) => d.name === $("dataset").value);
-  $("dataset-info").textContent = !dataset
-    ? "No folder with pictures under the data root."
-    : dataset.train !== null && dataset.train !== undefined
-      ? `${dataset.train} training and ${dataset.validation} validation pictures (train/ and val/).`
-      : `${dataset.pictures} pictures; about 5% are held out for validation.`;
+  $("dataset-info").textContent = dataset
+    ? describeSplit(dataset)
+    : `No folder with pictures in ${state.dataRoot ?? "the data root"} yet: add one below, or put a folder of pictures there.`;
+  showWarning($("dataset-warning"), dataset ? validationWarning(dataset.validation, dataset.split) : "");
+}
+
+/** Shows `text` in the warning paragraph `element`, or hides it when `text` is empty. */
+function showWarning(element, text) {
+  element.textContent = text;
+  element.hidden = text === "";
+}
+
+// ---- Adding a dataset --------------------------------------------------------------------
+
+/** Shows where datasets live: the server's data root, as an absolute path. */
+async function loadDataRoot() {
+  try {
+    const { root } = await api("/api/datasets/root");
+    state.dataRoot = root;
+    $("data-root").textContent = root;
+  } catch (error) {
+    $("data-root").textContent = `the data root (${error.message})`;
+  }
+}
+
+/** Sends `files` as a new (or grown) dataset, showing progress and every file left out. */
+async function addDataset(files, fallbackName) {
+  const input = $("new-dataset-name");
+  if (!input.value.trim()) input.value = suggestedName(files, fallbackName);
+  const name = input.value.trim();
+  const problems = $("upload-problems");
+  problems.replaceChildren();
+  if (!DATASET_NAME.test(name)) {
+    $("upload-status").textContent = "Give the dataset a name of letters, digits, - and _ (up to 64), then drop the pictures again.";
+    input.focus();
+    return;
+  }
+  if (files.length === 0) {
+    $("upload-status").textContent = "No files found there.";
+    return;
+  }
+  const progress = $("upload-progress");
+  progress.hidden = false;
+  progress.max = files.length;
+  progress.value = 0;
+  const { added, refused } = await uploadDataset(name, files, ({ done, total, added: sent, refused: left }) => {
+    progress.value = done;
+    $("upload-status").textContent = `${done} / ${total} files: ${sent} added to ${name}${left ? `, ${left} left out` : ""}…`;
+  });
+  await loadDatasets();
+  if (state.datasets.some((d) => d.name === name)) {
+    $("dataset").value = name;
+    describeDataset();
+  }
+  problems.replaceChildren(...refused.map(({ path, reason }) => {
+    const item = document.createElement("li");
+    item.textContent = `${path}: ${reason}`;
+    return item;
+  }));
+  $("upload-status").textContent = `${added} picture${added === 1 ? "" : "s"} added to ${name}` +
+    (refused.length ? `; ${refused.length} file${refused.length === 1 ? "" : "s"} left out (below).` : ".");
+}
+
+/** Reads what was dropped or chosen, then adds it; a zip that cannot be read is reported. */
+async function addDatasetFrom(readFiles, fallbackName) {
+  $("upload-status").textContent = "Reading the files…";
+  try {
+    await addDataset(await readFiles(), fallbackName);
+  } catch (error) {
+    $("upload-status").textContent = `Could not read them: ${error.message}`;
+  }
+}
+
+const dropZone = $("dataset-drop");
+dropZone.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  dropZone.classList.add("dropping");
+});
+dropZone.addEventListener("dragleave", () => dropZone.classList.remove("dropping"));
+dropZone.addEventListener("drop", (event) => {
+  event.preventDefault();
+  dropZone.classList.remove("dropping");
+  const first = event.dataTransfer.files[0]?.name;
+  addDatasetFrom(() => filesFromDrop(event.dataTransfer), first);
+});
+for (const id of ["dataset-folder", "dataset-zip"]) {
+  $(id).addEventListener("change", (event) => {
+    const list = [...(event.target.files ?? [])];
+    event.target.value = "";
+    if (list.length > 0) addDatasetFrom(() => filesFromList(list), list[0].name);
+  });
 }
 
 /** The start request: the dataset and every option shown, as typed; the server validates. */
@@ -181,8 +274,16 @@ async function publish(run, name, replace = false) {
       `Published ${model.name} (${model.mode}, ${model.resolution}px): it is now in the editor's model list.`;
     announceModelsChanged();
   } catch (error) {
-    if (error.status === 409 && !replace && window.confirm(`${error.message}\n\nReplace it?`)) {
-      return publish(run, name, true);
+    // 409 is publish's answer when a model of that name exists: ask, in the page, whether to replace it.
+    if (error.status === 409 && !replace) {
+      $("runs-message").textContent = "";
+      const replaceIt = await askInPage($("publish-question"), `A model called ${name} already exists. Replace it with ${run}?`, [
+        { label: `Replace ${name}`, value: true, primary: true },
+        { label: "Keep the existing one", value: false },
+      ]);
+      if (replaceIt) return publish(run, name, true);
+      if (replaceIt === false) $("runs-message").textContent = `Kept the existing ${name}; give ${run} another name to publish it beside.`;
+      return;
     }
     $("runs-message").textContent = error.message;
   }
@@ -222,6 +323,10 @@ let showAllCheckpoints = false;
 function drawCheckpoints() {
   const hidden = renderCheckpoints($("checkpoints").tBodies[0], state.validations, state.checkpointSteps,
     showAllCheckpoints ? Infinity : CHECKPOINTS_SHOWN);
+  const latest = state.validations.reduce((a, b) => (b.step > (a?.step ?? -1) ? b : a), null);
+  const split = state.datasets.find((d) => d.name === state.status.dataset)?.split;
+  const pictures = latest?.pictures ?? state.validationPictures;
+  showWarning($("validation-warning"), pictures === null ? "" : validationWarning(pictures, split));
   const button = $("show-all-checkpoints");
   button.hidden = hidden === 0 && !showAllCheckpoints;
   button.textContent = showAllCheckpoints ? "Show the newest only" : `Show all (${hidden} older)`;
@@ -244,6 +349,7 @@ function showSample(file, step) {
 
 function clearRun() {
   state.validations = [];
+  state.validationPictures = null;
   state.checkpointSteps = new Set();
   state.lastProgress = null;
   state.sample = null;
@@ -275,7 +381,11 @@ function applyEvent(event, live) {
       if (live) drawCheckpoints();
       break;
     case TrainingEventType.started:
-      if (live) refreshRunsSoon();
+      state.validationPictures = event.validationPictures ?? null;
+      if (live) {
+        drawCheckpoints();
+        refreshRunsSoon();
+      }
       break;
     default:
       break;
@@ -361,6 +471,7 @@ async function main() {
   } catch (error) {
     showFormError(`Could not load the training options: ${error.message}`);
   }
+  await loadDataRoot();
   await loadDatasets();
   connect();
   await loadRuns();

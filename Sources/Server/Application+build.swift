@@ -111,5 +111,8 @@ func buildRouter(
     router.addRoutes(LineArtController(inference: inference).endpoints, atPath: "/api")
     let training = training ?? TrainingService(configuration: configuration, inference: inference)
     router.addRoutes(TrainingController(training: training).endpoints, atPath: "/api")
+    router.addRoutes(
+        DatasetUploadController(upload: DatasetUpload(datasets: training.datasets, imageLimits: configuration.limits, limits: .init()))
+            .endpoints, atPath: "/api")
     return router
 }

@@ -75,7 +75,7 @@ def main() -> int:
             page.goto(url + "/train")
             page.wait_for_function("() => document.body.dataset.ready === 'true' && globalThis.tinctTrain.state.connected")
             assert page.locator("#dataset").input_value() == "doodles", "dataset selector"
-            assert "6 training and 2 validation" in page.locator("#dataset-info").inner_text()
+            assert "6 training pictures (train/) and 2 validation pictures (val/)" in page.locator("#dataset-info").inner_text()
             # The form is built from the options schema, filled with the CLI's defaults.
             schema = get_json(url + "/api/train/options-schema")["options"]
             for option in schema:
@@ -112,7 +112,7 @@ def main() -> int:
             for name, value in [("size", "32"), ("downs", "5"), ("ngf", "4"), ("ndf", "4"), ("batch", "2"),
                                 ("steps", "100000")]:
                 page.fill(f"input[name={name}]", value)
-            page.click("#train-form summary")
+            page.click("#train-form details:has(#options-advanced) > summary")
             assert page.locator("input[name=zeroHints]").input_value() == "0.25"
             assert page.locator("input[name=coloredBackgrounds]").input_value() == "0"
             page.fill("input[name=coloredBackgrounds]", "0.5")

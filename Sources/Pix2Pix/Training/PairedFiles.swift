@@ -63,7 +63,7 @@ public struct PairedFiles: Sendable {
     }
 
     private init(hashSplitting all: [PairedFile], unmatched: [String]) {
-        let isValidation = all.map { TrainingData.stableHash($0.key) % 20 == 0 }
+        let isValidation = all.map { ValidationSplit.isHeldOut($0.key) }
         self.init(train: zip(all, isValidation).filter { !$0.1 }.map(\.0),
                   validation: zip(all, isValidation).filter { $0.1 }.map(\.0), split: false, unmatched: unmatched)
     }

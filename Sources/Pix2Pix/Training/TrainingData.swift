@@ -2,8 +2,8 @@ import Foundation
 import ImageCodecs
 
 /// The training and validation pictures of a run: `DATA/train` and `DATA/val` when present,
-/// otherwise every picture under DATA split deterministically (about 5% to validation, by a
-/// hash of the file name).
+/// otherwise every picture under DATA split deterministically (about 5% to validation, see
+/// `ValidationSplit`).
 public struct TrainingData: Sendable {
     public let train: ImageFolder
     public let validation: [RGBImage]
@@ -19,18 +19,11 @@ public struct TrainingData: Sendable {
             skipped = train.skipped + val.skipped
         } else {
             let all = ImageFolder(root: path, maxSide: loadSide)
-            let isValidation = all.names.map { Self.stableHash($0) % 20 == 0 }
+            let isValidation = all.names.map(ValidationSplit.isHeldOut)
             train = all.subset(isValidation.map { !$0 })
             validation = Array(zip(all.images, isValidation).filter { $0.1 }.map(\.0).prefix(validationPictures))
             skipped = all.skipped
         }
-    }
-
-    /// FNV-1a over the UTF-8 bytes: the same on every machine and run.
-    static func stableHash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in s.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return h
     }
 }
 

@@ -7,9 +7,19 @@ struct DatasetInfo: Codable, Sendable, Equatable {
     let name: String
     /// PNG/JPEG files under it (recursively).
     let pictures: Int
-    /// With `train/` and `val/` subfolders: the files in each (they are the split).
+    /// The pictures trained on and those held out for validation (see `split`).
     let train: Int?
     let validation: Int?
+    /// How the pictures are split: by `train/` and `val/` subfolders, or by `ValidationSplit`'s hash.
+    var split: DatasetSplit = .folders
+}
+
+/// How a dataset's validation pictures are chosen.
+enum DatasetSplit: String, Codable, Sendable {
+    /// `train/` and `val/` subfolders.
+    case folders
+    /// One picture in 20 by a hash of its path (`ValidationSplit`).
+    case hash
 }
 
 /// The data root and the dataset folders under it. Every path a client names is resolved
@@ -30,14 +40,16 @@ struct DatasetFolders: Sendable {
         else { return [] }
         return names.sorted().compactMap { name -> DatasetInfo? in
             guard !name.hasPrefix("."), let folder = try? resolve(name), folder.hasPrefix(root + "/") else { return nil }
-            let pictures = ImageFolder.listPictures(under: folder).count
+            let files = ImageFolder.listPictures(under: folder)
+            let pictures = files.count
             guard pictures > 0 else { return nil }
             if Self.isFolder("\(folder)/train") {
                 return DatasetInfo(
                     name: name, pictures: pictures, train: ImageFolder.listPictures(under: "\(folder)/train").count,
                     validation: ImageFolder.listPictures(under: "\(folder)/val").count)
             }
-            return DatasetInfo(name: name, pictures: pictures, train: nil, validation: nil)
+            let heldOut = ValidationSplit.heldOutCount(files)
+            return DatasetInfo(name: name, pictures: pictures, train: pictures - heldOut, validation: heldOut, split: .hash)
         }
     }
 
