@@ -65,6 +65,32 @@ struct HintSpreadingTests {
         #expect(Self.near(Self.color(fill, 55, 50), Self.red))
     }
 
+    @Test("a hint always colours the dot around it that it reaches without crossing ink, even where the page's reach fades")
+    func dotAroundTheHint() {
+        let blank = InkRegions(lines: FloatPlane(width: 40, height: 40, repeating: 1), gapRadius: 1)
+        let fill = HintSpreading.fill(hints: [Self.at(Self.red, 20, 20)], regions: blank, openReach: 4, blendSigma: 1)
+        let r = HintSpreading.dotRadius
+        for dy in -r...r {
+            for dx in -r...r where dx * dx + dy * dy <= r * r {
+                #expect(fill.known[(20 + dy) * 40 + 20 + dx] == 1, "(\(dx), \(dy)) inside the dot")
+                #expect(Self.near(Self.color(fill, 20 + dx, 20 + dy), Self.red), "(\(dx), \(dy)) inside the dot")
+            }
+        }
+        #expect(fill.known[20 * 40 + 26] == 0, "6 px away, past a reach of 4: nothing")
+
+        var wall = FloatPlane(width: 40, height: 40, repeating: 1)
+        for y in 0..<40 { wall[20, y] = 0 }
+        let halves = InkRegions(lines: wall, gapRadius: 1)
+        let beside = HintSpreading.fill(hints: [Self.at(Self.red, 22, 20)], regions: halves, openReach: 1000, blendSigma: 1)
+        #expect((0..<40).allSatisfy { y in (0..<20).allSatisfy { x in beside.known[y * 40 + x] == 0 } },
+                "the dot of a hint 2 px from a line never reaches past it")
+
+        let pair = HintSpreading.fill(hints: [Self.at(Self.red, 10, 20), Self.at(Self.blue, 14, 20)], regions: blank,
+                                      openReach: 1000, blendSigma: 1)
+        #expect(Self.near(Self.color(pair, 9, 20), Self.red) && Self.near(Self.color(pair, 15, 20), Self.blue),
+                "two close hints each keep the pixels they own")
+    }
+
     @Test("two hints in one region split it by geodesic distance, blended only at the seam")
     func twoHintsSplit() {
         let regions = InkRegions(lines: TestDrawing.rectangle(size: 96, x0: 4, y0: 4, x1: 91, y1: 91), gapRadius: 2)
