@@ -23,10 +23,20 @@ public struct APIError: HTTPResponseError, Equatable, Sendable {
 
     private struct Body: Encodable { let error: String }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    /// The answer's headers: the JSON content type, and `Retry-After` when set.
+    var headers: HTTPFields {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let data = try JSONEncoder().encode(Body(error: message))
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return headers
+    }
+
+    /// The answer's body, `{"error": "<message>"}`.
+    var body: ByteBuffer {
+        // Encoding a struct of one string cannot fail.
+        ByteBuffer(bytes: (try? JSONEncoder().encode(Body(error: message))) ?? Data(#"{"error":"internal"}"#.utf8))
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }

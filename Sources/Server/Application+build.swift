@@ -27,9 +27,12 @@ func buildApplication(
     let admission = SocketAdmission(gauge: socketGauge, maxSockets: configuration.connections.maxWebSockets)
     let router = try await buildRouter(configuration: configuration, inference: inference, training: training, logger: logger)
     // WebSocket upgrades have their own router, so ordinary requests never match its paths.
-    // An upgrade without the token, from another origin or past the socket cap is not
-    // upgraded: the WebSocket library answers it with an empty 400 and closes the connection.
+    // An upgrade without the token (401), from another origin or host (403) or past the
+    // socket cap (503) is not upgraded; `UpgradeRefusalMiddleware` sends that answer with its
+    // reason in place of the WebSocket library's empty 400, and the connection is closed.
     let webSocketRouter = Router(context: SocketRequestContext.self)
+    webSocketRouter.add(middleware: UpgradeRefusalMiddleware())
+    webSocketRouter.add(middleware: SecurityHeadersMiddleware())
     if let token = configuration.accessToken { webSocketRouter.add(middleware: AccessTokenMiddleware(token: token)) }
     webSocketRouter.add(middleware: CrossSiteGuardMiddleware(boundary: configuration.siteBoundary))
     let timeout = configuration.webSocketSendTimeout
@@ -54,15 +57,17 @@ func buildApplication(
     return Application(
         router: router,
         server: HTTPServerBuilder { responder in
-            // A connection must send a well-formed first request head within the idle timeout.
-            FirstRequestGuardedChannel(
+            // A connection must send a well-formed first request head within the idle timeout,
+            // and a WebSocket message must arrive whole within its own timeout.
+            GuardedChildChannel(
                 base: HTTP1WebSocketUpgradeChannel(
                     responder: responder, webSocketResponder: webSocketResponder,
                     configuration: .init(
                         http1: .init(idleTimeout: .init(configuration.connections.idleTimeout)),
                         // Browsers send a message as one frame, so a frame may be as large as a message.
                         ws: .init(maxFrameSize: configuration.limits.maxBodyBytes))),
-                deadline: .init(configuration.connections.idleTimeout), connections: connections)
+                firstHeadDeadline: .init(configuration.connections.idleTimeout), connections: connections,
+                webSocketMessageDeadline: .init(configuration.connections.webSocketMessageTimeout))
         },
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),

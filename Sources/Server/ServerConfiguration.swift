@@ -83,12 +83,15 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// Open WebSockets at most (each may hold one message of up to the body limit as it
     /// arrives); further upgrades get 503 (`SocketAdmission`).
     public var maxWebSockets: Int
+    /// How long a WebSocket message may take from its first byte to its last; a socket whose
+    /// message is still unfinished then is closed (`WebSocketMessageDeadlineHandler`).
+    public var webSocketMessageTimeout: Duration
 
     public init(
         maxConnections: Int = 512, idleTimeout: Duration = .seconds(30), maxBufferedBodyBytes: Int = 256 << 20,
-        maxWebSockets: Int = 32
+        maxWebSockets: Int = 32, webSocketMessageTimeout: Duration = .seconds(60)
     ) {
         (self.maxConnections, self.idleTimeout, self.maxBufferedBodyBytes) = (maxConnections, idleTimeout, maxBufferedBodyBytes)
-        self.maxWebSockets = maxWebSockets
+        (self.maxWebSockets, self.webSocketMessageTimeout) = (maxWebSockets, webSocketMessageTimeout)
     }
 }

@@ -189,11 +189,16 @@ struct AccessTokenTests {
                 await #expect(throws: (any Error).self, "\(path) with a wrong token") {
                     _ = try await client.ws("\(path)?token=wrong-wrong-wrong-wrong") { _, _, _ in }
                 }
-                // The WebSocket library answers every refused upgrade with an empty 400.
+                // Refused with 401 and the reason, as every other request without the token
+                // (the WebSocket library alone would answer an empty 400).
                 let port = try #require(client.port)
-                let head = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-                #expect(try await RawHTTPClient.exchangeHead(port: port, request: Array(head.utf8)) == 400, "\(path)")
+                for (query, wanted) in [("", "needs its access token"), ("?token=wrong-wrong-wrong-wrong", "is not this server's")] {
+                    let refused = try await RawHTTPClient.refusedUpgrade(port: port, path: path + query, headers: ["Host: 127.0.0.1:\(port)"])
+                    #expect(refused.status == 401, "\(path)\(query): \(refused.head)")
+                    #expect(refused.body.contains("token: ") && refused.body.contains(wanted), "\(path)\(query): \(refused.body)")
+                    #expect(refused.head.lowercased().contains("www-authenticate: bearer"), "\(path)\(query)")
+                    #expect(refused.head.lowercased().contains("content-type: application/json"), "\(path)\(query)")
+                }
                 let ways: [(String, HTTPFields)] = [
                     ("\(path)?token=\(Self.secret)", [:]),
                     (path, [.authorization: "Bearer \(Self.secret)"]),

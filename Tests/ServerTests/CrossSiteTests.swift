@@ -83,7 +83,7 @@ struct CrossSiteTests {
         }
     }
 
-    @Test("WebSocket upgrades from another origin, another port included, are refused")
+    @Test("WebSocket upgrades from another origin (another port included) or host are refused with 403 and the reason")
     func socketOrigin() async throws {
         let app = try await buildApplication(configuration: TestConfiguration.server())
         try await app.test(.live) { client in
@@ -97,14 +97,26 @@ struct CrossSiteTests {
             }
             #expect(try await upgrade(origin: "http://127.0.0.1:\(port)", host: "127.0.0.1:\(port)") == 101)
             #expect(try await upgrade(origin: nil, host: "127.0.0.1:\(port)") == 101)
-            // Refused: another origin (another port included), a foreign Host.
-            #expect(try await upgrade(origin: "http://127.0.0.1:\(port + 1)", host: "127.0.0.1:\(port)") != 101)
-            #expect(try await upgrade(origin: "http://evil.example", host: "127.0.0.1:\(port)") != 101)
-            #expect(try await upgrade(origin: "http://evil.example:\(port)", host: "evil.example:\(port)") != 101)
+            // Refused with 403 and the reason: another origin (another port included), a foreign Host.
+            let refusals = [
+                ("http://127.0.0.1:\(port + 1)", "127.0.0.1:\(port)", "origin: "),
+                ("http://evil.example", "127.0.0.1:\(port)", "origin: "),
+                ("http://evil.example:\(port)", "evil.example:\(port)", "host: "),
+            ]
+            for (origin, host, reason) in refusals {
+                for path in ["/ws/colorize", "/ws/train"] {
+                    let refused = try await RawHTTPClient.refusedUpgrade(port: port, path: path, headers: ["Host: \(host)", "Origin: \(origin)"])
+                    #expect(refused.status == 403, "\(path) from \(origin): \(refused.head)")
+                    #expect(refused.body.hasPrefix(#"{"error":"\#(reason)"#), "\(path) from \(origin): \(refused.body)")
+                }
+            }
+            // An unknown path is not found, not an empty 400.
+            let unknown = try await RawHTTPClient.refusedUpgrade(port: port, path: "/ws/nothing", headers: ["Host: 127.0.0.1:\(port)"])
+            #expect(unknown.status == 404, "\(unknown.head)")
         }
     }
 
-    @Test("Past the WebSocket cap an upgrade is refused; once a socket closes, the next is taken")
+    @Test("Past the WebSocket cap an upgrade is refused with 503; once a socket closes, the next is taken")
     func socketCap() async throws {
         var configuration = TestConfiguration.server()
         configuration.connections.maxWebSockets = 2
@@ -119,7 +131,10 @@ struct CrossSiteTests {
             ]
             let head = "GET /ws/colorize HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-            #expect(try await RawHTTPClient.exchangeHead(port: port, request: Array(head.utf8)) == 400)
+            let refused = try await RawHTTPClient.refusedUpgrade(port: port, path: "/ws/colorize", headers: ["Host: 127.0.0.1:\(port)"])
+            #expect(refused.status == 503, "\(refused.head)")
+            #expect(refused.head.lowercased().contains("retry-after: 1"))
+            #expect(refused.body.contains("sockets: 2 WebSockets are open"), "\(refused.body)")
             #expect(sockets?.count == 2)
             sockets = nil  // both close
             var accepted = false

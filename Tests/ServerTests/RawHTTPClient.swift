@@ -94,6 +94,15 @@ enum RawHTTPClient {
 }
 
 extension RawHTTPClient {
+    /// Asks to upgrade `path` to a WebSocket with the given further header lines and reads
+    /// the answer until the server closes: for refused upgrades (an accepted one stays open).
+    static func refusedUpgrade(port: Int, path: String, headers: [String]) async throws -> Answer {
+        let head = (["GET \(path) HTTP/1.1", "Upgrade: websocket", "Connection: Upgrade",
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"] + headers)
+            .joined(separator: "\r\n") + "\r\n\r\n"
+        return try await exchange(port: port, request: Array(head.utf8))
+    }
+
     /// Sends `request` and returns the status of the answer's head alone (for upgrades, whose
     /// connection stays open after the head).
     static func exchangeHead(port: Int, request: [UInt8]) async throws -> Int {

@@ -51,8 +51,15 @@ final class RawWebSocketClient: @unchecked Sendable {
     /// connection is gone or `deadline` passed.
     @discardableResult
     func sendText(_ text: String, until deadline: Date) -> Bool {
-        let payload = Array(text.utf8)
-        var frame: [UInt8] = [0x81]
+        sendFrame(opcode: 0x1, fin: true, payload: Array(text.utf8), until: deadline)
+    }
+
+    /// Sends one masked frame: `opcode` (1 text, 0 continuation, 9 ping), `fin` unset for a
+    /// fragment that more should follow, and of its `payload` only the first `payloadSent`
+    /// bytes (all by default) — fewer leaves the frame unfinished, as a stalled client does.
+    @discardableResult
+    func sendFrame(opcode: UInt8, fin: Bool, payload: [UInt8], payloadSent: Int? = nil, until deadline: Date) -> Bool {
+        var frame: [UInt8] = [(fin ? 0x80 : 0) | opcode]
         if payload.count < 126 {
             frame.append(0x80 | UInt8(payload.count))
         } else if payload.count <= 0xFFFF {
@@ -63,7 +70,7 @@ final class RawWebSocketClient: @unchecked Sendable {
         }
         let mask: [UInt8] = [0x12, 0x34, 0x56, 0x78]
         frame += mask
-        frame += payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+        frame += payload.prefix(payloadSent ?? payload.count).enumerated().map { $0.element ^ mask[$0.offset % 4] }
         return sendAll(frame, until: deadline)
     }
 

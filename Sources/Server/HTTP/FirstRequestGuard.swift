@@ -57,8 +57,8 @@ final class FirstRequestGuardHandler: ChannelInboundHandler, RemovableChannelHan
     private func opened(_ context: ChannelHandlerContext) {
         guard !counted, !passing else { return }
         guard connections.open() else {
-            return refuse(context, status: "503 Service Unavailable", "the server has \(connections.limit) connections open; try again",
-                          extraHeaders: "Retry-After: 1\r\n")
+            return refuse(
+                context, APIError(.serviceUnavailable, "request: the server has \(connections.limit) connections open; try again", retryAfter: 1))
         }
         counted = true
         startTimer(context)
@@ -71,10 +71,10 @@ final class FirstRequestGuardHandler: ChannelInboundHandler, RemovableChannelHan
         guard let buffered = pending else { return }
         let bytes = buffered.readableBytesView
         guard let end = Self.endOfHead(bytes) else {
-            if bytes.count > maxHeadBytes { refuse(context, status: "431 Request Header Fields Too Large", "the request head is too long") }
+            if bytes.count > maxHeadBytes { refuse(context, APIError(.requestHeaderFieldsTooLarge, "request: the request head is too long")) }
             return
         }
-        if let problem = Self.problem(inHead: bytes.prefix(end)) { return refuse(context, status: "400 Bad Request", problem) }
+        if let problem = Self.problem(inHead: bytes.prefix(end)) { return refuse(context, APIError(.badRequest, "request: \(problem)")) }
         timer?.cancel()
         timer = nil
         passing = true
@@ -87,19 +87,16 @@ final class FirstRequestGuardHandler: ChannelInboundHandler, RemovableChannelHan
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         timer = context.eventLoop.scheduleTask(in: deadline) {
             let (handler, context) = loopBound.value
-            if !handler.passing { handler.refuse(context, status: "408 Request Timeout", "the request did not arrive in time") }
+            if !handler.passing { handler.refuse(context, APIError(.requestTimeout, "request: the request did not arrive in time")) }
         }
     }
 
-    /// Answers with `status` and a JSON error, then closes the connection.
-    private func refuse(_ context: ChannelHandlerContext, status: String, _ message: String, extraHeaders: String = "") {
+    /// Answers with `error` (status and JSON body), then closes the connection.
+    private func refuse(_ context: ChannelHandlerContext, _ error: APIError) {
         passing = true  // nothing more is read or answered
         pending = nil
         timer?.cancel()
-        let body = #"{"error":"request: \#(message)"}"#
-        let text = "HTTP/1.1 \(status)\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
-            + extraHeaders + "Connection: close\r\n\r\n\(body)"
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text))).whenComplete { _ in
+        context.writeAndFlush(wrapOutboundOut(RawHTTPAnswer.bytes(of: error))).whenComplete { _ in
             context.close(promise: nil)
         }
     }
@@ -136,22 +133,6 @@ final class FirstRequestGuardHandler: ChannelInboundHandler, RemovableChannelHan
         }
         return nil
     }
-}
-
-/// The HTTP/WebSocket child channel with a `FirstRequestGuardHandler` in front of it.
-struct FirstRequestGuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
-    typealias Value = Base.Value
-    let base: Base
-    let deadline: TimeAmount
-    let connections: ConnectionCounter
-
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(FirstRequestGuardHandler(deadline: deadline, connections: connections))
-        }.flatMap { base.setup(channel: channel, logger: logger) }
-    }
-
-    func handle(value: Value, logger: Logger) async { await base.handle(value: value, logger: logger) }
 }
 
 /// Open connections, against a limit, shared by every connection's guard.

@@ -1,29 +1,29 @@
 import Hummingbird
-import Logging
 
-/// Which WebSocket upgrades `/ws/colorize` and `/ws/train` take, and what a refused one is told.
+/// Which WebSocket upgrades `/ws/colorize` and `/ws/train` take, and why the others are refused.
 ///
 /// An upgrade is taken when it comes from the server's own pages (a browser always sends
 /// `Origin`; it must be the server's own origin, port included — see `SiteBoundary`; clients
 /// without `Origin` are not browsers and pass) and fewer than `maxSockets` sockets are open:
 /// each socket may hold a message of up to the body limit while it arrives, so their number
-/// bounds that memory. The WebSocket library answers every refused upgrade with an empty
-/// `400` and closes the connection, so the reason is logged here instead.
+/// bounds that memory. A refusal is an `APIError` (403 for another origin, 503 past the cap),
+/// sent to the client by `UpgradeRefusalMiddleware`.
 struct SocketAdmission: Sendable {
     let gauge: SocketGauge
     let maxSockets: Int
 
-    /// Whether to upgrade `request`; a refusal is logged with its reason.
-    func admits(_ request: Request, logger: Logger) -> Bool {
+    /// Returns when `request` may be upgraded.
+    /// - Throws: 403 `origin: …` for a page on another origin, 503 `sockets: …` past the cap.
+    func admit(_ request: Request) throws(APIError) {
         if !Self.isSameOrigin(request) {
-            logger.notice("Refused a WebSocket from another origin", metadata: ["origin": "\(request.headers[.origin] ?? "")"])
-            return false
+            throw APIError(
+                .forbidden, "origin: WebSocket connections from pages on other sites (\(request.headers[.origin] ?? "")) are refused")
         }
         if gauge.openConnections >= maxSockets {
-            logger.notice("Refused a WebSocket: \(maxSockets) sockets are open, the most this server keeps")
-            return false
+            throw APIError(
+                .serviceUnavailable, "sockets: \(maxSockets) WebSockets are open, the most this server keeps; try again when one closes",
+                retryAfter: 1)
         }
-        return true
     }
 
     /// Whether the upgrade comes from the server's own origin (or from a client that is not a browser).
