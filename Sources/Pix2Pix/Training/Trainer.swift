@@ -22,10 +22,10 @@ public enum TrainerError: Error, CustomStringConvertible {
 
 /// A training run: data, model, the step loop, checkpoints, samples, validation and events.
 ///
-/// Run folder layout: `config.json`, `events.jsonl` (every event, one JSON object per line),
-/// `checkpoints/step-XXXXXXXX.safetensors` (the last `keepLast`) and `best.safetensors`,
-/// `samples/step-XXXXXXXX.png`. Call `run` on a dedicated thread: it blocks until the run
-/// ends, is stopped, or fails.
+/// Run folder layout: `config.json`, `events.jsonl` (every event, one JSON object per line:
+/// `RunEventLog`), `checkpoints/step-XXXXXXXX.safetensors` (the last `keepLast`:
+/// `CheckpointRotation`) and `best.safetensors`, `samples/step-XXXXXXXX.png`. Call `run` on a
+/// dedicated thread: it blocks until the run ends, is stopped, or fails.
 public final class Trainer {
     public let config: TrainingConfig
     public let runDirectory: String
@@ -33,14 +33,12 @@ public final class Trainer {
     private let model: Pix2PixModel
     private var step = 0
     private var bestDeltaE: Double?
-    private let eventLog: FileHandle?
+    private let eventLog: RunEventLog
+    private let rotation: CheckpointRotation
     /// Said at the start of `run` (the event sink is not ready during `init`).
     private var startupWarnings: [String] = []
     /// The run's training examples, for recomputing batch-norm statistics at checkpoints.
     private var examples: (any TrainingExamples)?
-    /// Set after a write to `events.jsonl` failed (disk full): the log is left alone from
-    /// then on, so no half-written line gets another line glued to it.
-    private var eventLogFailed = false
     /// Called on the training thread before every step; may block (the web server uses it to
     /// let interactive colorizations run first).
     public var beforeEachStep: (() -> Void)?
@@ -75,12 +73,8 @@ public final class Trainer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(config), to: "\(runDirectory)/config.json")
-        let logPath = "\(runDirectory)/events.jsonl"
-        if !fm.fileExists(atPath: logPath) { _ = fm.createFile(atPath: logPath, contents: nil) }
-        eventLog = FileHandle(forUpdatingAtPath: logPath)
-        // A process killed mid-line leaves a torn last line; end it so the next event starts
-        // a line of its own (readers skip the torn one).
-        Self.endLastLine(of: eventLog)
+        eventLog = RunEventLog(path: "\(runDirectory)/events.jsonl")
+        rotation = CheckpointRotation(folder: "\(runDirectory)/checkpoints", keepLast: config.keepLast)
         let abandoned = TrainingCheckpoint.removeAbandonedTemporaryFiles(in: [runDirectory, "\(runDirectory)/checkpoints"])
         startupWarnings = abandoned.isEmpty ? []
             : ["removed \(abandoned.count) partial file(s) left by an interrupted run: \(abandoned.joined(separator: ", "))"]
@@ -102,29 +96,13 @@ public final class Trainer {
         }
     }
 
-    deinit { try? eventLog?.close() }
-
     /// Logs `event` to `events.jsonl` and hands it to the listener. A log that cannot be
     /// written (disk full) is reported once as a warning; events still reach the listener.
     private func report(_ event: TrainingEvent) {
-        if let eventLog, !eventLogFailed, let line = try? JSONEncoder().encode(event) {
-            do {
-                try eventLog.write(contentsOf: line + Data("\n".utf8))
-            } catch {
-                eventLogFailed = true
-                emit(.warning(message: "events.jsonl can no longer be written (\(Self.reason(error))); events are still reported here"))
-            }
+        if let failure = eventLog.append(event) {
+            emit(.warning(message: "events.jsonl can no longer be written (\(failure)); events are still reported here"))
         }
         emit(event)
-    }
-
-    /// Moves to the end of the event log and, when a write was cut short there (a crash or a
-    /// full disk), ends that line, so the next event starts a line of its own.
-    private static func endLastLine(of log: FileHandle?) {
-        guard let log, let end = try? log.seekToEnd(), end > 0 else { return }
-        guard (try? log.seek(toOffset: end - 1)) != nil, let last = try? log.read(upToCount: 1) else { return }
-        _ = try? log.seekToEnd()
-        if last != Data("\n".utf8) { try? log.write(contentsOf: Data("\n".utf8)) }
     }
 
     /// Trains until `config.steps` (or `pauseAt`, which saves a checkpoint as a stop does),
@@ -213,20 +191,9 @@ public final class Trainer {
             let previous = TrainingCheckpoint.list(in: "\(runDirectory)/checkpoints").last
             let kept = previous.map { "the checkpoint of step \($0.step) is intact; free some disk space and resume" }
                 ?? "no earlier checkpoint exists"
-            report(.failed(step: step, message: "the checkpoint of step \(step) could not be saved (\(Self.reason(error))); training stopped, \(kept)"))
+            report(.failed(step: step, message: "the checkpoint of step \(step) could not be saved (\(FileErrorReason.sentence(for: error))); training stopped, \(kept)"))
             return false
         }
-    }
-
-    /// An error as a sentence for the user. Foundation's file errors say "The operation could
-    /// not be completed"; the system's own words ("No space left on device") are underneath.
-    private static func reason(_ error: any Error) -> String {
-        guard type(of: error) is NSError.Type else { return "\(error)" }
-        let error = error as NSError
-        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return error.localizedDescription
     }
 
     /// Validates (when given a validator), writes the checkpoint, keeps the last K and the best.
@@ -255,9 +222,7 @@ public final class Trainer {
         try TrainingCheckpoint.save(model, config: config, step: step, bestDeltaE: bestDeltaE, to: path)
         if improved { try TrainingCheckpoint.save(model, config: config, step: step, bestDeltaE: bestDeltaE, to: "\(runDirectory)/best.safetensors") }
         report(.checkpoint(step: step, path: path))
-        for old in TrainingCheckpoint.list(in: folder).dropLast(config.keepLast) {
-            try? FileManager.default.removeItem(atPath: old.path)
-        }
+        for failure in rotation.removeOld() { report(.warning(message: failure)) }
     }
 
     /// Dropout masks depend only on (seed, step), so a resumed run draws the same masks.
