@@ -166,6 +166,15 @@ struct TrainingRouteTests {
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
             }
             #expect(try await client.waitForIdle().step == final.step + 3)
+            // An event log that exists but cannot be read is an error, not an empty history.
+            let log = "\(fixture.runs)/\(run)/events.jsonl"
+            try FileManager.default.removeItem(atPath: log)
+            try FileManager.default.createDirectory(atPath: log, withIntermediateDirectories: false)
+            try await client.postJSON("/api/train/resume", #"{"run":"\#(run)","steps":\#(final.step + 4)}"#) { response in
+                #expect(response.status == .internalServerError)
+                #expect((try? errorMessage(response))?.hasPrefix("run: its event log could not be read") == true)
+            }
+            #expect(try await client.trainingStatus().state == .finished)
         }
     }
 

@@ -45,6 +45,10 @@ public actor InferenceService {
     /// Whether an interactive job is running or waiting; long background work yields to it.
     public nonisolated var hasInteractiveWork: Bool { thread.hasInteractiveWork }
 
+    /// Blocks the calling thread (never a task) while interactive work is running or waiting,
+    /// until `deadline` at the latest.
+    public nonisolated func waitWhileInteractiveWork(until deadline: Date) { thread.waitWhileInteractiveWork(until: deadline) }
+
     /// The installed models, sorted by name.
     public func models() -> [ModelInfo] {
         refreshCatalog(force: false)

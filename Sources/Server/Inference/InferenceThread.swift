@@ -84,8 +84,22 @@ final class InferenceThread<State>: @unchecked Sendable {
 
     /// Whether an interactive job is running or waiting: long background work (training)
     /// can check this between steps and yield the CPU to the editor.
-    var hasInteractiveWork: Bool {
-        condition.withLock { runningPriority == .interactive || pending.contains { $0.priority == .interactive } }
+    var hasInteractiveWork: Bool { condition.withLock { interactiveWorkLocked } }
+
+    /// Blocks the calling thread while an interactive job is running or waiting, until
+    /// `deadline` at the latest: background work (a training step) yields the CPU to the
+    /// editor this way. Woken when a job ends or leaves the queue, so it polls nothing.
+    func waitWhileInteractiveWork(until deadline: Date) {
+        condition.withLock {
+            while interactiveWorkLocked {
+                if !condition.wait(until: deadline) { return }
+            }
+        }
+    }
+
+    /// `hasInteractiveWork`, with `condition` held.
+    private var interactiveWorkLocked: Bool {
+        runningPriority == .interactive || pending.contains { $0.priority == .interactive }
     }
 
     /// Runs `work` on the inference thread and returns its result.
@@ -153,6 +167,7 @@ final class InferenceThread<State>: @unchecked Sendable {
         let job = condition.withLock { () -> Job? in
             guard let index = pending.firstIndex(where: { $0.id == id }) else { return nil }
             pendingBytes -= pending[index].bytes
+            condition.broadcast()  // `waitWhileInteractiveWork` may be waiting for it
             return pending.remove(at: index)
         }
         job?.cancel(CancellationError())
@@ -184,6 +199,7 @@ final class InferenceThread<State>: @unchecked Sendable {
             let job = pending.removeFirst()
             pendingBytes -= job.bytes
             if ContinuousClock.now - job.enqueuedAt > maxQueueDelay {
+                condition.broadcast()  // it leaves the queue unrun: wake `waitWhileInteractiveWork`
                 condition.unlock()
                 job.cancel(InferenceQueueError.busy)
                 continue
@@ -196,6 +212,7 @@ final class InferenceThread<State>: @unchecked Sendable {
             condition.withLock {
                 runningPriority = nil
                 averageJobDuration = averageJobDuration.map { $0 * 0.8 + took * 0.2 } ?? took
+                condition.broadcast()  // `waitWhileInteractiveWork` may be waiting for it
             }
         }
     }

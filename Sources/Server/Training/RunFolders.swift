@@ -94,9 +94,13 @@ struct RunFolders: Sendable {
         }.sorted { ($0.modified, $0.name) > ($1.modified, $1.name) }
     }
 
-    /// The events a run wrote to its `events.jsonl` (lines that do not decode are skipped).
-    func events(ofFolder folder: String) -> [TrainingEvent] {
-        guard let data = FileManager.default.contents(atPath: "\(folder)/events.jsonl") else { return [] }
+    /// The events a run wrote to its `events.jsonl`: none when it has no log, and lines that
+    /// do not decode (one cut short by a crash) are skipped.
+    /// - Throws: why a log that exists could not be read.
+    func events(ofFolder folder: String) throws -> [TrainingEvent] {
+        let path = "\(folder)/events.jsonl"
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let decoder = JSONDecoder()
         return data.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(TrainingEvent.self, from: Data($0)) }
     }

@@ -30,7 +30,7 @@ struct TrainingController: Sendable {
     /// `[{"name", "pictures", "train"?, "validation"?}]`: folders under the data root with pictures.
     @Sendable func datasets(_ request: Request, context: AppRequestContext) async throws -> Response {
         let folders = training.datasets
-        let list = try await TrainingService.onThread(named: "tinct-datasets") { folders.list() }
+        let list = try await OffPoolThread.run(named: "tinct-datasets") { folders.list() }
         return try Response.json(list)
     }
 
@@ -38,7 +38,7 @@ struct TrainingController: Sendable {
     @Sendable func runs(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (runs, datasets, active) = (training.runs, training.datasets, training.currentStatus)
         let activeRun = active.state.isActive ? active.run : nil
-        let list = try await TrainingService.onThread(named: "tinct-runs") { runs.list(activeRun: activeRun, datasets: datasets) }
+        let list = try await OffPoolThread.run(named: "tinct-runs") { runs.list(activeRun: activeRun, datasets: datasets) }
         return try Response.json(list)
     }
 

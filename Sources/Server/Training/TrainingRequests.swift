@@ -72,11 +72,30 @@ struct ResumeTrainingRequest: Decodable, Sendable {
     }
 }
 
-/// `POST /api/train/publish`: `{"run": "name", "name": "model-name", "checkpoint": "best" | "latest"?,
+/// `POST /api/train/publish`: `{"run": "name", "name": "model-name", "checkpoint": "best" | "latest" | "auto"?,
 /// "replace": false?}`. Without `checkpoint` the best checkpoint is used when the run has one.
 struct PublishRequest: Decodable, Sendable {
+    /// Which of the run's checkpoints becomes the model.
+    enum Checkpoint: String, Decodable, Sendable {
+        /// The best validation ΔE when validation has produced one, else the latest.
+        case auto
+        /// The checkpoint with the best validation ΔE (`best.safetensors`).
+        case best
+        /// The newest checkpoint.
+        case latest
+
+        /// Any other value is a 400 naming the field.
+        init(from decoder: any Decoder) throws {
+            let raw = try decoder.singleValueContainer().decode(String.self)
+            guard let choice = Self(rawValue: raw) else {
+                throw RequestFieldError(field: "checkpoint", problem: "must be \"best\", \"latest\" or \"auto\"")
+            }
+            self = choice
+        }
+    }
+
     let run: String
     let name: String
-    let checkpoint: String?
+    let checkpoint: Checkpoint?
     let replace: Bool?
 }
