@@ -35,6 +35,24 @@ struct TrainingServiceJobsTests {
         #expect(throws: (any Error).self) { try runs.events(ofFolder: folder) }
     }
 
+    @Test("A run that does not fit in the memory available now is refused with 503 before anything is allocated")
+    func availableMemory() async throws {
+        let fixture = try TrainingFixture()
+        defer { fixture.remove() }
+        let training = TrainingService(
+            configuration: fixture.configuration, inference: nil, logger: .init(label: "test"), availableMemory: { 64 << 20 })
+        let request = try JSONDecoder().decode(
+            StartTrainingRequest.self, from: Data(#"{"dataset":"tiny",\#(TrainingFixture.tinyOptions),"steps":1}"#.utf8))
+        #expect {
+            _ = try training.start(request)
+        } throws: { error in
+            guard let error = error as? APIError else { return false }
+            return error.status == .serviceUnavailable && error.message.hasPrefix("memory: ") && error.message.contains("available now")
+        }
+        #expect(training.currentStatus.state == .idle)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.runs).isEmpty)
+    }
+
     @Test("A training step waits while an interactive job runs and goes on when it ends, without polling")
     func yieldToInteractiveWork() async throws {
         let thread = InferenceThread<Int>(maxQueued: 4, state: 0)

@@ -99,6 +99,25 @@ public struct TrainingMemory: Sendable, Equatable, CustomStringConvertible {
         return Int(stats.f_bavail) * Int(stats.f_frsize)
     }
 
+    /// Memory the kernel can give now without swapping (`MemAvailable` of `meminfo`, by default
+    /// /proc/meminfo's), or nil where it cannot be read (not Linux).
+    public static func availableMemoryBytes(meminfo: String? = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) -> Int? {
+        guard let line = meminfo?.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }) else { return nil }
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count == 3, fields[2] == "kB", let kibibytes = Int(fields[1]) else { return nil }
+        return kibibytes << 10
+    }
+
+    /// nil when the run fits in the `availableBytes` the machine has free now, else a sentence
+    /// saying so. The budget bounds what a run may ask of the machine; this keeps a run from
+    /// starting when other programs already hold the memory it needs, since a run that runs
+    /// out part-way ends the whole process (docs/security.md).
+    public func availabilityRefusal(availableBytes: Int) -> String? {
+        guard totalBytes > availableBytes else { return nil }
+        return "the run would need about \(Self.mebibytes(totalBytes)) MiB but only \(Self.mebibytes(availableBytes)) MiB of the "
+            + "machine's memory are available now; close other programs, or lower ngf, ndf, batch or size"
+    }
+
     /// nil when the run fits `budgetBytes`, else a sentence for the person who asked for it,
     /// naming the options that make a run smaller.
     public func refusal(budgetBytes: Int) -> String? {

@@ -11,6 +11,8 @@ public final class TrainingService: Sendable {
     let runs: RunFolders
     /// Most memory a run may need (`ServerConfiguration.trainingMemoryBudget`).
     let memoryBudget: Int
+    /// The machine's memory available now (`TrainingMemory.availableMemoryBytes`; tests fake it).
+    let availableMemory: @Sendable () -> Int?
     let state = TrainingRunState()
     private let thread: TrainingRunThread
     private let publisher: ModelPublisher
@@ -18,10 +20,15 @@ public final class TrainingService: Sendable {
 
     /// - Parameter inference: told to rescan its models after a publish; its queue also tells
     ///   training to yield to the editor.
-    public init(configuration: ServerConfiguration, inference: InferenceService?, logger: Logger = Logger(label: "tinct.training")) {
+    public convenience init(configuration: ServerConfiguration, inference: InferenceService?, logger: Logger = Logger(label: "tinct.training")) {
+        self.init(configuration: configuration, inference: inference, logger: logger, availableMemory: { TrainingMemory.availableMemoryBytes() })
+    }
+
+    init(configuration: ServerConfiguration, inference: InferenceService?, logger: Logger, availableMemory: @escaping @Sendable () -> Int?) {
         datasets = DatasetFolders(root: configuration.dataRoot)
         runs = RunFolders(root: configuration.runsDirectory)
         memoryBudget = configuration.trainingMemoryBudget
+        self.availableMemory = availableMemory
         thread = TrainingRunThread(state: state, inference: inference, logger: logger)
         publisher = ModelPublisher(runs: runs, modelsDirectory: configuration.modelsDirectory, inference: inference, logger: logger)
         self.logger = logger
@@ -132,13 +139,18 @@ public final class TrainingService: Sendable {
     // MARK: Helpers
 
     /// Refuses a run whose estimated memory exceeds the budget (413, naming what to lower), so
-    /// one request cannot exhaust the machine and end the server, and (507) a run whose
-    /// checkpoints and samples would not fit on the disk.
+    /// one request cannot exhaust the machine and end the server, or the memory available now
+    /// (503: other programs hold it), and (507) a run whose checkpoints and samples would not
+    /// fit on the disk.
     private func checkResources(_ config: TrainingConfig, pictures: Int) throws(APIError) {
         let memory = TrainingMemory(config: config, pictures: pictures)
         if let refusal = memory.refusal(budgetBytes: memoryBudget) {
             logger.notice("Refused a training run", metadata: ["memory": "\(memory)", "budget": "\(memoryBudget)"])
             throw APIError(.contentTooLarge, "memory: \(refusal)")
+        }
+        if let available = availableMemory(), let refusal = memory.availabilityRefusal(availableBytes: available) {
+            logger.notice("Refused a training run", metadata: ["memory": "\(memory)", "available": "\(available)"])
+            throw APIError(.serviceUnavailable, "memory: \(refusal)")
         }
         if let free = TrainingMemory.freeDiskBytes(at: runs.root), let refusal = memory.diskRefusal(config: config, freeBytes: free) {
             throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "disk: \(refusal)")
