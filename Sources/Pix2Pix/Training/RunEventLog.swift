@@ -8,6 +8,7 @@ import Foundation
 /// disk) is reported once, and the log is left alone from then on, so no half-written line
 /// gets another line glued to it.
 final class RunEventLog {
+    /// The log's file, `<run>/events.jsonl`.
     let path: String
     private let file: FileHandle?
     private var failed = false

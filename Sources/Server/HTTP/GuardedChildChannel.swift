@@ -11,9 +11,11 @@ import NIOCore
 /// - `WebSocketMessageDeadlineHandler`: once upgraded, a message must arrive whole in time.
 struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
+    /// The HTTP/WebSocket channel the guards sit in front of.
     let base: Base
     /// How long a new connection has to send its first request head.
     let firstHeadDeadline: TimeAmount
+    /// The open connections, shared by every connection's guard.
     let connections: ConnectionCounter
     /// How long a WebSocket message may take from its first byte to its last.
     let webSocketMessageDeadline: TimeAmount

@@ -4,8 +4,10 @@
 struct TrainingSubscribers {
     private var clients: [ObjectIdentifier: TrainingSubscriber] = [:]
 
+    /// Starts sending `subscriber` every message.
     mutating func add(_ subscriber: TrainingSubscriber) { clients[ObjectIdentifier(subscriber)] = subscriber }
 
+    /// Stops sending `subscriber` anything.
     mutating func remove(_ subscriber: TrainingSubscriber) { clients[ObjectIdentifier(subscriber)] = nil }
 
     /// Number of connected clients.

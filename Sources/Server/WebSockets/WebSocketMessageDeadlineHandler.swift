@@ -20,7 +20,9 @@ final class WebSocketMessageDeadlineHandler: ChannelInboundHandler, RemovableCha
     typealias InboundOut = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// How long a message may take from its first byte to its last.
     let deadline: TimeAmount
+    /// Where a closed connection is noted.
     let logger: Logger
     private var sawFirstHead = false
     /// Set when the first request asks for a WebSocket.
