@@ -5,10 +5,15 @@ import Foundation
 /// and an installed binary works when started from elsewhere inside the checkout.
 ///
 /// Candidates, in order: the current directory and its parents, then the executable's folder
-/// and its parents (an executable lives at `.build/<triple>/<configuration>/tinct`).
+/// and its parents (an executable lives at `.build/<triple>/<configuration>/tinct`); under
+/// each, the folder itself and `share/tinct/<folder>`, where `make install PREFIX=…` puts it
+/// beside `PREFIX/bin/tinct`.
 public struct ResourceLocator: Sendable {
     /// Directories searched, nearest first.
     public let searchRoots: [String]
+
+    /// Where `make install` puts the resource folders, relative to its PREFIX.
+    public static let installedFolder = "share/tinct"
 
     /// How many parent folders above each starting point are searched.
     static let maximumParentDepth = 5
@@ -38,11 +43,15 @@ public struct ResourceLocator: Sendable {
         )
     }
 
-    /// Returns the absolute path of the first folder named `name` under a search root.
+    /// Returns the absolute path of the first folder named `name` under a search root for which
+    /// `accept` holds (a generic name like `models` may also be some other folder of that name).
     /// - Throws: `ResourceLocatorError.notFound` listing every place looked at.
-    public func locateDirectory(named name: String) throws -> String {
-        let searched = searchRoots.map { URL(fileURLWithPath: $0, isDirectory: true).appendingPathComponent(name).path }
-        for candidate in searched where Self.isDirectory(candidate) {
+    public func locateDirectory(named name: String, where accept: (String) -> Bool = { _ in true }) throws -> String {
+        let searched = searchRoots.flatMap { root in
+            let url = URL(fileURLWithPath: root, isDirectory: true)
+            return [url.appendingPathComponent(name).path, url.appendingPathComponent(Self.installedFolder).appendingPathComponent(name).path]
+        }
+        for candidate in searched where Self.isDirectory(candidate) && accept(candidate) {
             return candidate
         }
         throw ResourceLocatorError.notFound(name: name, searched: searched)

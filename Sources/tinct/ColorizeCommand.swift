@@ -13,24 +13,29 @@ struct ColorizeCommand: ParsableCommand {
     var input: String
     @Option(name: .shortAndLong, help: "Output picture (.png/.jpg), or a folder when the input is a folder.")
     var output: String
-    @Option(help: "Model name (folder under --models) or path; default: the mode's default model.")
+    @Option(help: "Model name (folder under --models) or path (a model folder, a training checkpoint or a run folder); default: the mode's default model.")
     var model: String?
-    @Option(help: "lineart, photo or pix2pix; chooses the default model (models/default-MODE).")
+    @Option(help: "lineart, photo or pix2pix; chooses the default model (models/default-MODE). Default: detected per picture as the editor does — line art, a black-and-white photo (photo), or a picture in colour (line art of its extracted lines).")
     var mode: ModelMode?
-    @Option(help: "Folder of models.")
-    var models: String = "models"
+    @Option(help: "Folder of models (default: the models folder beside the working directory or the tinct executable).")
+    var models: String?
     @Option(help: "JSON file of hints: [{\"x\": 10, \"y\": 20, \"color\": \"#ff0000\", \"r\": 3}] in input pixels.")
     var hints: String?
+    @Option(help: "Extract the picture's lines first with xdog, adaptive or sobel (line-art models only). Default: xdog for a picture in colour, none for line art.")
+    var lines: LineExtractor.Style?
+
+    func validate() throws {
+        if let mode, mode != .lineart, lines != nil { throw ValidationError("--lines makes line art; it needs --mode lineart (or none)") }
+    }
 
     func run() throws {
-        let colorizer: Colorizer
-        do {
-            colorizer = Colorizer(model: try ModelLocator.load(model, mode: mode, modelsDirectory: models))
-        } catch { throw ValidationError("\(error)") }
         let hintList = try hints.map(HintFile.read) ?? []
-        if colorizer.mode == .pix2pix && !hintList.isEmpty { throw ValidationError("a pix2pix model takes no hints; leave out --hints") }
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) else { throw ValidationError("\(input) does not exist") }
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) else {
+            throw CommandFailure("\(DisplayPath.absolute(input)) does not exist")
+        }
+        let planner = ColorizePlanner(modelName: model, mode: mode, lines: lines, modelsDirectory: ModelLocator.modelsDirectory(models),
+                                      hasHints: !hintList.isEmpty)
         if isFolder.boolValue {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             var failures = 0
@@ -38,21 +43,39 @@ struct ColorizeCommand: ParsableCommand {
                 let target = "\(output)/\((name as NSString).deletingPathExtension).png"
                 try? FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 do {
-                    try colorizer.colorize(RGBImage(contentsOf: "\(input)/\(name)"), hints: hintList).write(to: target)
-                    print("\(name) → \(target)")
-                } catch {
+                    let explanation = try colorize("\(input)/\(name)", hints: hintList, planner: planner, to: target)
+                    print("\(name): \(explanation) → \(target)")
+                } catch let failure as PictureFailure {
                     failures += 1
-                    FileHandle.standardError.write(Data("skipped \(name): \(error)\n".utf8))
+                    FileHandle.standardError.write(Data("skipped \(name): \(failure)\n".utf8))
                 }
             }
             if failures > 0 { throw ExitCode(2) }
         } else {
-            do {
-                let picture = try RGBImage(contentsOf: input)
-                try colorizer.colorize(picture, hints: hintList).write(to: output)
-            } catch { throw ValidationError("\(error)") }
+            let explanation = try colorize(input, hints: hintList, planner: planner, to: output)
+            print("\(input): \(explanation) → \(output)")
         }
     }
+
+    /// Colorizes the picture at `path` into `target` as its plan says; returns the plan's explanation.
+    private func colorize(_ path: String, hints: [ColorHint], planner: ColorizePlanner, to target: String) throws -> String {
+        let picture: RGBImage
+        do { picture = try RGBImage(contentsOf: path) } catch { throw PictureFailure(error, context: DisplayPath.absolute(path)) }
+        let plan = try planner.plan(for: picture)
+        do {
+            try plan.colorizer.colorize(plan.input(from: picture), hints: hints).write(to: target)
+        } catch {
+            throw PictureFailure(error, context: DisplayPath.absolute(path))
+        }
+        return plan.explanation
+    }
+}
+
+/// One picture of a folder could not be read, colorized or written: it is skipped and the
+/// others go on (a model that does not load stops the whole command instead).
+struct PictureFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ error: any Error, context: String) { description = "\(context): \(error)" }
 }
 
 /// Reads a hints file in the API's format.
@@ -60,14 +83,14 @@ enum HintFile {
     struct Entry: Decodable { var x: Int; var y: Int; var color: String; var r: Int? }
 
     static func read(_ path: String) throws -> [ColorHint] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read hints file \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read hints file \(DisplayPath.absolute(path))") }
         let entries: [Entry]
         do { entries = try JSONDecoder().decode([Entry].self, from: data) } catch {
-            throw ValidationError("hints file \(path) is not a JSON array of {x, y, color, r}: \(error)")
+            throw CommandFailure("hints file \(DisplayPath.absolute(path)) is not a JSON array of {x, y, color, r}: \(error)")
         }
         return try entries.enumerated().map { i, e in
             guard let hint = ColorHint(x: e.x, y: e.y, hex: e.color, radius: max(1, min(e.r ?? 3, 64))) else {
-                throw ValidationError("hints[\(i)].color '\(e.color)' is not #rrggbb")
+                throw CommandFailure("hints[\(i)].color '\(e.color)' is not #rrggbb")
             }
             return hint
         }

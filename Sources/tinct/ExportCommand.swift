@@ -22,10 +22,10 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let path = TrainingCheckpoint.resolve(source) else { throw ValidationError("no checkpoint in \(source)") }
+        guard let path = TrainingCheckpoint.resolve(source) else { throw CommandFailure(ModelSourceError.nothingToLoad(folder: DisplayPath.absolute(source))) }
         do {
             let model = try TrainingCheckpoint.exportGenerator(checkpoint: path, to: output, storedAs: int8 ? .int8 : half ? .float16 : .float32)
             print("exported \(model.mode.rawValue) model (\(model.generator.parameterCount) parameters, \(model.resolution) px) from \(path) to \(output)")
-        } catch { throw ValidationError("\(error)") }
+        } catch { throw CommandFailure(error) }
     }
 }

@@ -56,7 +56,7 @@ struct ImportTorchCommand: ParsableCommand {
             try model.save(folder: output)
             print("imported \(model.generator.parameterCount) parameters into \(output)")
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure(error)
         }
     }
 }

@@ -35,10 +35,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "TCP port to listen on.")
     var port = 8080
 
-    @Option(help: "Folder holding model checkpoints.")
-    var models = "models"
+    @Option(help: "Folder of models (default: the models folder beside the working directory or the tinct executable, as for Public/ and templates/).")
+    var models: String?
 
-    @Option(name: .customLong("data-root"), help: "Root folder for datasets and training runs.")
+    @Option(name: .customLong("data-root"), help: "Folder whose subfolders of pictures the dashboard offers as datasets.")
     var dataRoot = "data"
 
     @Option(help: "Folder where training runs started from the dashboard are written.")
@@ -66,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
             port: port,
             publicDirectory: publicDirectory,
             templatesDirectory: templatesDirectory,
-            modelsDirectory: models,
+            modelsDirectory: ModelLocator.modelsDirectory(models),
             dataRoot: dataRoot,
             runsDirectory: runs
         )

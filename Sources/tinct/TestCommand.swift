@@ -17,10 +17,10 @@ struct TestCommand: ParsableCommand {
             window around it, within its lines) and bleed (ΔE on the original's white page).
             """)
 
-    @Option(help: "Model name (folder under --models) or path.")
+    @Option(help: "Model name (folder under --models) or path: a model folder, a training checkpoint, or a run folder (its best checkpoint, else its latest).")
     var model: String
-    @Option(help: "Folder of models.")
-    var models: String = "models"
+    @Option(help: "Folder of models (default: the models folder beside the working directory or the tinct executable).")
+    var models: String?
     @Option(help: "Folder of ground-truth color pictures (its val/ subfolder when present); pix2pix: a paired dataset (see tinct train --help).")
     var data: String
     @Option(help: "Output folder for the gallery.")
@@ -38,11 +38,15 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         let generatorModel: GeneratorModel
-        do { generatorModel = try ModelLocator.load(model, mode: nil, modelsDirectory: models) } catch { throw ValidationError("\(error)") }
+        do {
+            generatorModel = try ModelLocator.load(model, mode: nil, modelsDirectory: ModelLocator.modelsDirectory(models)).model
+        } catch {
+            throw CommandFailure(error, context: "cannot load the model")
+        }
         if generatorModel.mode == .pix2pix { return try testPaired(generatorModel) }
         let folder = FileManager.default.fileExists(atPath: "\(data)/val") ? "\(data)/val" : data
         let set = ImageFolder(root: folder, maxSide: generatorModel.resolution * 2, maxPictures: pictures)
-        guard set.count > 0 else { throw ValidationError("no readable pictures in \(folder)") }
+        guard set.count > 0 else { throw CommandFailure("no readable pictures in \(DisplayPath.absolute(folder))") }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let report = try Gallery.write(model: generatorModel, pictures: set, seed: seed, to: out)
         print("At the model's resolution (\(generatorModel.resolution) px), \(set.count) pictures:")
@@ -97,7 +101,7 @@ struct TestCommand: ParsableCommand {
         if !files.unmatched.isEmpty {
             FileHandle.standardError.write(Data("warning: \(files.unmatched.count) file(s) in A/ or B/ have no partner\n".utf8))
         }
-        guard set.count > 0 else { throw ValidationError("no readable pairs in \(data)") }
+        guard set.count > 0 else { throw CommandFailure("no readable pairs in \(DisplayPath.absolute(data))") }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let report = try PairedGallery.write(model: generatorModel, pairs: set, to: out)
         for row in report.rows {

@@ -93,16 +93,18 @@ struct TrainCommand: ParsableCommand {
         config.pictureStatisticsAtInference = testNorm.map { $0 == .picture }
         if let initFrom {
             guard !resume else { throw ValidationError("--init-from starts a new run; --resume continues one") }
-            guard let checkpoint = TrainingCheckpoint.resolve(initFrom) else { throw ValidationError("--init-from: no checkpoint in \(initFrom)") }
+            guard let checkpoint = TrainingCheckpoint.resolve(initFrom) else {
+                throw CommandFailure(ModelSourceError.nothingToLoad(folder: DisplayPath.absolute(initFrom)), context: "--init-from")
+            }
             config.initializedFrom = checkpoint
         }
         if !resume {
             let memory = TrainingMemory(config: config)
             if let refusal = memory.refusal(budgetBytes: memoryLimit.map { $0 << 20 } ?? TrainingMemory.defaultBudgetBytes) {
-                throw TrainingRefused(message: refusal)
+                throw CommandFailure(refusal)
             }
             if let free = TrainingMemory.freeDiskBytes(at: out), let refusal = memory.diskRefusal(config: config, freeBytes: free) {
-                throw TrainingRefused(message: refusal)
+                throw CommandFailure(refusal)
             }
         }
         let progress = ProgressPrinter(json: json)
@@ -111,7 +113,7 @@ struct TrainCommand: ParsableCommand {
             trainer = try Trainer(config: config, runDirectory: out, resume: resume,
                                   steps: resume ? steps : nil) { progress.show($0) }
         } catch {
-            throw ValidationError("\(error)")
+            throw CommandFailure(error)
         }
         progress.paired = trainer.config.mode == .pix2pix
         let stop = StopSignal()
@@ -127,7 +129,7 @@ struct TrainCommand: ParsableCommand {
             try trainer.run(stop: stop)
         } catch {
             progress.finishLine()
-            throw ValidationError("training failed: \(error)")
+            throw CommandFailure(error, context: "training failed")
         }
         progress.finishLine()
         if progress.failed { throw ExitCode.failure }
@@ -162,6 +164,11 @@ final class ProgressPrinter: @unchecked Sendable {
         case .started(let step, let total, let pictures, let val, let skipped):
             let unit = paired ? "pairs" : "pictures"
             say("training from step \(step) to \(total) on \(pictures) \(unit) (\(val) for validation, \(skipped) files skipped)")
+            if val < ValidationSplit.fewPictures {
+                say("warning: only \(val) validation \(unit): the validation figures will be mostly noise"
+                    + (val == 0 ? " (none: no validation and no best.safetensors)" : "")
+                    + "; hold out more with a val/ folder beside train/ (at least \(ValidationSplit.fewPictures)), or add pictures (1 in \(ValidationSplit.oneIn) is held out)")
+            }
         case .checkpoint(let step, let path): say("checkpoint at step \(step): \(path)")
         case .sample: break
         case .validation(let step, let rows, let n) where paired:
@@ -201,11 +208,6 @@ final class ProgressPrinter: @unchecked Sendable {
 }
 
 /// A run refused before it starts: printed alone (not as a usage error), exit status 1.
-struct TrainingRefused: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}
-
 extension GANLoss: ExpressibleByArgument {}
 extension PairDirection: ExpressibleByArgument {}
 extension PairedLayout: ExpressibleByArgument {}

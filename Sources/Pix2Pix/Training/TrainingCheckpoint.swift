@@ -104,12 +104,7 @@ public struct TrainingCheckpoint {
 
     /// Writes the checkpoint's generator as a servable model folder.
     public static func exportGenerator(checkpoint path: String, to folder: String, storedAs: StoredType = .float32) throws -> GeneratorModel {
-        let file = try SafetensorsFile(contentsOf: path)
-        let header = try read(file, path: path)
-        let generator = UNetGenerator(header.config.model.generator)
-        try generator.load(from: file, prefix: "G.", strict: false)
-        let model = GeneratorModel(mode: header.config.mode, generator: generator, resolution: header.config.size,
-                                   batchStatistics: header.config.inferenceUsesBatchStatistics, direction: header.config.paired?.direction)
+        let model = try generatorModel(checkpoint: path)
         try model.save(folder: folder, storedAs: storedAs)
         return model
     }
