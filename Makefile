@@ -16,7 +16,7 @@ FUZZ_MALLOC_MB ?= 256
 FUZZ_DIR := .build/fuzz
 CODEC_CORPUS := Tests/ImageCodecsTests/Fixtures
 
-.PHONY: run test test-browser test-numerics latency deps build bench bench-torch fixtures clean fuzz
+.PHONY: run test test-browser test-numerics latency deps build bench bench-torch fixtures clean fuzz install
 
 ## Install the Debian packages Tinct links against, only those missing.
 deps:
@@ -110,6 +110,18 @@ $(FUZZ_DIR)/codec_fuzzer: Tests/Fuzz/codec_fuzzer.c $(wildcard Sources/CImageCod
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fuse-ld=lld \
 		-I Sources/CImageCodecs/include -I Sources/CImageCodecs \
 		Tests/Fuzz/codec_fuzzer.c Sources/CImageCodecs/*.c -lpng16 -ljpeg -o $@
+
+## Installs tinct as $(PREFIX)/bin/tinct and its pages, scripts and shipped models under
+## $(PREFIX)/share/tinct, where it finds them from any folder (see ResourceLocator).
+## `make install PREFIX=$$HOME/.local` needs no root; DESTDIR stages a package.
+PREFIX ?= /usr/local
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tinct/models
+	install -m 755 $(TINCT) $(DESTDIR)$(PREFIX)/bin/tinct
+	rm -rf $(DESTDIR)$(PREFIX)/share/tinct/Public $(DESTDIR)$(PREFIX)/share/tinct/templates
+	cp -R Public templates $(DESTDIR)$(PREFIX)/share/tinct/
+	for model in models/default-*; do rm -rf $(DESTDIR)$(PREFIX)/share/tinct/$$model; cp -R $$model $(DESTDIR)$(PREFIX)/share/tinct/models/; done
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/tinct (resources in $(DESTDIR)$(PREFIX)/share/tinct)"
 
 clean:
 	rm -rf .build

@@ -67,7 +67,7 @@ struct DatasetUpload: Sendable {
         let (bytes, info) = try ColorizeJob.inspectImage(base64: body.image, limits: imageLimits)
         let maxPixels = imageLimits.maxPixels
         do {
-            _ = try await TrainingService.onThread(named: "tinct-dataset-check") { try ImageDecoder.decode(bytes, maxPixels: maxPixels) }
+            _ = try await OffPoolThread.run(named: "tinct-dataset-check") { try ImageDecoder.decode(bytes, maxPixels: maxPixels) }
         } catch let error as ImageCodecError {
             throw ColorizeJob.imageError(error)
         }
