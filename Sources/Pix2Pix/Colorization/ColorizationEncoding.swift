@@ -60,8 +60,9 @@ public enum ColorizationEncoding {
         }
     }
 
-    /// Writes a photo input to `out`: 6 planes (with the dense hint fill) or, for older
-    /// models, 4; `lab` is (3, H, W) L, a, b planes.
+    /// Writes a photo input to `out`: 6 planes (with the dense hint fill: each pixel the chroma
+    /// of the hinted pixel `EdgeAwareHintPixel` assigns it) or, for older models, 4; `lab` is
+    /// (3, H, W) L, a, b planes.
     public static func photoInput(lab: [Float], hints: HintPlanes, channels: Int = 6, into out: UnsafeMutablePointer<Float>) {
         let plane = hints.width * hints.height
         precondition(lab.count == 3 * plane, "Lab planes do not match the hint planes")
@@ -80,9 +81,10 @@ public enum ColorizationEncoding {
             out[3 * plane + i] = m
         }
         guard photoHasFill(channels: channels) else { return }
-        let nearest = NearestHintPixel.map(mask: hints.hintMask, width: hints.width, height: hints.height)
+        let sources = EdgeAwareHintPixel.map(mask: hints.hintMask, lightness: Array(lab[0..<plane]), width: hints.width,
+                                             height: hints.height)
         for i in 0..<plane {
-            let seed = nearest.map { Int($0[i]) }
+            let seed = sources.map { Int($0[i]) }
             out[4 * plane + i] = seed.map { out[plane + $0] } ?? 0
             out[5 * plane + i] = seed.map { out[2 * plane + $0] } ?? 0
         }
@@ -107,6 +109,13 @@ public enum ColorizationEncoding {
         return chroma
     }
 
+    /// How much of the network's own chroma a photo keeps when it has no hint at all. Measured
+    /// with the shipped photo model (0 hints, ΔE to the original; grey input 19.89 on the
+    /// validation split, 13.86 on held-out lomiri-wallpapers photos): scale 1 → 20.64 / 14.72,
+    /// 0.75 → 20.47 / 14.47, 0.5 → 20.32 / 14.25, 0.25 → 20.13 / 14.03. Any colour it guesses
+    /// unprompted is further from the truth than grey, so without hints a photo stays grey.
+    public static let photoUnhintedChromaScale: Float = 0
+
     /// Window radius (network pixels) of the smoothing in `photoPrediction`.
     public static let photoSmoothingRadius = 8
     /// Edge threshold of that smoothing, in (L/100)²: steps of lightness above ~3 L\* count
@@ -114,14 +123,18 @@ public enum ColorizationEncoding {
     public static let photoSmoothingEpsilon: Float = 1e-3
 
     /// The chroma planes (network units) a user gets from a photo network output: the
-    /// network's chroma (`photoChroma`: output + fill) passed through a guided filter led by
+    /// network's chroma (`photoChroma`: output + fill; scaled by `photoUnhintedChromaScale`
+    /// when the input has no hint) passed through a guided filter led by
     /// the input's lightness. Where the lightness is flat the chroma is averaged, which removes
     /// the faint checkerboard texture transposed convolutions leave and softens the straight
     /// seams between the fill's nearest-hint regions; where the lightness has edges the
     /// chroma follows them. `input` is square, `side` × `side`.
     public static func photoPrediction(output: UnsafePointer<Float>, input: UnsafePointer<Float>, channels: Int, side: Int) -> [Float] {
         let plane = side * side
-        let chroma = photoChroma(output: output, input: input, channels: channels, plane: plane)
+        var chroma = photoChroma(output: output, input: input, channels: channels, plane: plane)
+        if !(0..<plane).contains(where: { input[3 * plane + $0] > 0 }) {
+            for i in 0..<(2 * plane) { chroma[i] *= photoUnhintedChromaScale }
+        }
         let lightness = FloatPlane(width: side, height: side, values: (0..<plane).map { (input[$0] + 1) / 2 })
         let filter = GuidedFilter(guide: lightness, radius: photoSmoothingRadius, epsilon: photoSmoothingEpsilon)
         var smoothed = [Float](repeating: 0, count: 2 * plane)

@@ -1,6 +1,6 @@
 import ImageCodecs
 
-/// The two non-learned colorizations every model must beat, scored with `Metrics`.
+/// The non-learned colorizations every model must beat, scored with `Metrics`.
 public enum Baselines {
     /// What a colorization model receives, which decides what "unchanged" means.
     public enum Input: Sendable, Equatable {
@@ -90,5 +90,35 @@ public enum Baselines {
             }
             return RGBImage(labPlanes: planes, width: width, height: height)
         }
+    }
+
+    /// A photo's edge-aware fill: every pixel keeps its own L\* and takes the chroma of the
+    /// hint `EdgeAwareHintPixel` assigns it (colour spreads over flat lightness, hardly across
+    /// edges). Each hint covers its disc; a later hint's disc wins where discs overlap. With
+    /// no hints this is `inputUnchanged(.photo(image))`.
+    public static func edgeAwareFill(hints: [ColorHint], photo image: RGBImage) -> RGBImage {
+        let (width, height) = (image.width, image.height)
+        let count = width * height
+        var hintOf = [Int](repeating: -1, count: count)
+        for (index, hint) in hints.enumerated() {
+            let r = max(0, hint.radius)
+            for y in max(0, hint.y - r)..<min(height, hint.y + r + 1) {
+                for x in max(0, hint.x - r)..<min(width, hint.x + r + 1) where (x - hint.x) * (x - hint.x) + (y - hint.y) * (y - hint.y) <= r * r {
+                    hintOf[y * width + x] = index
+                }
+            }
+        }
+        var planes = image.labPlanes()
+        guard let sources = EdgeAwareHintPixel.map(mask: hintOf.map { $0 >= 0 ? 1 : 0 }, lightness: Array(planes[0..<count]),
+                                                   width: width, height: height) else {
+            return inputUnchanged(.photo(image))
+        }
+        let chroma = hints.map { LabColor.rgbToLab(Float($0.red) / 255, Float($0.green) / 255, Float($0.blue) / 255) }
+        for i in 0..<count {
+            let hint = chroma[hintOf[Int(sources[i])]]
+            planes[count + i] = hint.a
+            planes[2 * count + i] = hint.b
+        }
+        return RGBImage(labPlanes: planes, width: width, height: height)
     }
 }

@@ -16,17 +16,24 @@ public struct MethodScore: Codable, Sendable, Equatable {
     }
 }
 
-/// Validation at one hint count: the model beside the two non-learned baselines.
+/// Validation at one hint count: the model beside the non-learned baselines.
 public struct ValidationRow: Codable, Sendable, Equatable {
     public var hints: Int
     public var model: MethodScore
     public var inputUnchanged: MethodScore
     public var nearestHintFill: MethodScore
+    /// Photos only: `Baselines.edgeAwareFill`.
+    public var edgeAwareFill: MethodScore?
 
-    /// The model beats both baselines on both metrics.
+    public init(hints: Int, model: MethodScore, inputUnchanged: MethodScore, nearestHintFill: MethodScore,
+                edgeAwareFill: MethodScore? = nil) {
+        (self.hints, self.model, self.inputUnchanged, self.nearestHintFill) = (hints, model, inputUnchanged, nearestHintFill)
+        self.edgeAwareFill = edgeAwareFill
+    }
+
+    /// The model beats every baseline on both metrics.
     public var modelWins: Bool {
-        model.deltaE < inputUnchanged.deltaE && model.deltaE < nearestHintFill.deltaE
-            && model.psnr > inputUnchanged.psnr && model.psnr > nearestHintFill.psnr
+        [inputUnchanged, nearestHintFill, edgeAwareFill].compactMap { $0 }.allSatisfy { model.deltaE < $0.deltaE && model.psnr > $0.psnr }
     }
 }
 

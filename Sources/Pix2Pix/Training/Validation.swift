@@ -33,17 +33,19 @@ public struct Validator: ValidationSet {
     /// must be in eval mode.
     public func evaluate(_ generator: UNetGenerator) -> [ValidationRow] {
         Self.hintCounts.map { k in
-            var tallies = [ScoreTally](repeating: ScoreTally(), count: 3)
+            var tallies = [ScoreTally](repeating: ScoreTally(), count: 4)
             for (i, picture) in pictures.enumerated() {
                 let sample = maker.validation(picture, hintCount: k, seed: BatchLoader.mix(seed, UInt64(i), UInt64(k), 0x7A1))
                 let output = Self.compose(sample: sample, generator: generator, mode: maker.mode, size: maker.size)
                 let input: Baselines.Input = maker.mode == .lineart ? .lineArt(sample.lines!) : .photo(sample.truth)
-                let results = [output, Baselines.inputUnchanged(input), Baselines.nearestHintFill(hints: sample.hints, input: input)]
+                var results = [output, Baselines.inputUnchanged(input), Baselines.nearestHintFill(hints: sample.hints, input: input)]
+                if maker.mode == .photo { results.append(Baselines.edgeAwareFill(hints: sample.hints, photo: sample.truth)) }
                 for (m, result) in results.enumerated() {
                     tallies[m].add(result: result, sample: sample, lineArt: maker.mode == .lineart)
                 }
             }
-            return ValidationRow(hints: k, model: tallies[0].score, inputUnchanged: tallies[1].score, nearestHintFill: tallies[2].score)
+            return ValidationRow(hints: k, model: tallies[0].score, inputUnchanged: tallies[1].score, nearestHintFill: tallies[2].score,
+                                 edgeAwareFill: maker.mode == .photo ? tallies[3].score : nil)
         }
     }
 
