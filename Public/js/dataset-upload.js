@@ -72,9 +72,10 @@ async function base64Of(blob) {
 /**
  * Sends `files` into dataset `name`, one at a time. `onProgress({ done, total, added, refused })`
  * follows each file; resolves with `{ added, refused: [{ path, reason }] }`. Files that are
- * not PNG or JPEG by name, hidden ones, and those the server refuses are listed in `refused`.
+ * not PNG or JPEG by name, hidden ones, those over `limits.maxPictureBytes` and those the
+ * server refuses are listed in `refused`.
  */
-export async function uploadDataset(name, files, onProgress) {
+export async function uploadDataset(name, files, limits, onProgress) {
   const refused = [];
   let added = 0;
   const report = (done) => onProgress({ done, total: files.length, added, refused: refused.length });
@@ -86,7 +87,13 @@ export async function uploadDataset(name, files, onProgress) {
       refused.push({ path: file.path, reason: "not a PNG or JPEG picture, left out" });
     } else {
       try {
-        const image = await base64Of(await file.read());
+        const blob = await file.read();
+        if (blob.size > limits.maxPictureBytes) {
+          refused.push({ path: file.path, reason: `${(blob.size / 1e6).toFixed(1)} MB, more than the ${Math.floor(limits.maxPictureBytes / 1e6)} MB a picture may have` });
+          report(index + 1);
+          continue;
+        }
+        const image = await base64Of(blob);
         const response = await fetch(`/api/datasets/${encodeURIComponent(name)}/pictures`, {
           method: "POST",
           headers: { "Content-Type": "application/json" },

@@ -32,8 +32,9 @@ const state = {
   sample: null,
   runs: [],
   datasets: [],
-  /** The server's data root, absolute (`GET /api/datasets/root`). */
+  /** The server's data root, absolute, and the largest picture it takes (`GET /api/datasets/root`). */
   dataRoot: null,
+  uploadLimits: { maxPictureBytes: Infinity },
   /** The training options the start request takes (`GET /api/train/options-schema`). */
   options: [],
   connected: false,
@@ -125,9 +126,12 @@ function showWarning(element, text) {
 /** Shows where datasets live: the server's data root, as an absolute path. */
 async function loadDataRoot() {
   try {
-    const { root } = await api("/api/datasets/root");
+    const { root, maxPictureBytes, maxPixels, maxPictures } = await api("/api/datasets/root");
     state.dataRoot = root;
+    state.uploadLimits = { maxPictureBytes };
     $("data-root").textContent = root;
+    $("upload-limits").textContent = `PNG and JPEG pictures, each up to ${Math.floor(maxPictureBytes / 1e6)} MB and ` +
+      `${Math.floor(maxPixels / 1e6)} megapixels, at most ${maxPictures.toLocaleString("en")} in a dataset`;
   } catch (error) {
     $("data-root").textContent = `the data root (${error.message})`;
   }
@@ -153,7 +157,7 @@ async function addDataset(files, fallbackName) {
   progress.hidden = false;
   progress.max = files.length;
   progress.value = 0;
-  const { added, refused } = await uploadDataset(name, files, ({ done, total, added: sent, refused: left }) => {
+  const { added, refused } = await uploadDataset(name, files, state.uploadLimits, ({ done, total, added: sent, refused: left }) => {
     progress.value = done;
     $("upload-status").textContent = `${done} / ${total} files: ${sent} added to ${name}${left ? `, ${left} left out` : ""}…`;
   });

@@ -255,23 +255,27 @@ def check_add_dataset(page, url, data: Path, work: Path) -> None:
         z.writestr("my pics/train/broken.png", b"\x89PNG\r\n\x1a\nthis is not a picture")
         z.writestr("my pics/notes.txt", "hello")
         z.writestr("my pics/.DS_Store", "x")
+        z.writestr("my pics/train/huge.png", b"\x89PNG\r\n\x1a\n" + bytes(16 << 20))  # past the limit, refused unsent
     zip_path = work / "my pics.zip"
     zip_path.write_bytes(archive.getvalue())
     page.set_input_files("#dataset-zip", str(zip_path))
     page.wait_for_function("() => /pictures? added to/.test(document.getElementById('upload-status').textContent) && !document.getElementById('upload-status').textContent.endsWith('…')")
     status = page.locator("#upload-status").inner_text()
-    assert status.startswith("3 pictures added to my-pics") and "3 files left out" in status, status
+    assert status.startswith("3 pictures added to my-pics") and "4 files left out" in status, status
     problems = page.locator("#upload-problems li").all_inner_texts()
     assert any(p.startswith("train/broken.png:") for p in problems), problems
     assert any(p.startswith("notes.txt: not a PNG or JPEG") for p in problems), problems
     assert any(p.startswith(".DS_Store: hidden") for p in problems), problems
+    assert "train/huge.png: 16.8 MB, more than the 15 MB a picture may have" in problems, problems
+    limits = page.locator("#upload-limits").inner_text()
+    assert "each up to 15 MB and 16 megapixels, at most 50,000 in a dataset" in limits, limits
     assert not any("image:" in p for p in problems), problems
     for name in ["train/a.png", "train/b.png", "val/c.png"]:
         assert (data / "my-pics" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
     assert not (data / "my-pics" / "train" / "broken.png").exists()
     assert page.locator("#dataset").input_value() == "my-pics"
     assert "2 training pictures (train/) and 1 validation picture (val/)" in page.locator("#dataset-info").inner_text()
-    assert page.evaluate("() => document.getElementById('upload-progress').value") == 6
+    assert page.evaluate("() => document.getElementById('upload-progress').value") == 7
     page.screenshot(path=str(ARTIFACTS / "first-hour-2-zip-added.png"), full_page=True)
 
     # Pictures dropped as files: a dataset split by hash, named by the person.

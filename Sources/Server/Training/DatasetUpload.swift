@@ -37,6 +37,10 @@ struct DatasetUpload: Sendable {
     let imageLimits: ColorizeLimits
     let limits: DatasetUploadLimits
 
+    /// Largest picture file one request can carry: the JSON body limit less base64's third and
+    /// room for the path.
+    var maxPictureBytes: Int { max(0, imageLimits.maxBodyBytes - 4096) / 4 * 3 }
+
     /// Dataset names a person may create: like model and run names.
     static func isValidName(_ name: String) -> Bool {
         name.range(of: "^[A-Za-z0-9_-]{1,64}$", options: .regularExpression) != nil

@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 
 /// Datasets from the browser, mounted under `/api`: `GET /datasets/root` answers
-/// `{"root": "<absolute data root>", "exists": bool}` (where the dashboard looks for
-/// datasets), and `POST /datasets/{dataset}/pictures` adds one picture (`DatasetUpload`).
+/// `{"root": "<absolute data root>", "exists": bool, "maxPictureBytes", "maxPixels", "maxPictures"}`
+/// (where the dashboard looks for datasets, and what one may hold), and
+/// `POST /datasets/{dataset}/pictures` adds one picture (`DatasetUpload`).
 struct DatasetUploadController: Sendable {
     let upload: DatasetUpload
 
@@ -17,11 +18,17 @@ struct DatasetUploadController: Sendable {
     struct Root: Codable, Sendable, Equatable {
         let root: String
         let exists: Bool
+        /// Largest picture file, in bytes; largest picture, in pixels; most pictures in a dataset.
+        let maxPictureBytes: Int
+        let maxPixels: Int
+        let maxPictures: Int
     }
 
     @Sendable func root(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let root = upload.datasets.root
-        return try Response.json(Root(root: upload.datasets.resolvedRoot ?? root, exists: upload.datasets.resolvedRoot != nil))
+        let resolved = upload.datasets.resolvedRoot
+        return try Response.json(
+            Root(root: resolved ?? upload.datasets.root, exists: resolved != nil, maxPictureBytes: upload.maxPictureBytes,
+                 maxPixels: upload.imageLimits.maxPixels, maxPictures: upload.limits.maxPictures))
     }
 
     /// 200 with `DatasetPictureAdded`, or `{"error": "field: problem"}` (see `DatasetUpload.add`).
