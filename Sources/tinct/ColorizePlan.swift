@@ -17,7 +17,7 @@ struct ColorizePlan {
     func input(from picture: RGBImage) -> RGBImage {
         guard let extraction else { return picture }
         let extractor = LineExtractor.forPicture(width: picture.width, height: picture.height, style: extraction)
-        return RGBImage(GrayImage(extractor.extract(from: picture)))
+        return RGBImage(GrayImage(extractor.extractKeepingColorEdges(from: picture)))
     }
 }
 

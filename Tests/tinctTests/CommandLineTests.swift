@@ -125,4 +125,29 @@ struct CommandLineTests {
         #expect(ModelLocator.modelsDirectory(nil, locator: locator) == "\(prefix)/share/tinct/models")
         #expect(ModelLocator.modelsDirectory("rel", locator: locator) == DisplayPath.absolute("rel"))
     }
+
+    @Test("Extracted lines keep the edge between two colours of the same lightness (a yellow shutter on a light green disk)")
+    func linesKeepColorEdges() throws {
+        // Luma 226 (yellow) against 209 (light green): almost no edge in the luminance.
+        let picture = CommandLineFixtures.picture(width: 96, height: 96) { x, y in
+            (30..<66).contains(x) && (30..<66).contains(y) ? (255, 255, 0) : (200, 230, 120)
+        }
+        let plan = ColorizePlan(colorizer: Colorizer(model: GeneratorModel(mode: .lineart, generator: UNetGenerator(CommandLineFixtures.generator(.lineart)), resolution: 32)),
+                                extraction: .xdog, explanation: "")
+        let lines = plan.input(from: picture)
+        /// Ink pixels (dark) along the square's four sides, within 2 px of each.
+        func inkOnOutline(_ image: RGBImage) -> Int {
+            var ink = 0
+            for y in 0..<image.height {
+                for x in 0..<image.width where image.pixels[(y * image.width + x) * 3] < 128 {
+                    let nearSide = [x - 30, x - 65, y - 30, y - 65].contains { abs($0) <= 2 }
+                    if nearSide && (28...68).contains(x) && (28...68).contains(y) { ink += 1 }
+                }
+            }
+            return ink
+        }
+        let luminanceOnly = RGBImage(GrayImage(LineExtractor.forPicture(width: 96, height: 96, style: .xdog).extract(from: picture)))
+        #expect(inkOnOutline(luminanceOnly) < 20, "the luminance alone was expected to lose this outline")
+        #expect(inkOnOutline(lines) >= 4 * 30, "the outline (4 sides of 36 px) has \(inkOnOutline(lines)) ink pixels")
+    }
 }

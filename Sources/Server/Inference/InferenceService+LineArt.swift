@@ -14,7 +14,7 @@ extension InferenceService {
                 let picture = try ImageDecoder.decode(job.bytes, maxPixels: maxPixels)
                 var extractor = LineExtractor.forPicture(width: picture.width, height: picture.height, style: job.style)
                 extractor.thickness = job.thickness
-                let lines = GrayImage(extractor.extract(from: picture))
+                let lines = GrayImage(extractor.extractKeepingColorEdges(from: picture))
                 return try ResultEncodingError.encoding { try PNGEncoder.encode(lines, compression: .fast) }
             }
         } catch let error as InferenceQueueError {
