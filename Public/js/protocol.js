@@ -132,9 +132,6 @@ export const TrainingEventType = Object.freeze({
   failed: "failed",
 });
 
-/** How a dataset's validation pictures are chosen (`split` in `GET /api/datasets`), as `DatasetSplit`. */
-export const DatasetSplit = Object.freeze({ folders: "folders", hash: "hash" });
-
 /**
  * Fewer validation pictures than this make the checkpoint table's figures mostly noise, as
  * `ValidationSplit.fewPictures` in Sources/Pix2Pix; one picture in `HASH_SPLIT_ONE_IN` is held

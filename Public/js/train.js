@@ -15,7 +15,7 @@ import { announceModelsChanged } from "./model-list.js";
 import { createCharts } from "./train-charts.js";
 import { renderCheckpoints, renderRuns } from "./train-tables.js";
 import { buildOptionControls, markInvalidField, readOptions, showOptionsFor } from "./train-form.js";
-import { describeSplit, validationWarning } from "./train-dataset.js";
+import { describeSplit, splitByFolders, validationCount, validationWarning } from "./train-dataset.js";
 import { askInPage } from "./ask.js";
 import { DATASET_NAME, filesFromDrop, filesFromList, suggestedName, uploadDataset } from "./dataset-upload.js";
 
@@ -112,7 +112,7 @@ function describeDataset() {
   $("dataset-info").textContent = dataset
     ? describeSplit(dataset)
     : `No folder with pictures in ${state.dataRoot ?? "the data root"} yet: add one below, or put a folder of pictures there.`;
-  showWarning($("dataset-warning"), dataset ? validationWarning(dataset.validation, dataset.split) : "");
+  showWarning($("dataset-warning"), dataset ? validationWarning(validationCount(dataset), splitByFolders(dataset)) : "");
 }
 
 /** Shows `text` in the warning paragraph `element`, or hides it when `text` is empty. */
@@ -328,9 +328,9 @@ function drawCheckpoints() {
   const hidden = renderCheckpoints($("checkpoints").tBodies[0], state.validations, state.checkpointSteps,
     showAllCheckpoints ? Infinity : CHECKPOINTS_SHOWN);
   const latest = state.validations.reduce((a, b) => (b.step > (a?.step ?? -1) ? b : a), null);
-  const split = state.datasets.find((d) => d.name === state.status.dataset)?.split;
+  const dataset = state.datasets.find((d) => d.name === state.status.dataset);
   const pictures = latest?.pictures ?? state.validationPictures;
-  showWarning($("validation-warning"), pictures === null ? "" : validationWarning(pictures, split));
+  showWarning($("validation-warning"), pictures === null ? "" : validationWarning(pictures, dataset ? splitByFolders(dataset) : false));
   const button = $("show-all-checkpoints");
   button.hidden = hidden === 0 && !showAllCheckpoints;
   button.textContent = showAllCheckpoints ? "Show the newest only" : `Show all (${hidden} older)`;

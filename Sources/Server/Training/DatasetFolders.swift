@@ -7,19 +7,11 @@ struct DatasetInfo: Codable, Sendable, Equatable {
     let name: String
     /// PNG/JPEG files under it (recursively).
     let pictures: Int
-    /// The pictures trained on and those held out for validation (see `split`).
+    /// With `train/` and `val/` subfolders: the files in each (they are the split).
     let train: Int?
     let validation: Int?
-    /// How the pictures are split: by `train/` and `val/` subfolders, or by `ValidationSplit`'s hash.
-    var split: DatasetSplit = .folders
-}
-
-/// How a dataset's validation pictures are chosen.
-enum DatasetSplit: String, Codable, Sendable {
-    /// `train/` and `val/` subfolders.
-    case folders
-    /// One picture in 20 by a hash of its path (`ValidationSplit`).
-    case hash
+    /// Without them: how many of the pictures `ValidationSplit`'s hash holds out for validation.
+    var heldOut: Int? = nil
 }
 
 /// The data root and the dataset folders under it. Every path a client names is resolved
@@ -49,7 +41,7 @@ struct DatasetFolders: Sendable {
                     validation: ImageFolder.listPictures(under: "\(folder)/val").count)
             }
             let heldOut = ValidationSplit.heldOutCount(files)
-            return DatasetInfo(name: name, pictures: pictures, train: pictures - heldOut, validation: heldOut, split: .hash)
+            return DatasetInfo(name: name, pictures: pictures, train: nil, validation: nil, heldOut: heldOut)
         }
     }
 
