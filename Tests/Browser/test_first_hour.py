@@ -27,7 +27,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, get_json, png_bytes, stop_server, wait_for_server, wait_settled, write_tiny_model  # noqa: E402
+from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, get_json, png_bytes, png_size, stop_server, wait_for_server, wait_settled, write_tiny_model  # noqa: E402
 from test_editor import DRAWING_STATS, give_file  # noqa: E402
 
 # Ink, colour and a digest of the result canvas.
@@ -123,7 +123,18 @@ def check_line_extraction(page, url) -> None:
     assert page.evaluate("() => globalThis.tinct.client.nextID") > sent_before
     assert page.evaluate("() => globalThis.tinct.state.mode") == "lineart"
     page.screenshot(path=str(ARTIFACTS / "first-hour-1-lines-used.png"))
-    page.keyboard.press("Control+z")
+
+    # Then as anyone goes on: a hint on the label, and the download at the picture's size.
+    page.keyboard.press("h")
+    box = page.locator("#overlay").bounding_box()
+    page.mouse.click(box["x"] + 0.5 * box["width"], box["y"] + 0.72 * box["height"])
+    wait_settled(page)
+    with page.expect_download() as info:
+        page.click("#download")
+    assert png_size(Path(info.value.path()).read_bytes()) == (240, 240)
+    page.screenshot(path=str(ARTIFACTS / "first-hour-1-hinted.png"))
+    page.keyboard.press("Control+z")  # the hint
+    page.keyboard.press("Control+z")  # the lines
     assert page.evaluate(DRAWING_STATS)["colorful"] > 0.3 * 240 * 240, "undo did not bring the picture back"
 
     # X opens the step on the current picture; "Colorize as a photo" keeps it, in photo mode.
@@ -342,7 +353,7 @@ def main() -> int:
         wait_for_server(url, server)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_context(viewport={"width": 1400, "height": 950}).new_page()
+            page = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True).new_page()
             # Refusals the steps provoke on purpose (publishing a name twice: 409; a damaged
             # picture in a dataset: 400/415) show as console errors; anything else is a problem.
             refused = ("status of 400", "status of 409", "status of 415")
