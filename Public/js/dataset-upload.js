@@ -114,3 +114,72 @@ export async function uploadDataset(name, files, limits, onProgress) {
   }
   return { added, refused };
 }
+
+/**
+ * Wires the "Add a dataset" panel: a drop zone, folder and .zip inputs, the name field,
+ * progress, a status line and the list of files left out. `hooks.limits()` gives the largest
+ * picture the server takes; `hooks.onAdded(name)` runs once the files are sent (before the
+ * final status is shown), so the page can list and select the dataset.
+ */
+export function setUpDatasetUpload(elements, hooks) {
+  const { nameInput, dropZone, inputs, progress, status, problems } = elements;
+
+  async function add(files, fallbackName) {
+    if (!nameInput.value.trim()) nameInput.value = suggestedName(files, fallbackName);
+    const name = nameInput.value.trim();
+    problems.replaceChildren();
+    if (!DATASET_NAME.test(name)) {
+      status.textContent = "Give the dataset a name of letters, digits, - and _ (up to 64), then drop the pictures again.";
+      nameInput.focus();
+      return;
+    }
+    if (files.length === 0) {
+      status.textContent = "No files found there.";
+      return;
+    }
+    progress.hidden = false;
+    progress.max = files.length;
+    progress.value = 0;
+    const { added, refused } = await uploadDataset(name, files, hooks.limits(), ({ done, total, added: sent, refused: left }) => {
+      progress.value = done;
+      status.textContent = `${done} / ${total} files: ${sent} added to ${name}${left ? `, ${left} left out` : ""}…`;
+    });
+    await hooks.onAdded(name);
+    problems.replaceChildren(...refused.map(({ path, reason }) => {
+      const item = document.createElement("li");
+      item.textContent = `${path}: ${reason}`;
+      return item;
+    }));
+    status.textContent = `${added} picture${added === 1 ? "" : "s"} added to ${name}` +
+      (refused.length ? `; ${refused.length} file${refused.length === 1 ? "" : "s"} left out (below).` : ".");
+  }
+
+  /** Reads what was dropped or chosen, then adds it; files that cannot be read are reported. */
+  async function addFrom(readFiles, fallbackName) {
+    status.textContent = "Reading the files…";
+    try {
+      await add(await readFiles(), fallbackName);
+    } catch (error) {
+      status.textContent = `Could not read them: ${error.message}`;
+    }
+  }
+
+  dropZone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    dropZone.classList.add("dropping");
+  });
+  dropZone.addEventListener("dragleave", () => dropZone.classList.remove("dropping"));
+  dropZone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    dropZone.classList.remove("dropping");
+    const first = event.dataTransfer.files[0]?.name;
+    addFrom(() => filesFromDrop(event.dataTransfer), first);
+  });
+  for (const input of inputs) {
+    input.addEventListener("change", () => {
+      const list = [...(input.files ?? [])];
+      input.value = "";
+      if (list.length > 0) addFrom(() => filesFromList(list), list[0].name);
+    });
+  }
+}

@@ -17,7 +17,7 @@ import { renderCheckpoints, renderRuns } from "./train-tables.js";
 import { buildOptionControls, markInvalidField, readOptions, showOptionsFor } from "./train-form.js";
 import { describeSplit, splitByFolders, validationCount, validationWarning } from "./train-dataset.js";
 import { askInPage } from "./ask.js";
-import { DATASET_NAME, filesFromDrop, filesFromList, suggestedName, uploadDataset } from "./dataset-upload.js";
+import { setUpDatasetUpload } from "./dataset-upload.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -137,73 +137,26 @@ async function loadDataRoot() {
   }
 }
 
-/** Sends `files` as a new (or grown) dataset, showing progress and every file left out. */
-async function addDataset(files, fallbackName) {
-  const input = $("new-dataset-name");
-  if (!input.value.trim()) input.value = suggestedName(files, fallbackName);
-  const name = input.value.trim();
-  const problems = $("upload-problems");
-  problems.replaceChildren();
-  if (!DATASET_NAME.test(name)) {
-    $("upload-status").textContent = "Give the dataset a name of letters, digits, - and _ (up to 64), then drop the pictures again.";
-    input.focus();
-    return;
-  }
-  if (files.length === 0) {
-    $("upload-status").textContent = "No files found there.";
-    return;
-  }
-  const progress = $("upload-progress");
-  progress.hidden = false;
-  progress.max = files.length;
-  progress.value = 0;
-  const { added, refused } = await uploadDataset(name, files, state.uploadLimits, ({ done, total, added: sent, refused: left }) => {
-    progress.value = done;
-    $("upload-status").textContent = `${done} / ${total} files: ${sent} added to ${name}${left ? `, ${left} left out` : ""}…`;
-  });
-  await loadDatasets();
-  if (state.datasets.some((d) => d.name === name)) {
-    $("dataset").value = name;
-    describeDataset();
-  }
-  problems.replaceChildren(...refused.map(({ path, reason }) => {
-    const item = document.createElement("li");
-    item.textContent = `${path}: ${reason}`;
-    return item;
-  }));
-  $("upload-status").textContent = `${added} picture${added === 1 ? "" : "s"} added to ${name}` +
-    (refused.length ? `; ${refused.length} file${refused.length === 1 ? "" : "s"} left out (below).` : ".");
-}
-
-/** Reads what was dropped or chosen, then adds it; a zip that cannot be read is reported. */
-async function addDatasetFrom(readFiles, fallbackName) {
-  $("upload-status").textContent = "Reading the files…";
-  try {
-    await addDataset(await readFiles(), fallbackName);
-  } catch (error) {
-    $("upload-status").textContent = `Could not read them: ${error.message}`;
-  }
-}
-
-const dropZone = $("dataset-drop");
-dropZone.addEventListener("dragover", (event) => {
-  event.preventDefault();
-  dropZone.classList.add("dropping");
-});
-dropZone.addEventListener("dragleave", () => dropZone.classList.remove("dropping"));
-dropZone.addEventListener("drop", (event) => {
-  event.preventDefault();
-  dropZone.classList.remove("dropping");
-  const first = event.dataTransfer.files[0]?.name;
-  addDatasetFrom(() => filesFromDrop(event.dataTransfer), first);
-});
-for (const id of ["dataset-folder", "dataset-zip"]) {
-  $(id).addEventListener("change", (event) => {
-    const list = [...(event.target.files ?? [])];
-    event.target.value = "";
-    if (list.length > 0) addDatasetFrom(() => filesFromList(list), list[0].name);
-  });
-}
+setUpDatasetUpload(
+  {
+    nameInput: $("new-dataset-name"),
+    dropZone: $("dataset-drop"),
+    inputs: [$("dataset-folder"), $("dataset-zip")],
+    progress: $("upload-progress"),
+    status: $("upload-status"),
+    problems: $("upload-problems"),
+  },
+  {
+    limits: () => state.uploadLimits,
+    onAdded: async (name) => {
+      await loadDatasets();
+      if (state.datasets.some((d) => d.name === name)) {
+        $("dataset").value = name;
+        describeDataset();
+      }
+    },
+  },
+);
 
 /** The start request: the dataset and every option shown, as typed; the server validates. */
 function startRequest() {
