@@ -142,6 +142,9 @@ def main() -> int:
                 "() => [document.querySelectorAll('#checkpoints tbody tr').length,"
                 " document.querySelectorAll('#checkpoints tbody tr.group-start').length]")
             assert rows == 5 * groups, f"{rows} checkpoint rows for {groups} checkpoints (5 hint counts each)"
+            # Two validation pictures: the table says its figures are mostly noise (#15 item 3).
+            warning = page.locator("#validation-warning")
+            assert warning.is_visible() and "Only 2 validation pictures" in warning.inner_text(), warning.inner_text()
             # Line art: adherence and bleed beside the model's PSNR and ΔE (a dash where a row has none).
             figures = page.evaluate(
                 "() => [...document.querySelectorAll('#checkpoints tbody tr')].map(tr =>"
