@@ -33,5 +33,5 @@ export function validationWarning(count, byFolders) {
     ? `put at least ${FEW_VALIDATION_PICTURES} pictures in val/`
     : `add pictures (about ${FEW_VALIDATION_PICTURES * HASH_SPLIT_ONE_IN} hold out ${FEW_VALIDATION_PICTURES}) or make train/ and val/ subfolders with at least ${FEW_VALIDATION_PICTURES} in val/`;
   if (count === 0) return `No validation pictures: the checkpoint table will stay empty and no best checkpoint is kept. To measure the model, ${how}.`;
-  return `Only ${plural(count, "validation picture")}: the checkpoint table would measure the model on so few that its figures are mostly noise. For figures you can compare, ${how}.`;
+  return `Only ${plural(count, "validation picture")}: the checkpoint table measures the model on so few that its figures are mostly noise. For figures you can compare, ${how}.`;
 }
