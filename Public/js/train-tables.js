@@ -11,10 +11,10 @@ function cell(text, className, tag = "td") {
 
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : "—");
 
-/** Whether the model beats both baselines on both metrics (as `ValidationRow.modelWins`). */
+/** Whether the model beats every baseline on both metrics (as `ValidationRow.modelWins`). */
 export function modelWins(row) {
-  const { model, inputUnchanged: input, nearestHintFill: fill } = row;
-  return model.deltaE < input.deltaE && model.deltaE < fill.deltaE && model.psnr > input.psnr && model.psnr > fill.psnr;
+  const baselines = [row.inputUnchanged, row.nearestHintFill, row.edgeAwareFill].filter(Boolean);
+  return baselines.every((b) => row.model.deltaE < b.deltaE && row.model.psnr > b.psnr);
 }
 
 /**
@@ -48,6 +48,8 @@ export function renderCheckpoints(tbody, validations, checkpointSteps, limit = I
         cell(fixed(row.inputUnchanged.deltaE, 2)),
         cell(fixed(row.nearestHintFill.psnr, 2)),
         cell(fixed(row.nearestHintFill.deltaE, 2)),
+        cell(fixed(row.edgeAwareFill?.psnr, 2)),
+        cell(fixed(row.edgeAwareFill?.deltaE, 2)),
       );
       rows.push(tr);
     });
@@ -55,7 +57,7 @@ export function renderCheckpoints(tbody, validations, checkpointSteps, limit = I
   if (rows.length === 0) {
     const tr = document.createElement("tr");
     const empty = cell("No validated checkpoint yet.", "empty");
-    empty.colSpan = 8;
+    empty.colSpan = 14;
     tr.append(empty);
     rows.push(tr);
   }

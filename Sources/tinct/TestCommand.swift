@@ -54,7 +54,8 @@ struct TestCommand: ParsableCommand {
             print(String(format: "%3d hints  model %.2f dB / ΔE %.2f%@   input %.2f / %.2f   nearest-hint %.2f / %.2f%@  %@",
                          row.hints, row.model.psnr, row.model.deltaE, Self.fidelity(row.model.adherence, row.model.bleed),
                          row.inputUnchanged.psnr, row.inputUnchanged.deltaE, row.nearestHintFill.psnr, row.nearestHintFill.deltaE,
-                         Self.fidelity(row.nearestHintFill.adherence, row.nearestHintFill.bleed), row.modelWins ? "model beats both" : ""))
+                         Self.fidelity(row.nearestHintFill.adherence, row.nearestHintFill.bleed) + Self.edgeAware(row),
+                         row.modelWins ? "model beats every baseline" : ""))
         }
         print("gallery: \(out)/index.html")
         if generatorModel.mode == .lineart && side > 0 { try testFidelity(generatorModel, folder: folder) }
@@ -85,6 +86,11 @@ struct TestCommand: ParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(rows).write(to: URL(fileURLWithPath: "\(out)/fidelity.json"))
         print("figures: \(out)/fidelity.json; gallery (original, then drawing and result at 0, 16, 128 hints): \(galleryFolder)/")
+    }
+
+    /// Photos: the edge-aware fill's PSNR / ΔE.
+    private static func edgeAware(_ row: ValidationRow) -> String {
+        row.edgeAwareFill.map { String(format: "   edge-aware %.2f / %.2f", $0.psnr, $0.deltaE) } ?? ""
     }
 
     private static func fidelity(_ adherence: Double?, _ bleed: Double?) -> String {

@@ -178,11 +178,14 @@ final class ProgressPrinter: @unchecked Sendable {
                            r.inputUnchanged.psnr, r.inputUnchanged.deltaE, r.modelWins ? "(model beats the input)" : ""))
             }
         case .validation(let step, let rows, let n):
-            say("validation at step \(step) on \(n) pictures (PSNR dB / ΔE2000; model | input unchanged | nearest-hint fill):")
+            let edgeAware = rows.contains { $0.edgeAwareFill != nil }
+            say("validation at step \(step) on \(n) pictures (PSNR dB / ΔE2000; model | input unchanged | nearest-hint fill"
+                + (edgeAware ? " | edge-aware fill):" : "):"))
             for r in rows {
-                say(String(format: "  %2d hints: %.2f / %.2f | %.2f / %.2f | %.2f / %.2f %@", r.hints, r.model.psnr, r.model.deltaE,
-                           r.inputUnchanged.psnr, r.inputUnchanged.deltaE, r.nearestHintFill.psnr, r.nearestHintFill.deltaE,
-                           r.modelWins ? "(model beats both)" : ""))
+                let edge = r.edgeAwareFill.map { String(format: " | %.2f / %.2f", $0.psnr, $0.deltaE) } ?? ""
+                say(String(format: "  %2d hints: %.2f / %.2f | %.2f / %.2f | %.2f / %.2f%@ %@", r.hints, r.model.psnr, r.model.deltaE,
+                           r.inputUnchanged.psnr, r.inputUnchanged.deltaE, r.nearestHintFill.psnr, r.nearestHintFill.deltaE, edge,
+                           r.modelWins ? "(model beats every baseline)" : ""))
             }
         case .warning(let message): say("warning: \(message)")
         case .stopped(let step, let reason): say("stopped at step \(step): \(reason); checkpoint saved")

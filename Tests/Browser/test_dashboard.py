@@ -149,7 +149,8 @@ def main() -> int:
             figures = page.evaluate(
                 "() => [...document.querySelectorAll('#checkpoints tbody tr')].map(tr =>"
                 " [...tr.querySelectorAll('td')].map(td => td.textContent))")
-            assert all(len(cells) == 9 for cells in figures), f"checkpoint rows {figures[:2]}"
+            assert all(len(cells) == 11 for cells in figures), f"checkpoint rows {figures[:2]}"
+            assert all(cells[9:] == ["—", "—"] for cells in figures), f"line art has no edge-aware fill: {figures[:2]}"
             assert any(cells[0] != "0" and cells[3] not in ("", "—") for cells in figures), f"no adherence figure in {figures[:5]}"
             page.wait_for_timeout(1200)  # a few more progress points on the curves
             page.screenshot(path=str(ARTIFACTS / "dashboard-02-running.png"), full_page=True)
@@ -220,10 +221,15 @@ def main() -> int:
                 tables.renderCheckpoints(document.querySelector('#checkpoints tbody'), [{ step: 5000, rows: [
                     { hints: 0, model: score(9, 30), inputUnchanged: score(7, 33), nearestHintFill: score(7, 33) },
                     { hints: 4, model: score(18, 9), inputUnchanged: score(7, 33), nearestHintFill: score(13, 24) },
-                    { hints: 16, model: score(21, 6), inputUnchanged: score(7, 33), nearestHintFill: score(15, 18) } ] }],
+                    { hints: 16, model: score(21, 6), inputUnchanged: score(7, 33), nearestHintFill: score(15, 18) },
+                    { hints: 64, model: score(22, 5), inputUnchanged: score(7, 33), nearestHintFill: score(16, 10),
+                      edgeAwareFill: score(23, 4.5) } ] }],
                     new Set([5000]));
             }""")
+            # A photo row also has the edge-aware fill; a model that loses to it is not highlighted.
             assert page.locator("#checkpoints tbody tr.wins").count() == 3
+            last = page.locator("#checkpoints tbody tr").nth(3).locator("td")
+            assert [last.nth(i).text_content() for i in (9, 10)] == ["23.00", "4.50"], [last.nth(i).text_content() for i in range(11)]
             page.locator("#checkpoints").screenshot(path=str(ARTIFACTS / "dashboard-05-wins.png"))
 
             # The open editors list the published model without a reload (well before their
