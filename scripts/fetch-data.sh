@@ -20,8 +20,14 @@
 #   line art, held out (DIR/heldout/<package>/, never trained on):
 #     the "heldout" packages of picture_sources.py: hedgewars-data (cartoon
 #     game art), endless-sky-data (rendered space ships and outfits)
-#   photos (DIR/photo/):
-#     gnome-backgrounds, mate-backgrounds, ukui-wallpapers (wallpapers)
+#   photos, training (DIR/photo/{train,val}/):
+#     gnome-backgrounds, mate-backgrounds, ukui-wallpapers (wallpapers), and
+#     the photographs among plasma-workspace-wallpapers and lxqt-themes
+#     (wallpapers), tuxtype-data (landscape and space backgrounds) and
+#     python3-skimage (sample photographs): PHOTO_RULES below names the files
+#   photos, held out (DIR/heldout/photo-lomiri/, never trained on):
+#     lomiri-wallpapers, lomiri-wallpapers-16.04, lomiri-wallpapers-20.04
+#     (their `*_by_*` photographs, less four digital-art wallpapers)
 # picture_sources.py holds, per package, its role, style, licence and which
 # files to take (folders, exclusions, one size per icon, one frame per
 # animation); `scripts/picture_sources.py --help` explains its rules.
@@ -50,30 +56,61 @@
 #      DIR/render/heldout/<package>/; about 150 of the pictures that pass the
 #      filter, evenly spaced in name order, are hard-linked into
 #      DIR/heldout/<package>/.
-#   3. Copy (hard-link) the JPEG/PNG wallpapers into DIR/photo/{train,val}/,
-#      ~90/10 by a hash of the name (at least 6 in val), originals kept: Tinct's
-#      loader resizes. WebP wallpapers are decoded with dwebp and SVG ones
-#      rendered with rsvg-convert (1920 px wide) into DIR/render/photo/ first.
-#      Byte-identical files and resolution variants of one picture (Name.jpg,
+#   3. Photos. The held-out packages first: their JPEG/PNG photographs are
+#      copied (hard-linked) into DIR/heldout/photo-lomiri/ (report:
+#      DIR/render/photo/heldout-report.json). Then the training packages'
+#      into DIR/photo/{train,val}/, ~90/10 by a hash of the name (at least 6
+#      in val; report: DIR/photo/photo-report.json); a picture byte-identical
+#      to a held-out one is left out. Originals are kept: Tinct's loader
+#      resizes. WebP wallpapers are decoded with dwebp and SVG ones rendered
+#      with rsvg-convert (1920 px wide) into DIR/render/photo/ first. A
+#      package listed in PHOTO_RULES gives only the files its patterns match
+#      (its other pictures are drawn or rendered art, checked by eye).
+#      Symbolic links (KDE's other sizes of one wallpaper) are skipped, and
+#      byte-identical files and resolution variants of one picture (Name.jpg,
 #      Name_3840x2160.jpg) are kept once; greyscale pictures (by file type, or
 #      by content: mean channel spread under 4/255 on a small preview) not at
 #      all — they have no colour to learn from or to validate against.
-#   4. Write DIR/MANIFEST.json (per package: version, role — train, heldout or
-#      photo —, licence; per dataset and package: counts per split and drop
-#      counts per reason) and DIR/LICENSES.md (licence summary and the
-#      licence lines of each package's copyright file).
+#   4. Write DIR/MANIFEST.json (per package: version, role — train, heldout,
+#      photo or photo-heldout —, licence; per dataset and package: counts per
+#      split and drop counts per reason) and DIR/LICENSES.md (licence summary
+#      and the licence lines of each package's copyright file).
 #
 # Images are named by a sanitized relative path, e.g.
 #   lineart: animals__birds__owl_01.png (openclipart),
 #            wesnoth-1.16-data__items__altar-evil.png (other packages)
 #   heldout: hedgewars-data/hedgewars-data__Forts__CakeL.png
-#   photo:   mate-backgrounds__nature__Dune.jpg
+#   photo:   mate-backgrounds__nature__Dune.jpg (the path under
+#            usr/share/backgrounds/ or another known picture folder;
+#            plasma-workspace-wallpapers__Path__2560x1600.jpg without
+#            contents/images/)
+#   heldout: photo-lomiri/lomiri-wallpapers-16.04__Bridge_by_Sander_Klootwijk.jpg
 set -euo pipefail
 
 RENDER_SIZE=384
 RENDER_TIMEOUT=10
 CLIPART_PKG=openclipart-svg
-PHOTO_PKGS=(gnome-backgrounds mate-backgrounds ukui-wallpapers)
+PHOTO_PKGS=(gnome-backgrounds mate-backgrounds ukui-wallpapers plasma-workspace-wallpapers
+            lxqt-themes tuxtype-data python3-skimage)
+PHOTO_HELDOUT_PKGS=(lomiri-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04)
+PHOTO_HELDOUT_DIR=photo-lomiri  # DIR/heldout/<this>/
+# Photo packages that need a rule, one a line: package | the files to take
+# (fnmatch patterns on the path inside the package, `*` crosses `/`; one after
+# `!` leaves out what it matches; a package not listed gives all its
+# JPEG/PNG/WebP/SVG pictures) | the pictures' licence,
+# checked by hand (empty: the licences the copyright file gives them) | a note
+# (MANIFEST.json and LICENSES.md carry both). The files were chosen by eye:
+# photographs only, no flat, low-poly or logo art.
+PHOTO_RULES='
+plasma-workspace-wallpapers|usr/share/wallpapers/BytheWater/contents/images/* usr/share/wallpapers/ColdRipple/contents/images/* usr/share/wallpapers/ColorfulCups/contents/images/* usr/share/wallpapers/DarkestHour/contents/images/* usr/share/wallpapers/EveningGlow/contents/images/* usr/share/wallpapers/FallenLeaf/contents/images/* usr/share/wallpapers/Grey/contents/images/* usr/share/wallpapers/Kite/contents/images/* usr/share/wallpapers/OneStandsOut/contents/images/* usr/share/wallpapers/Path/contents/images/* usr/share/wallpapers/summer_1am/contents/images/*|LGPL-3.0 (metadata.json of each photograph); GPL-2+ (copyright file)|the copyright file gives all files GPL-2+; the metadata.json of each photograph says LGPLv3 (photographers Maciej Wiklo, Risto Saukonpää, Dmitri Popov, Ian Hex, Martin Klapetek, Sigi Sagi); the other wallpapers are digital art
+lxqt-themes|usr/share/lxqt/wallpapers/Butterfly-Kenneth-Wimer.jpg usr/share/lxqt/wallpapers/Valendas.png usr/share/lxqt/wallpapers/after-the-rain.jpg usr/share/lxqt/wallpapers/appleflower.png usr/share/lxqt/wallpapers/beam.png usr/share/lxqt/wallpapers/butterfly.png usr/share/lxqt/wallpapers/cloud.png usr/share/lxqt/wallpapers/drop.png usr/share/lxqt/wallpapers/flowers.png usr/share/lxqt/wallpapers/fog.jpg usr/share/lxqt/wallpapers/this-is-not-windows.jpg||the photographs fall under the Files: * stanza (LGPL-2.1+); the other wallpapers are logos and vector art
+tuxtype-data|usr/share/tuxtype/images/kcas*.jpg usr/share/tuxtype/images/backgrounds/*.jpg usr/share/tuxtype/images/hidden.jpg|GPL-2.0-only (package); photographs: Wikimedia Commons featured pictures, public domain (NOAA, US FWS)|free-form copyright file: GPL-2 for the package; images/README_IMAGES.TXT says the photographs are Wikimedia Commons featured pictures and public-domain NOAA/US FWS images, without per-picture attribution; 1280x1024 landscapes and space photographs (Hubble, Cassini, Mars); the 300 px city photographs of the themes left out
+python3-skimage|usr/lib/python3/dist-packages/skimage/data/astronaut.png usr/lib/python3/dist-packages/skimage/data/chelsea.png usr/lib/python3/dist-packages/skimage/data/coffee.png usr/lib/python3/dist-packages/skimage/data/rocket.jpg usr/lib/python3/dist-packages/skimage/data/hubble_deep_field.jpg|public-domain (astronaut, rocket, hubble_deep_field), CC0-1.0 (chelsea, coffee); package BSD-3-Clause|the copyright file gives the package BSD-3-Clause; skimage/data/_fetchers.py gives each photograph: astronaut (NASA), rocket (SpaceX) and hubble_deep_field (NASA) public domain, chelsea and coffee CC0; motorcycle (Middlebury stereo set, licence not stated), greyscale, synthetic and microscopy images left out
+lomiri-wallpapers|usr/share/backgrounds/*_by_*||warty-final-ubuntu.png, its only picture, is digital art, not a photograph: nothing used
+lomiri-wallpapers-16.04|usr/share/backgrounds/*_by_* !*/umang_by_*||umang_by_Abhishek_Mudgal.jpg (a colour gradient) left out: digital art
+lomiri-wallpapers-20.04|usr/share/backgrounds/*_by_* !*/Fossa_by_* !*/Infinite-Sea_by_* !*/Painting-Colors_by_*||Fossa (low-poly), Infinite-Sea (a digital composite) and Painting-Colors (flat stripes) left out: digital art
+'
+export PHOTO_RULES
 
 # --- internal: render one picture (run by xargs, one process per file) -----
 # An SVG is drawn at RENDER_SIZE on its longest side. A raster (width and
@@ -180,7 +217,8 @@ SOURCES="$SCRIPT_DIR/picture_sources.py"
 mapfile -t TRAIN_PKGS < <(python3 "$SOURCES" packages --role train)
 mapfile -t HELDOUT_PKGS < <(python3 "$SOURCES" packages --role heldout)
 [[ ${#TRAIN_PKGS[@]} -gt 0 && ${#HELDOUT_PKGS[@]} -gt 0 ]] || die "cannot read $SOURCES"
-PACKAGES=("$CLIPART_PKG" "${PHOTO_PKGS[@]}" "${TRAIN_PKGS[@]}" "${HELDOUT_PKGS[@]}")
+PACKAGES=("$CLIPART_PKG" "${PHOTO_PKGS[@]}" "${PHOTO_HELDOUT_PKGS[@]}" "${TRAIN_PKGS[@]}"
+          "${HELDOUT_PKGS[@]}")
 
 DEBS="$DATA/debs"
 RAW="$DATA/raw"
@@ -350,35 +388,56 @@ for pkg in "${HELDOUT_PKGS[@]}"; do
 done
 
 # ===========================================================================
-# 3. Photos: JPEG/PNG wallpapers, split by name hash
+# 3. Photos: held-out photographs, then JPEG/PNG wallpapers split by name hash
 # ===========================================================================
 PHOTO="$DATA/photo"
-mkdir -p "$PHOTO"
-# WebP and SVG wallpapers become PNGs under render/photo/, mirroring the package layout.
-for pkg in "${PHOTO_PKGS[@]}"; do
+mkdir -p "$PHOTO" "$DATA/render/photo"
+# WebP and SVG wallpapers become PNGs under render/photo/, mirroring the package layout
+# (only those of packages without a PHOTO_RULES line: the rules take JPEG/PNG files).
+for pkg in "${PHOTO_PKGS[@]}" "${PHOTO_HELDOUT_PKGS[@]}"; do
+    grep -q "^$pkg|" <<< "$PHOTO_RULES" && continue
     [[ -d $RAW/$pkg ]] || continue
     while IFS= read -r -d '' src; do
         rel=${src#"$RAW/"}
         dst="$DATA/render/photo/${rel%.*}.png"
         [[ -s $dst ]] && continue
         mkdir -p "$(dirname "$dst")"
-        case ${src,,} in
-            *.webp) dwebp -quiet "$src" -o "$dst.part" ;;
-            *.svg) timeout 60 rsvg-convert -w 1920 --keep-aspect-ratio -o "$dst.part" "$src" ;;
-        esac && mv -f "$dst.part" "$dst" || { rm -f "$dst.part"; log "WARNING: cannot convert $src"; }
+        {
+            case ${src,,} in
+                *.webp) dwebp -quiet "$src" -o "$dst.part" ;;
+                *.svg) timeout 60 rsvg-convert -w 1920 --keep-aspect-ratio -o "$dst.part" "$src" ;;
+            esac && mv -f "$dst.part" "$dst"
+        } || { rm -f "$dst.part"; log "WARNING: cannot convert $src"; }
     done < <(find "$RAW/$pkg" -path '*/doc/*' -prune -o -type f \( -iname '*.webp' -o -iname '*.svg' \) -print0)
 done
-python3 - "$RAW" "$PHOTO" "$DATA/render/photo" "${PHOTO_PKGS[@]}" <<'EOF'
+# photo_set MODE OUT REPORT PACKAGE...: choose, check and copy the photographs of
+# the packages into OUT: MODE split (OUT/{train,val}/, leaving out copies of the
+# held-out photographs named in PHOTO_EXCLUDE, a report) or heldout (OUT/ itself).
+photo_set() {
+    python3 - "$DATA" "$1" "$2" "$3" "${@:4}" <<'EOF'
 import hashlib, json, os, re, shutil, subprocess, sys
 from collections import Counter
-raw, out, rendered, pkgs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+from fnmatch import fnmatchcase
+data, mode, out, report_path, pkgs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+raw, rendered = os.path.join(data, "raw"), os.path.join(data, "render", "photo")
+only = {}  # package -> fnmatch patterns of the files to take (PHOTO_RULES)
+for line in os.environ.get("PHOTO_RULES", "").strip().splitlines():
+    pkg, pats, _note = line.split("|", 2)
+    only[pkg] = pats.split()
+exclude = set()  # digests of the held-out photographs
+if os.environ.get("PHOTO_EXCLUDE"):
+    try:
+        with open(os.environ["PHOTO_EXCLUDE"]) as fh:
+            exclude = set(json.load(fh).get("digests", []))
+    except (OSError, ValueError):
+        sys.exit("fetch-data: cannot read %s" % os.environ["PHOTO_EXCLUDE"])
 KEEP = (".jpg", ".jpeg", ".png")
 CONVERTED = (".webp", ".svg")  # decoded/rendered to PNG under `rendered`
 OTHER = (".jxl", ".avif", ".tif", ".tiff", ".bmp", ".gif")
 candidates, report = [], {"packages": {}}
 for pkg in pkgs:
     base = os.path.join(raw, pkg)
-    stats = {"found": 0, "skipped_formats": Counter()}
+    stats = {"found": 0, "skipped_formats": Counter(), "not_chosen": 0, "symlinks": 0}
     report["packages"][pkg] = stats
     if not os.path.isdir(base):
         stats["missing"] = True
@@ -390,6 +449,17 @@ for pkg in pkgs:
         for f in sorted(files):
             p = os.path.join(d, f)
             ext = os.path.splitext(f)[1].lower()
+            if ext not in KEEP + CONVERTED + OTHER:
+                continue
+            if os.path.islink(p):
+                stats["symlinks"] += 1  # KDE's other sizes: the file it points to is taken on its own
+                continue
+            rel_in_pkg = os.path.relpath(p, base)
+            if pkg in only and not (
+                    any(fnmatchcase(rel_in_pkg, pat) for pat in only[pkg] if pat[0] != "!")
+                    and not any(fnmatchcase(rel_in_pkg, pat[1:]) for pat in only[pkg] if pat[0] == "!")):
+                stats["not_chosen"] += 1  # drawn or rendered art of a mixed package
+                continue
             if ext in OTHER:
                 stats["skipped_formats"][ext[1:]] += 1
                 continue
@@ -408,7 +478,9 @@ for pkg in pkgs:
             if not os.path.isfile(real) or not real.startswith(base_for_link + os.sep):
                 continue  # dangling or points outside the extracted package
             rel = os.path.relpath(os.path.join(d, f), base)
-            rel = re.sub(r"^usr/share/(backgrounds|wallpapers)/", "", rel)
+            rel = re.sub(r"^usr/(share/(backgrounds|wallpapers|lxqt/wallpapers|tuxtype/images)"
+                         r"|lib/python3/dist-packages/skimage/data)/", "", rel)
+            rel = rel.replace("/contents/images/", "/")  # KDE wallpaper packages
             name = re.sub(r"[^A-Za-z0-9._-]", "_", pkg + "__" + rel.replace(os.sep, "__"))
             name = os.path.splitext(name)[0] + (".jpg" if ext == ".jpeg" else ext)
             stats["found"] += 1
@@ -456,6 +528,9 @@ for name, path, pkg in sorted(candidates):
     if digest in seen_hash:
         dups["identical"] += 1
         continue
+    if digest in exclude:
+        dups["heldout_copy"] += 1  # the same photograph is in the held-out set
+        continue
     if key in seen_key:
         dups["resolution_variant"] += 1
         continue
@@ -471,25 +546,32 @@ for name, path, pkg in sorted(candidates):
         continue
     seen_hash.add(digest)
     seen_key.add(key)
-    kept.append((name, path, pkg, key))
+    kept.append((name, path, pkg, key, digest))
 def bucket(key):
     return int.from_bytes(hashlib.sha1(key.encode()).digest()[:4], "big") % 10000
-split = {n: ("val" if bucket(k) < 1000 else "train") for n, _, _, k in kept}
-need = min(6, len(kept) // 5)  # at least 6 in val (when there are >= 30): few pictures, noisy metrics
-by_bucket = sorted(kept, key=lambda r: bucket(r[3]))
-for n, _, _, _ in by_bucket:
-    if sum(1 for s in split.values() if s == "val") >= need:
-        break
-    split[n] = "val"
-for s in ("train", "val"):
-    folder = os.path.join(out, s)
+if mode == "heldout":
+    splits = ("heldout",)
+    split = {r[0]: "heldout" for r in kept}
+    folder_of = {"heldout": out}
+else:
+    splits = ("train", "val")
+    split = {n: ("val" if bucket(k) < 1000 else "train") for n, _, _, k, _ in kept}
+    need = min(6, len(kept) // 5)  # at least 6 in val (when there are >= 30): few pictures, noisy metrics
+    by_bucket = sorted(kept, key=lambda r: bucket(r[3]))
+    for n, _, _, _, _ in by_bucket:
+        if sum(1 for s in split.values() if s == "val") >= need:
+            break
+        split[n] = "val"
+    folder_of = {s: os.path.join(out, s) for s in splits}
+for s in splits:
+    folder = folder_of[s]
     os.makedirs(folder, exist_ok=True)
     want = {n for n, v in split.items() if v == s}
     for f in os.listdir(folder):
-        if f not in want:
+        if f not in want and os.path.isfile(os.path.join(folder, f)):
             os.remove(os.path.join(folder, f))
-for n, path, pkg, _ in kept:
-    dst = os.path.join(out, split[n], n)
+for n, path, pkg, _, _ in kept:
+    dst = os.path.join(folder_of[split[n]], n)
     if os.path.exists(dst) and os.path.getsize(dst) == os.path.getsize(path):
         continue
     if os.path.exists(dst):
@@ -499,20 +581,28 @@ for n, path, pkg, _ in kept:
     except OSError:
         shutil.copy2(path, dst)
 per_pkg = Counter()
-for n, _, pkg, _ in kept:
+for n, _, pkg, _, _ in kept:
     per_pkg[(pkg, split[n])] += 1
 for pkg in pkgs:
     st = report["packages"][pkg]
-    st["kept"] = {s: per_pkg[(pkg, s)] for s in ("train", "val")}
+    st["kept"] = {s: per_pkg[(pkg, s)] for s in splits}
     st["skipped_formats"] = dict(sorted(st["skipped_formats"].items()))
-report["kept"] = {s: sum(1 for v in split.values() if v == s) for s in ("train", "val")}
+report["kept"] = {s: sum(1 for v in split.values() if v == s) for s in splits}
 report["dropped"] = dict(sorted(dups.items()))
-report["files"] = {n: {"split": split[n], "source": os.path.relpath(p, os.path.dirname(out))}
-                   for n, p, _, _ in sorted(kept)}
-with open(os.path.join(out, "photo-report.json"), "w") as fh:
+report["files"] = {n: {"split": split[n], "source": os.path.relpath(p, data)}
+                   for n, p, _, _, _ in sorted(kept)}
+if mode == "heldout":
+    report["digests"] = sorted(r[4] for r in kept)
+with open(report_path + ".part", "w") as fh:
     json.dump(report, fh, indent=2, sort_keys=True)
     fh.write("\n")
+os.replace(report_path + ".part", report_path)
 EOF
+}
+photo_set heldout "$HELDOUT/$PHOTO_HELDOUT_DIR" "$DATA/render/photo/heldout-report.json" \
+    "${PHOTO_HELDOUT_PKGS[@]}"
+PHOTO_EXCLUDE="$DATA/render/photo/heldout-report.json" \
+    photo_set split "$PHOTO" "$PHOTO/photo-report.json" "${PHOTO_PKGS[@]}"
 
 # ===========================================================================
 # 4. MANIFEST.json and LICENSES.md
@@ -528,9 +618,19 @@ for pkg in "${PACKAGES[@]}"; do
     fi
 done
 python3 "$SOURCES" report --data "$DATA" --clipart "$CLIPART_PKG" > "$DATA/.sources-report.json"
+PHOTO_HELDOUT_PKGS="${PHOTO_HELDOUT_PKGS[*]}" PHOTO_HELDOUT_DIR="$PHOTO_HELDOUT_DIR" \
 PYTHONPATH="$SCRIPT_DIR" python3 - "$DATA" "$CLIPART_PKG" "$LIMIT" "$(rsvg-convert --version)" "${PHOTO_PKGS[@]}" <<'EOF'
 import fnmatch, json, os, re, sys
 data, clipart, limit, rsvg, photo_pkgs = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
+heldout_pkgs = os.environ["PHOTO_HELDOUT_PKGS"].split()
+heldout_dir = os.environ["PHOTO_HELDOUT_DIR"]
+rule_licences, rule_notes = {}, {}  # package -> licence, note checked by hand (PHOTO_RULES)
+for line in os.environ.get("PHOTO_RULES", "").strip().splitlines():
+    pkg, _pats, licence, note = line.split("|", 3)
+    if licence.strip():
+        rule_licences[pkg] = licence.strip()
+    if note.strip():
+        rule_notes[pkg] = note.strip()
 
 def load(path, default=None):
     try:
@@ -554,8 +654,49 @@ def freeform_licences(text):
     """Licences named by a copyright file that is not machine-readable."""
     licensed = sorted(set(re.findall(r"Licensed under (.+?)\.?\s*$", text, re.M)))
     if "GNU General Public License" in text:
-        licensed.append("GNU GPL version 2 or later (package)")
+        first = re.search(r"version 2 of the License(.{0,20})", text, re.S)  # its first statement
+        only_2 = bool(first) and not re.match(r",?\s*or", first.group(1))
+        licensed.append("GNU GPL version 2%s (package)" % (" only" if only_2 else " or later"))
     return licensed
+
+def read_copyright(pkg):
+    """The package's copyright file (a blank first line dropped), or None."""
+    try:
+        with open(copyright_path(pkg), encoding="utf-8", errors="replace") as fh:
+            return fh.read().lstrip("\n")
+    except OSError:
+        return None
+
+def file_stanza(stanzas, src):
+    """(stanza, pattern) of the last Files stanza matching `src` (DEP-5: the last wins);
+    a pattern without wildcards also matches by file name (lomiri's `16.04/X.jpg` is
+    installed as usr/share/backgrounds/X.jpg)."""
+    match = None
+    for s in stanzas:
+        for pat in s["Files"].split():
+            if (pat == "*" or fnmatch.fnmatch(src, "*/" + pat)
+                    or (not any(c in pat for c in "*?[")
+                        and os.path.basename(pat) == os.path.basename(src))):
+                match = (s, pat)
+    return match
+
+photo = load(os.path.join(data, "photo", "photo-report.json"), {})
+photo_heldout = load(os.path.join(data, "render", "photo", "heldout-report.json"), {})
+photo_files = {p: {n: f for n, f in rep.get("files", {}).items() if n.startswith(p + "__")}
+               for rep, pkgs in ((photo, photo_pkgs), (photo_heldout, heldout_pkgs)) for p in pkgs}
+
+def photo_licence(pkg):
+    """Licences the copyright file gives the pictures used (all its licences when none is)."""
+    text = read_copyright(pkg)
+    if text is None:
+        return None
+    if not text.startswith("Format:"):
+        return "; ".join(freeform_licences(text))
+    stanzas = [s for s in dep5_stanzas(text) if "Files" in s]
+    used = [file_stanza(stanzas, f["source"]) for f in photo_files.get(pkg, {}).values()]
+    names = {s.get("License", "").split("\n")[0] for s, _ in filter(None, used)} or \
+        {s.get("License", "").split("\n")[0] for s in stanzas}
+    return ", ".join(sorted(names - {""}))
 
 sources = load(os.path.join(data, ".sources-report.json"), {})
 packages = {}
@@ -568,15 +709,17 @@ for line in open(os.path.join(data, ".versions.tsv")):
     elif pkg == clipart:
         packages[pkg].update(role="train", style="vector clip art (Open Clip Art Library)",
                              licence="public-domain")
-    elif pkg in photo_pkgs:
-        packages[pkg]["role"] = "photo"
-        if os.path.exists(copyright_path(pkg)):
-            text = open(copyright_path(pkg), encoding="utf-8", errors="replace").read()
-            if text.startswith("Format:"):
-                names = {s.get("License", "").split("\n")[0] for s in dep5_stanzas(text) if "Files" in s}
-                packages[pkg]["licence"] = ", ".join(sorted(names - {""}))
-            else:
-                packages[pkg]["licence"] = "; ".join(freeform_licences(text))
+    elif pkg in photo_pkgs or pkg in heldout_pkgs:
+        packages[pkg]["role"] = "photo" if pkg in photo_pkgs else "photo-heldout"
+        licence = photo_licence(pkg)
+        if pkg in rule_licences:
+            packages[pkg]["licence"] = rule_licences[pkg]
+            if licence is not None:
+                packages[pkg]["copyright_file_licences"] = licence
+        elif licence is not None:
+            packages[pkg]["licence"] = licence
+        if pkg in rule_notes:
+            packages[pkg]["licence_note"] = rule_notes[pkg]
 
 fail_dir = os.path.join(data, "render", "failed")
 selected = []
@@ -592,7 +735,6 @@ for n in selected:
 
 flt = load(os.path.join(data, "lineart", "filter-report.json"), {})
 plan = load(os.path.join(data, "render", "plan-stats.json"), {})
-photo = load(os.path.join(data, "photo", "photo-report.json"), {})
 dropped = {"render_timeout": failed_selected["timeout"],
            "render_error": failed_selected["error"]}
 dropped.update(flt.get("dropped", {}))
@@ -631,6 +773,15 @@ manifest = {
             "per_package": photo.get("packages", {}),
             "note": "JPEG/PNG originals, not resized; WebP decoded and SVG rendered to PNG; greyscale pictures dropped",
         },
+        "photo_heldout": {
+            "source": heldout_pkgs,
+            "path": "heldout/" + heldout_dir,
+            "count": count(os.path.join(data, "heldout", heldout_dir)),
+            "dropped": photo_heldout.get("dropped", {}),
+            "per_package": photo_heldout.get("packages", {}),
+            "note": "photographs of packages never in photo/ (a byte-identical copy there is "
+                    "left out of photo/); JPEG/PNG originals, not resized; greyscale pictures dropped",
+        },
     },
 }
 with open(os.path.join(data, "MANIFEST.json"), "w") as fh:
@@ -658,15 +809,20 @@ if os.path.exists(cp):
         r"Copyright-Only Dedication)", l, re.I)]
     out += ["> " + l for l in quote] + [""]
 
-photos = photo.get("files", {})
-for pkg in photo_pkgs:
+for pkg in photo_pkgs + heldout_pkgs:
     cp = copyright_path(pkg)
-    mine = {n: f for n, f in photos.items() if n.startswith(pkg + "__")}
-    out += ["## %s (%s) — photos, `photo/`" % (pkg, ver(pkg)), ""]
-    if not os.path.exists(cp):
+    mine = photo_files.get(pkg, {})
+    where = ("photos, `photo/`" if pkg in photo_pkgs
+             else "held-out photos, `heldout/%s/`" % heldout_dir)
+    out += ["## %s (%s) — %s" % (pkg, ver(pkg), where), ""]
+    text = read_copyright(pkg)
+    if text is None:
         out += ["Package not available; nothing used.", ""]
         continue
-    text = open(cp, encoding="utf-8", errors="replace").read()
+    if pkg in rule_licences:
+        out += ["**Licence (checked by hand): %s.**" % rule_licences[pkg], ""]
+    if pkg in rule_notes:
+        out += ["Note: " + rule_notes[pkg] + ".", ""]
     rel = os.path.relpath(cp, data)
     if text.startswith("Format:"):
         stanzas = [s for s in dep5_stanzas(text) if "Files" in s]
@@ -676,12 +832,7 @@ for pkg in photo_pkgs:
                 "Copyright file: `%s`" % rel, "", "Picture | Files pattern | Copyright | License",
                 "--- | --- | --- | ---"]
         for name, info in sorted(mine.items()):
-            src = info["source"]
-            match = None  # DEP-5: the last matching stanza wins
-            for s in stanzas:
-                for pat in s["Files"].split():
-                    if pat == "*" or fnmatch.fnmatch(src, "*/" + pat):
-                        match = (s, pat)
+            match = file_stanza(stanzas, info["source"])
             if match:
                 match, pat = match
                 out.append("%s | `%s` | %s | %s" % (
@@ -705,9 +856,12 @@ for pkg in photo_pkgs:
                 "%d picture(s) used." % ("; ".join(licensed), len(mine)), "",
                 "Copyright file: `%s`" % rel, "", "Attribution and licence lines:", "", "```"]
         head = text.split("\nLicenses:")[0].rstrip().splitlines()
+        if "\nLicenses:" not in text:
+            head = head[:120] + (["[... see the copyright file]"] if len(head) > 120 else [])
         out += head + ["```", ""]
     if not mine:
-        skipped = photo.get("packages", {}).get(pkg, {}).get("skipped_formats", {})
+        skipped = (photo if pkg in photo_pkgs else photo_heldout).get(
+            "packages", {}).get(pkg, {}).get("skipped_formats", {})
         if skipped:
             out += ["No JPEG/PNG picture in this package (skipped: %s)." % ", ".join(
                 "%d %s" % (v, k) for k, v in skipped.items()), ""]
@@ -723,6 +877,11 @@ m = json.load(open(sys.argv[1]))
 for k, v in m["datasets"].items():
     if k == "heldout":
         print("heldout  " + "  ".join("%s=%d" % kv for kv in sorted(v["counts"].items())))
+        continue
+    if k == "photo_heldout":
+        print("%s  %d photographs, dropped=%s" % (v["path"], v["count"], json.dumps(v["dropped"], sort_keys=True)))
+        for pkg, p in sorted(v.get("per_package", {}).items()):
+            print("  %-28s %-4d (%s)" % (pkg, p["kept"]["heldout"], m["packages"].get(pkg, {}).get("licence")))
         continue
     print("%-8s train=%-6d val=%-5d dropped=%s" % (k, v["counts"]["train"], v["counts"]["val"],
           json.dumps(v["dropped"], sort_keys=True)))
