@@ -2,7 +2,7 @@
 #   make run    install what is missing, build release, serve http://127.0.0.1:8080
 #   make test   install what is missing, run every test
 SHELL := /bin/bash
-APT_PACKAGES := libpng-dev libjpeg62-turbo-dev libopenblas-dev pkg-config
+APT_PACKAGES := libpng-dev libjpeg62-turbo-dev libopenblas-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8080
@@ -61,13 +61,17 @@ test-numerics:
 
 ## The editor and the training dashboard end to end in headless Chromium (Debian's chromium
 ## + Playwright from PyPI in .venv); screenshots and the downloaded result land in test-artifacts/.
+## test_layers.py reads the layered exports with a real OpenRaster reader (pyora, from PyPI).
 test-browser: build
 	@[ -x /usr/lib/chromium/chromium ] || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 	@[ -x .venv/bin/python ] || python3 -m venv .venv
 	@.venv/bin/python -c "import playwright" 2>/dev/null || .venv/bin/pip install -q playwright
+	@.venv/bin/python -c "import pyora, PIL, numpy" 2>/dev/null || .venv/bin/pip install -q pyora pillow numpy
 	.venv/bin/python Tests/Browser/test_editor.py
+	.venv/bin/python Tests/Browser/test_first_hour.py
 	.venv/bin/python Tests/Browser/test_dashboard.py
 	.venv/bin/python Tests/Browser/test_cross_site.py
+	.venv/bin/python Tests/Browser/test_layers.py
 
 ## The editor's live-preview round trip with models/default-lineart (p50/p95, printed, never asserted).
 latency: build
