@@ -19,9 +19,14 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
 FIXTURE = ROOT / "Tests" / "Pix2PixTests" / "Fixtures" / "unet_in5_out3.safetensors"
 
 
-def write_tiny_model(folder: Path, resolution: int = 256) -> None:
+def write_tiny_model(folder: Path, resolution: int = 256, input_planes: int = 9) -> None:
     """A Tinct line-art model (ngf 4, 5 downsamplings, untrained PyTorch init) from the
-    U-Net fixture: its `G.` tensors renamed as a plain state_dict, plus Tinct's metadata."""
+    U-Net fixture: its `G.` tensors renamed as a plain state_dict, plus Tinct's metadata.
+    With `input_planes` 9 (the default, as the shipped model) the first convolution is
+    widened from the fixture's 5 planes to 9 with zero weights for the dense hint fill and
+    where it is known — so the server runs the current line-art path: regions, hint
+    spreading, and the hint's exact colour wherever it reaches; 5 gives a model from before
+    the fill."""
     data = FIXTURE.read_bytes()
     (length,) = struct.unpack("<Q", data[:8])
     header = json.loads(data[8 : 8 + length])
@@ -31,11 +36,16 @@ def write_tiny_model(folder: Path, resolution: int = 256) -> None:
         if name == "__metadata__" or not name.startswith("G."):
             continue
         start, end = entry["data_offsets"]
-        chunk = body[start:end]
-        tensors[name[2:]] = {"dtype": entry["dtype"], "shape": entry["shape"], "data_offsets": [offset, offset + len(chunk)]}
+        chunk, shape = body[start:end], list(entry["shape"])
+        if len(shape) == 4 and shape[1] == 5 and input_planes > 5:  # the first convolution: (OC, 5, KH, KW) → (OC, 9, KH, KW)
+            per_plane = shape[2] * shape[3] * 4
+            chunk = b"".join(chunk[o * 5 * per_plane:(o + 1) * 5 * per_plane] + bytes((input_planes - 5) * per_plane)
+                             for o in range(shape[0]))
+            shape[1] = input_planes
+        tensors[name[2:]] = {"dtype": entry["dtype"], "shape": shape, "data_offsets": [offset, offset + len(chunk)]}
         chunks.append(chunk)
         offset += len(chunk)
-    config = {"inputChannels": 5, "outputChannels": 3, "ngf": 4, "downsamplings": 5, "norm": "batch",
+    config = {"inputChannels": input_planes, "outputChannels": 3, "ngf": 4, "downsamplings": 5, "norm": "batch",
               "dropout": False, "attentionDepths": []}
     tensors["__metadata__"] = {"tinct.format": "1", "tinct.kind": "generator", "tinct.mode": "lineart",
                                "tinct.generator": json.dumps(config), "tinct.resolution": str(resolution)}

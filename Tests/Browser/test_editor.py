@@ -143,6 +143,13 @@ def main() -> int:
 
             wait_settled(page)
             page.screenshot(path=str(ARTIFACTS / "02-colorized.png"))
+            # The point hint's colour lands exactly where it was put, even from an untrained network.
+            hint, landed = page.evaluate("""() => {
+                const h = globalThis.tinct.state.hints[0];
+                const [r, g, b] = document.getElementById('result').getContext('2d').getImageData(h.x, h.y, 1, 1).data;
+                return [h.color, '#' + [r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')];
+            }""")
+            assert hint.lower() == landed, f"the point hint {hint} came out {landed}"
 
             drawing_size = page.evaluate("() => [document.getElementById('drawing').width, document.getElementById('drawing').height]")
             with page.expect_download() as info:
@@ -180,7 +187,9 @@ def main() -> int:
             page.click("#save-color")
             saved = page.locator("#saved-colors .swatch")
             assert saved.count() == 1 and saved.first.get_attribute("data-color") == picked
-            page.locator("#palette .swatch").nth(1).click()
+            swatches = page.locator("#palette .swatch")
+            other = next(i for i in range(swatches.count()) if swatches.nth(i).get_attribute("data-color") != picked)
+            swatches.nth(other).click()
             assert page.locator("#color-hex").input_value() != picked
             saved.first.click()
             assert page.locator("#color-hex").input_value() == picked
