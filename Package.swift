@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Writes the OpenRaster (.ora) zip of a layered export (Pix2Pix/Export/).
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -35,7 +37,7 @@ let package = Package(
         .target(name: "ImageCodecs", dependencies: ["CImageCodecs"], swiftSettings: numericFlags),
         .target(
             name: "Pix2Pix",
-            dependencies: ["NN", "Tensors", "ImageCodecs"],
+            dependencies: ["NN", "Tensors", "ImageCodecs", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: numericFlags
         ),
         .target(

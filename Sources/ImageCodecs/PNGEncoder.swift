@@ -21,7 +21,8 @@ public enum PNGEncoder {
         try encode(pixels: image.pixels, width: image.width, height: image.height, channels: 1, compression: compression)
     }
 
-    private static func encode(
+    /// Shared by every picture type (`RGBAImage`'s encoder is in its own file).
+    static func encode(
         pixels: [UInt8], width: Int, height: Int, channels: Int, compression: Compression
     ) throws(ImageCodecError) -> [UInt8] {
         guard width > 0, height > 0 else { throw .zeroSize(width: width, height: height) }

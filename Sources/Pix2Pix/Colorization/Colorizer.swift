@@ -43,13 +43,19 @@ public final class Colorizer {
 
     /// The colorized picture, same size as `image`. Hints are in `image`'s pixel coordinates.
     public func colorize(_ image: RGBImage, hints: [ColorHint]) throws -> RGBImage {
+        try colorizeLayered(image, hints: hints).picture
+    }
+
+    /// The colorized picture (the same as `colorize`'s) with what its layers are made of
+    /// (`LayeredColorization`), for a layered or transparent export.
+    public func colorizeLayered(_ image: RGBImage, hints: [ColorHint]) throws -> LayeredColorization {
         for (i, h) in hints.enumerated() where h.x < 0 || h.y < 0 || h.x >= image.width || h.y >= image.height {
             throw ColorizeError.hintOutside(index: i, x: h.x, y: h.y, width: image.width, height: image.height)
         }
         switch model.mode {
         case .lineart: return colorizeLineArt(image, hints: hints)
-        case .photo: return colorizePhoto(image, hints: hints)
-        case .pix2pix: return translate(image)
+        case .photo: return LayeredColorization(picture: colorizePhoto(image, hints: hints), source: .photo(input: image), hints: hints)
+        case .pix2pix: return LayeredColorization(picture: translate(image), source: .pictureOnly, hints: [])
         }
     }
 
@@ -59,7 +65,7 @@ public final class Colorizer {
         return t
     }
 
-    private func colorizeLineArt(_ image: RGBImage, hints: [ColorHint]) -> RGBImage {
+    private func colorizeLineArt(_ image: RGBImage, hints: [ColorHint]) -> LayeredColorization {
         let box = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: resolution)
         let fullLines = lineArt(fromDrawing: image)
         let squareLines = lineArt(fromDrawing: box.place(image))
@@ -71,13 +77,16 @@ public final class Colorizer {
             let y = model.run(x)
             let colors = box.crop(ColorizationEncoding.lineartColors(output: y.data, lines: squareLines, side: resolution))
                 .resized(width: image.width, height: image.height)
-            return ColorizationEncoding.composeLineArt(colors, lines: fullLines, hints: hints)
+            // A model from before the fill: no regions to take flats from.
+            return LayeredColorization(picture: ColorizationEncoding.composeLineArt(colors, lines: fullLines, hints: hints),
+                                       source: .pictureOnly, hints: hints)
         }
         let guide = LineArtGuide(lines: fullLines, hints: hints)
         ColorizationEncoding.lineartInput(lines: squareLines, hints: planes, fill: guide.fill.placed(in: box),
                                           channels: channels, into: x.data)
         let y = model.run(x)
-        return LineArtComposition.compose(output: y.data, networkLines: squareLines, box: box, guide: guide)
+        let paint = LineArtComposition.paint(output: y.data, networkLines: squareLines, box: box, guide: guide)
+        return LayeredColorization(picture: paint.multiplied(by: fullLines), source: .lineArt(paint: paint, guide: guide), hints: hints)
     }
 
     private func colorizePhoto(_ image: RGBImage, hints: [ColorHint]) -> RGBImage {

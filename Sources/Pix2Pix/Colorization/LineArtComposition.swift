@@ -22,6 +22,8 @@ public enum LineArtComposition {
     /// a hint reaches, its colour is what the user gets; the network colours the rest.
     public static let knownCorrectionWeight: Float = 0
 
+    /// The picture a user gets: `paint(…)` multiplied by the drawing's lines.
+    ///
     /// - Parameters:
     ///   - output: the network's 3 planes, `box.side` square.
     ///   - networkLines: the line art the network saw, `box.side` square.
@@ -29,29 +31,70 @@ public enum LineArtComposition {
     ///   - guide: the drawing's lines, regions and fill at its own resolution.
     public static func compose(output: UnsafePointer<Float>, networkLines: FloatPlane, box: Letterbox,
                                guide: LineArtGuide) -> RGBImage {
+        paint(output: output, networkLines: networkLines, box: box, guide: guide).multiplied(by: guide.lines)
+    }
+
+    /// Steps 1–3: the colours under the lines, at the drawing's resolution (same parameters
+    /// as `compose`). A layered export starts from these, so its layers flatten to the same
+    /// picture.
+    public static func paint(output: UnsafePointer<Float>, networkLines: FloatPlane, box: Letterbox,
+                             guide: LineArtGuide) -> LineArtPaint {
         let side = box.side
         var corrections = Array(UnsafeBufferPointer(start: output, count: 3 * side * side))
         LineBoundedSmoothing.smooth(&corrections, channels: 3, lines: networkLines,
                                     sigma: ColorizationEncoding.lineartSmoothingSigma)
         let (width, height) = (guide.lines.width, guide.lines.height)
         let plane = width * height
-        let scaled = (0..<3).map { c in
+        // The corrections at full resolution; overwritten below by the colours, plane by plane.
+        var colors = [Float](repeating: 0, count: 3 * plane)
+        for c in 0..<3 {
             let square = FloatPlane(width: side, height: side, values: Array(corrections[(c * side * side)..<((c + 1) * side * side)]))
-            return PlaneResize.bilinear(square.cropped(x: box.x, y: box.y, width: box.width, height: box.height),
-                                        width: width, height: height).values
+            let scaled = PlaneResize.bilinear(square.cropped(x: box.x, y: box.y, width: box.width, height: box.height),
+                                              width: width, height: height).values
+            colors.replaceSubrange((c * plane)..<((c + 1) * plane), with: scaled)
         }
-        var pixels = [UInt8](repeating: 0, count: 3 * plane)
+        var paper = [Float](repeating: 0, count: plane)
         let fill = guide.fill
         for i in 0..<plane {
             let known = fill.known[i]
             let onPage = guide.regions.effectiveRegion(i).map { guide.regions.isOpen[$0] } ?? false
-            let ink = guide.lines.values[i]
+            if onPage { paper[i] = 1 - known }
             for c in 0..<3 {
-                let correction = (1 - known + knownCorrectionWeight * known) * scaled[c][i]
+                let correction = (1 - known + knownCorrectionWeight * known) * colors[c * plane + i]
                 var value = (known * (2 * fill.colors[c * plane + i] - 1) + correction + 1) / 2
                 if onPage { value = known * value + (1 - known) }
-                pixels[3 * i + c] = ColorizationEncoding.byte(255 * min(1, max(0, value)) * ink)
+                colors[c * plane + i] = min(1, max(0, value))
             }
+        }
+        return LineArtPaint(width: width, height: height, colors: colors, paper: paper)
+    }
+}
+
+/// The colours of a composed line-art picture before its lines are multiplied in
+/// (`LineArtComposition.paint`).
+public struct LineArtPaint: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    /// (3, H, W) sRGB in [0, 1]: the colour under the lines at each pixel.
+    public let colors: [Float]
+    /// (H, W) in [0, 1]: how much of each pixel's colour is the page's white paper — 1 − the
+    /// hints' reach on open regions (the page), 0 in closed regions. Paper with weight 1 is
+    /// what a transparent export leaves clear.
+    public let paper: [Float]
+
+    public init(width: Int, height: Int, colors: [Float], paper: [Float]) {
+        precondition(colors.count == 3 * width * height && paper.count == width * height, "planes do not match the size")
+        (self.width, self.height, self.colors, self.paper) = (width, height, colors, paper)
+    }
+
+    /// Step 4: the colours times `lines` (1 paper, 0 ink), as 8-bit RGB.
+    public func multiplied(by lines: FloatPlane) -> RGBImage {
+        precondition(lines.width == width && lines.height == height, "line art does not match the colors")
+        let plane = width * height
+        var pixels = [UInt8](repeating: 0, count: 3 * plane)
+        for i in 0..<plane {
+            let ink = lines.values[i]
+            for c in 0..<3 { pixels[3 * i + c] = ColorizationEncoding.byte(255 * colors[c * plane + i] * ink) }
         }
         return RGBImage(width: width, height: height, pixels: pixels)
     }
