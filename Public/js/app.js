@@ -7,6 +7,7 @@ import { History } from "./history.js";
 import { ModelList } from "./model-list.js";
 import { Palette } from "./palette.js";
 import { dataURLToBlob, downloadBlob, parseProject, serializeProject } from "./project.js";
+import { ExportFormat, exportFileName, fetchExport } from "./export-download.js";
 import { LineExtractionPanel } from "./line-extraction.js";
 import { Mode } from "./protocol.js";
 import { Shortcut, setUpShortcutHelp, shortcutFor } from "./shortcuts.js";
@@ -192,6 +193,9 @@ function updateButtons() {
   $("undo").disabled = !history.canUndo;
   $("redo").disabled = !history.canRedo;
   $("download").disabled = !state.hasResult;
+  $("download-layers").disabled = !state.hasResult;
+  // Only line art has a page of paper to clear.
+  $("download-transparent").disabled = !state.hasResult || state.mode !== Mode.lineart;
   $("drawing-size").textContent = `${drawing.width}×${drawing.height}`;
 }
 
@@ -352,6 +356,7 @@ function setMode(mode, { quiet = false } = {}) {
   for (const button of document.querySelectorAll("button[data-mode]")) {
     button.setAttribute("aria-pressed", String(button.dataset.mode === mode));
   }
+  updateButtons();
   if (quiet) {
     fillModelSelect();
     return;
@@ -566,6 +571,26 @@ $("download").addEventListener("click", () => {
     if (blob) downloadBlob(blob, `tinct-${state.mode}-${resultCanvas.width}x${resultCanvas.height}.png`);
   }, "image/png");
 });
+
+/** Downloads the current picture as `format`, made by the server (see export-download.js). */
+async function downloadExport(format) {
+  if (!state.hasResult) return;
+  setStatus("Preparing the download…");
+  try {
+    const blob = await fetchExport({
+      mode: state.mode, model: state.model || undefined, hints: state.hints, image: drawing.toBase64PNG(), format,
+    });
+    downloadBlob(blob, exportFileName(format, state.mode, drawing.width, drawing.height));
+    setStatus(format === ExportFormat.openRaster
+      ? "Downloaded the layers: paper, flats, shading, light, lines and the hints (hidden)."
+      : "Downloaded the picture with its paper transparent.");
+  } catch (error) {
+    setStatus(`Download failed: ${error.message}`);
+  }
+}
+
+$("download-layers").addEventListener("click", () => downloadExport(ExportFormat.openRaster));
+$("download-transparent").addEventListener("click", () => downloadExport(ExportFormat.transparentPNG));
 
 $("save-project").addEventListener("click", saveProject);
 

@@ -23,9 +23,17 @@ struct ColorizeCommand: ParsableCommand {
     var hints: String?
     @Option(help: "Extract the picture's lines first with xdog, adaptive or sobel (line-art models only). Default: xdog for a picture in colour, none for line art.")
     var lines: LineExtractor.Style?
+    @Option(help: "Also write the result as OpenRaster layers (.ora: lines, flat colours, shading, hints; Krita, GIMP and MyPaint open it), or a folder of them when the input is a folder.")
+    var layers: String?
+    @Flag(help: "Line art: write the output PNG with the page's paper transparent (lines and colours opaque).")
+    var transparent = false
 
     func validate() throws {
         if let mode, mode != .lineart, lines != nil { throw ValidationError("--lines makes line art; it needs --mode lineart (or none)") }
+        if let mode, mode != .lineart, transparent { throw ValidationError("--transparent clears the paper of line art; it needs --mode lineart (or none)") }
+        if transparent, ImageFormat(pathExtensionOf: output) == .jpeg {
+            throw ValidationError("--transparent writes a PNG with alpha; name the output .png")
+        }
     }
 
     func run() throws {
@@ -40,10 +48,14 @@ struct ColorizeCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             var failures = 0
             for name in ImageFolder.listPictures(under: input) {
-                let target = "\(output)/\((name as NSString).deletingPathExtension).png"
-                try? FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                let stem = (name as NSString).deletingPathExtension
+                let target = "\(output)/\(stem).png"
+                let layered = layers.map { "\($0)/\(stem).ora" }
+                for file in [target] + (layered.map { [$0] } ?? []) {
+                    try? FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                }
                 do {
-                    let explanation = try colorize("\(input)/\(name)", hints: hintList, planner: planner, to: target)
+                    let explanation = try colorize("\(input)/\(name)", hints: hintList, planner: planner, to: target, layers: layered)
                     print("\(name): \(explanation) → \(target)")
                 } catch let failure as PictureFailure {
                     failures += 1
@@ -52,22 +64,39 @@ struct ColorizeCommand: ParsableCommand {
             }
             if failures > 0 { throw ExitCode(2) }
         } else {
-            let explanation = try colorize(input, hints: hintList, planner: planner, to: output)
-            print("\(input): \(explanation) → \(output)")
+            let explanation = try colorize(input, hints: hintList, planner: planner, to: output, layers: layers)
+            print("\(input): \(explanation) → \(output)\(layers.map { " and \($0)" } ?? "")")
         }
     }
 
-    /// Colorizes the picture at `path` into `target` as its plan says; returns the plan's explanation.
-    private func colorize(_ path: String, hints: [ColorHint], planner: ColorizePlanner, to target: String) throws -> String {
+    /// Colorizes the picture at `path` into `target` (and its layers into `layers`) as its
+    /// plan says; returns the plan's explanation.
+    private func colorize(_ path: String, hints: [ColorHint], planner: ColorizePlanner, to target: String,
+                          layers: String?) throws -> String {
         let picture: RGBImage
         do { picture = try RGBImage(contentsOf: path) } catch { throw PictureFailure(error, context: DisplayPath.absolute(path)) }
         let plan = try planner.plan(for: picture)
         do {
-            try plan.colorizer.colorize(plan.input(from: picture), hints: hints).write(to: target)
+            let result = try plan.colorizer.colorizeLayered(plan.input(from: picture), hints: hints)
+            if transparent {
+                try writeFile(PNGEncoder.encode(TransparentPaper.picture(result)), to: target)
+            } else {
+                try result.picture.write(to: target)
+            }
+            if let layers { try writeFile(LayeredExport.openRaster(result), to: layers) }
         } catch {
             throw PictureFailure(error, context: DisplayPath.absolute(path))
         }
         return plan.explanation
+    }
+}
+
+/// Writes `bytes` to `path` atomically.
+private func writeFile(_ bytes: [UInt8], to path: String) throws {
+    do {
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw CommandFailure("cannot write \(DisplayPath.absolute(path)): \((error as NSError).localizedDescription)")
     }
 }
 

@@ -19,7 +19,9 @@ struct ColorizeController: Sendable {
         return try Response.json(models)
     }
 
-    /// Colorizes one picture; answers `image/png` of the input's size, or `{"error": ...}`.
+    /// Colorizes one picture; answers `image/png` of the input's size (with `"format":
+    /// "png-transparent"`, its paper clear; with `"format": "ora"`, an OpenRaster file of
+    /// layers), or `{"error": ...}`.
     @Sendable func colorize(_ request: Request, context: AppRequestContext) async throws -> Response {
         let limits = inference.limits
         let body = try await request.decodeJSONBody(ColorizeRequestBody.self, maxBytes: limits.maxBodyBytes)
@@ -27,8 +29,8 @@ struct ColorizeController: Sendable {
         let output = try await inference.colorize(job, priority: .interactive)
         return Response(
             status: .ok,
-            headers: [.contentType: "image/png", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: output.png))
+            headers: [.contentType: job.format.contentType, .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: output.encoded))
         )
     }
 

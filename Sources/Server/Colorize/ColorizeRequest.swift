@@ -81,6 +81,8 @@ struct ColorizeRequestBody: Decodable {
     var mode: String
     var hints: [WireHint]?
     var model: String?
+    /// "png" (default), "png-transparent" or "ora" (`ColorizeFormat`).
+    var format: String?
 }
 
 /// A hint that passed validation; `radius` nil means "the model's usual hint size".
@@ -112,6 +114,8 @@ struct ColorizeJob: Sendable {
     var mode: ModelMode
     var hints: [ValidHint]
     var model: String?
+    /// How the result is answered; the editor's live previews are always PNG.
+    var format: ColorizeFormat = .png
 
     /// Parses a `mode` field; only the editor's two modes are accepted.
     static func parseMode(_ text: String) throws(APIError) -> ModelMode {
@@ -199,11 +203,15 @@ struct ColorizeJob: Sendable {
         let mode = try Self.parseMode(body.mode)
         let model = try Self.parseModelName(body.model)
         let (bytes, info) = try Self.inspectImage(base64: body.image, limits: limits)
+        let format = try ColorizeFormat.parse(body.format, mode: mode)
         let hints = try Self.validateHints(body.hints ?? [], width: info.width, height: info.height, limits: limits)
-        self.init(source: .encoded(bytes), width: info.width, height: info.height, mode: mode, hints: hints, model: model)
+        self.init(source: .encoded(bytes), width: info.width, height: info.height, mode: mode, hints: hints, model: model,
+                  format: format)
     }
 
-    init(source: Source, width: Int, height: Int, mode: ModelMode, hints: [ValidHint], model: String?) {
+    init(source: Source, width: Int, height: Int, mode: ModelMode, hints: [ValidHint], model: String?,
+         format: ColorizeFormat = .png) {
         (self.source, self.width, self.height, self.mode, self.hints, self.model) = (source, width, height, mode, hints, model)
+        self.format = format
     }
 }

@@ -147,7 +147,7 @@ struct ColorizeSocket: Sendable {
                 let output = try await inference.colorize(job, priority: .interactive)
                 cache.keep(output.input, version: pending.imageVersion)
                 reply = .result(
-                    id: pending.id, image: Data(output.png).base64EncodedString(),
+                    id: pending.id, image: Data(output.encoded).base64EncodedString(),
                     width: output.input.width, height: output.input.height, ms: output.milliseconds)
             } catch let error as APIError {
                 reply = .error(id: pending.id, error)

@@ -5,8 +5,9 @@ import Pix2Pix
 
 /// What a finished colorization hands back.
 struct ColorizeOutput: Sendable {
-    /// The colorized picture as PNG, same size as the input.
-    let png: [UInt8]
+    /// The colorized picture, same size as the input, encoded as the job asked
+    /// (`ColorizeFormat`: a PNG unless it asked for another format).
+    let encoded: [UInt8]
     /// The decoded input, so a WebSocket connection can reuse it for its next request.
     let input: RGBImage
     /// Time spent on the inference thread (decode, network, compose, encode), milliseconds.
@@ -101,6 +102,8 @@ public actor InferenceService {
             throw ColorizeJob.imageError(error)
         } catch let error as ColorizeError {
             throw APIError(.badRequest, error.description)
+        } catch let error as ExportError {
+            throw APIError.badField("format", error.description)
         } catch let error as ResultEncodingError {
             logger.error("Result could not be encoded", metadata: ["error": "\(error.reason)"])
             throw error.apiError
@@ -132,11 +135,11 @@ public actor InferenceService {
         let hints = job.hints.map {
             ColorHint(x: $0.x, y: $0.y, red: $0.red, green: $0.green, blue: $0.blue, radius: $0.radius ?? defaultRadius)
         }
-        let result = try colorizer.colorize(input, hints: hints)
-        let png = try ResultEncodingError.encoding { try PNGEncoder.encode(result, compression: .fast) }
+        let result = try colorizer.colorizeLayered(input, hints: hints)
+        let encoded = try ColorizeExport.encode(result, as: job.format)
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return ColorizeOutput(png: png, input: input, milliseconds: ms)
+        return ColorizeOutput(encoded: encoded, input: input, milliseconds: ms)
     }
 }
 

@@ -1,0 +1,279 @@
+"""Layered (.ora) and transparent exports, read by a real OpenRaster reader (issue #16).
+
+With the shipped models (models/default-lineart, models/default-photo):
+1. the CLI: `tinct colorize --layers out.ora` and `--transparent` on a line drawing, and
+   `--layers` on a black-and-white photo;
+2. the editor, in headless Chromium: the Layers (.ora) and Transparent PNG buttons beside
+   Download PNG;
+3. the API: a transparent picture asked of a photo is refused with a sentence naming `format`.
+Each .ora is checked as a zip (mimetype first, stored, at byte 38 as the spec asks), then
+opened with pyora (PyPI): its layers listed, composited by pyora's own renderer, and compared
+with Tinct's PNG of the same request — at most 2 levels apart per channel (each layer is
+8-bit; see Sources/Pix2Pix/Export/LineArtLayers.swift). The transparent PNG's unreached paper
+has alpha 0, its lines and colours 255, and over white it is the PNG. Run with
+`make test-browser` (or `.venv/bin/python Tests/Browser/test_layers.py`).
+"""
+
+import base64
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ElementTree
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from playwright.sync_api import sync_playwright
+from pyora import Project
+
+from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, png_bytes, stop_server, wait_for_server, wait_settled
+from test_editor import give_file
+
+MODELS = ROOT / "models"
+WIDTH, HEIGHT = 240, 180
+# Flattened layers against Tinct's PNG, per channel: the 8-bit roundings of the layers.
+TOLERANCE = 2
+LINEART_LAYERS = ["Paper", "Flats", "Shading", "Light", "Lines", "Hints"]
+CIRCLE = (70, 90, 45)  # centre x, y and radius of a closed ring
+BOX = (140, 40, 215, 140)  # a closed rectangle: left, top, right, bottom
+HINTS = [{"x": 70, "y": 90, "color": "#d03020", "r": 3}, {"x": 178, "y": 90, "color": "#2050c0", "r": 3}]
+
+
+def drawing_pixel(x, y):
+    """Black lines on white: an anti-aliased ring and a rectangle (both hinted), a small square
+    no hint reaches (the network's own colours and shading), and an open stroke."""
+    cx, cy, r = CIRCLE
+    ring = min(1.0, max(0.0, abs(((x - cx) ** 2 + (y - cy) ** 2) ** 0.5 - r) - 1.0))
+    left, top, right, bottom = BOX
+    rect = (left <= x <= right and top <= y <= bottom) and (x - left < 3 or right - x < 3 or y - top < 3 or bottom - y < 3)
+    square = (150 <= x <= 200 and 4 <= y <= 30) and (x - 150 < 2 or 200 - x < 2 or y - 4 < 2 or 30 - y < 2)
+    stroke = 20 <= x <= 220 and abs(y - (165 - (x - 20) // 20)) < 2
+    if rect or square or stroke:
+        return (0, 0, 0)
+    return (round(255 * ring),) * 3
+
+
+def photo_pixel(x, y):
+    """A black-and-white 'photo': soft shading and two shapes."""
+    value = 60 + (x * 120) // WIDTH + (y * 40) // HEIGHT
+    if (x - 60) ** 2 + (y - 60) ** 2 < 900:
+        value = 210
+    if 140 < x < 200 and 100 < y < 150:
+        value = 40
+    return (value,) * 3
+
+
+def rgb(path_or_bytes) -> np.ndarray:
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
+
+
+def rgba(path_or_bytes) -> np.ndarray:
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA")).astype(int)
+
+
+def check_zip(path: Path, names: list, hidden: set) -> None:
+    """The container as the OpenRaster spec asks, and stack.xml as Tinct writes it."""
+    data = path.read_bytes()
+    assert data[30:38] == b"mimetype" and data[38:54] == b"image/openraster", "mimetype must be the first entry, stored, at byte 38"
+    with zipfile.ZipFile(path) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED, first
+        assert archive.testzip() is None, "a damaged entry (CRC)"
+        entries = set(archive.namelist())
+        assert {"stack.xml", "mergedimage.png", "Thumbnails/thumbnail.png"} <= entries, entries
+        root = ElementTree.fromstring(archive.read("stack.xml"))
+        assert (int(root.get("w")), int(root.get("h"))) == (WIDTH, HEIGHT), root.attrib
+        layers = root.find("stack").findall("layer")
+        # stack.xml lists the top layer first.
+        assert [layer.get("name") for layer in layers] == list(reversed(names)), [layer.get("name") for layer in layers]
+        for layer in layers:
+            assert (layer.get("visibility") == "hidden") == (layer.get("name") in hidden), layer.attrib
+            size = Image.open(io.BytesIO(archive.read(layer.get("src")))).size
+            assert size == (WIDTH, HEIGHT), (layer.get("name"), size)
+        thumbnail = Image.open(io.BytesIO(archive.read("Thumbnails/thumbnail.png"))).size
+        assert max(thumbnail) <= 256, thumbnail
+
+
+def flatten_with_pyora(path: Path, expected_names: list) -> np.ndarray:
+    """pyora's own composite of the file, as RGB over its (opaque) paper."""
+    project = Project.load(str(path))
+    names = [layer.name for layer in project.iter_layers]
+    # pyora lists them from the top.
+    assert sorted(names) == sorted(expected_names), names
+    modes = {layer.name: layer.composite_op for layer in project.iter_layers}
+    hidden = {layer.name for layer in project.iter_layers if not layer.visible}
+    print(f"  pyora reads {path.name}: " + ", ".join(f"{n} ({modes[n]}{', hidden' if n in hidden else ''})" for n in names))
+    flat = np.asarray(project.get_image_data(use_original=False).convert("RGBA")).astype(int)
+    assert (flat[..., 3] == 255).all(), "the flattened picture should be opaque (the paper layer)"
+    return flat[..., :3]
+
+
+def compare(name: str, flattened: np.ndarray, png: np.ndarray) -> int:
+    difference = np.abs(flattened - png)
+    print(f"  {name}: flattened vs Tinct's PNG: max {difference.max()} levels, mean {difference.mean():.3f},"
+          f" {np.count_nonzero(difference.max(axis=2))} of {difference.shape[0] * difference.shape[1]} pixels differ")
+    assert difference.max() <= TOLERANCE, f"{name}: flattened layers differ from the PNG by {difference.max()} levels"
+    return int(difference.max())
+
+
+def check_transparent(name: str, transparent: np.ndarray, png: np.ndarray) -> None:
+    alpha = transparent[..., 3]
+    assert alpha[2, 2] == 0 and alpha[HEIGHT - 30, WIDTH // 2] == 0, "unreached paper should be clear"
+    cx, cy, r = CIRCLE
+    assert alpha[cy, cx + r] == 255, f"a line should be opaque, alpha {alpha[cy, cx + r]}"
+    assert alpha[cy, cx] == 255 and alpha[90, 178] == 255, "colours inside closed shapes should be opaque"
+    over_white = (transparent[..., :3] * alpha[..., None] + 255 * (255 - alpha[..., None]) + 127) // 255
+    difference = np.abs(over_white - png)
+    clear = np.count_nonzero(alpha == 0)
+    print(f"  {name}: {clear} of {alpha.size} pixels clear; over white vs the PNG: max {difference.max()} levels")
+    assert difference.max() <= TOLERANCE, f"{name}: over white it differs from the PNG by {difference.max()}"
+
+
+def check_flats(flats: np.ndarray) -> None:
+    """One colour per region: the inside of the ring is one flat colour, the hint's."""
+    cx, cy, r = CIRCLE
+    ys, xs = np.mgrid[0:HEIGHT, 0:WIDTH]
+    inside = (xs - cx) ** 2 + (ys - cy) ** 2 < (r - 4) ** 2
+    colours = {tuple(c) for c in flats[inside][:, :3]}
+    assert len(colours) == 1, f"the ring's inside has {len(colours)} flat colours"
+    assert abs(np.array(next(iter(colours))) - [0xD0, 0x30, 0x20]).max() <= 2, colours
+
+
+def check_cli(work: Path) -> None:
+    drawing, photo = work / "drawing.png", work / "photo.png"
+    drawing.write_bytes(png_bytes(WIDTH, HEIGHT, drawing_pixel))
+    photo.write_bytes(png_bytes(WIDTH, HEIGHT, photo_pixel))
+    hints = work / "hints.json"
+    hints.write_text(json.dumps(HINTS))
+
+    def colorize(*args):
+        run = subprocess.run([str(TINCT), "colorize", *map(str, args), "--models", str(MODELS), "--hints", str(hints)],
+                             cwd=work, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stdout + run.stderr
+        return run.stdout
+
+    print(colorize(drawing, "-o", work / "lineart.png", "--layers", work / "lineart.ora").strip())
+    check_zip(work / "lineart.ora", LINEART_LAYERS, {"Hints"})
+    compare("CLI line art", flatten_with_pyora(work / "lineart.ora", LINEART_LAYERS), rgb(work / "lineart.png"))
+    project = Project.load(str(work / "lineart.ora"))
+    check_flats(np.asarray(project["/Flats"].get_image_data(raw=True).convert("RGBA")).astype(int))
+    lines = np.asarray(project["/Lines"].get_image_data(raw=True).convert("RGBA")).astype(int)
+    assert lines[2, 2, 3] == 0 and lines[CIRCLE[1], CIRCLE[0] + CIRCLE[2], 3] >= 230, "the lines layer: clear paper, opaque ink"
+    hints_layer = np.asarray(project["/Hints"].get_image_data(raw=True).convert("RGBA")).astype(int)
+    assert tuple(hints_layer[90, 70]) == (0xD0, 0x30, 0x20, 255) and hints_layer[2, 2, 3] == 0, "the hints layer"
+    shutil.copy(work / "lineart.ora", ARTIFACTS / "layers-cli.ora")
+
+    colorize(drawing, "-o", work / "transparent.png", "--transparent")
+    check_transparent("CLI transparent", rgba(work / "transparent.png"), rgb(work / "lineart.png"))
+    shutil.copy(work / "transparent.png", ARTIFACTS / "layers-cli-transparent.png")
+
+    print(colorize(photo, "-o", work / "photo-out.png", "--layers", work / "photo.ora", "--mode", "photo").strip())
+    check_zip(work / "photo.ora", ["Photo", "Colours", "Hints"], {"Photo", "Hints"})
+    compare("CLI photo", flatten_with_pyora(work / "photo.ora", ["Photo", "Colours", "Hints"]), rgb(work / "photo-out.png"))
+
+    refused = subprocess.run([str(TINCT), "colorize", str(photo), "-o", str(work / "x.png"), "--mode", "photo", "--transparent",
+                              "--models", str(MODELS)], cwd=work, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and "--transparent" in refused.stderr, refused.stderr
+
+
+def check_api(url: str, work: Path) -> None:
+    body = json.dumps({"image": base64.b64encode((work / "photo.png").read_bytes()).decode(), "mode": "photo",
+                       "format": "png-transparent"}).encode()
+    request = urllib.request.Request(f"{url}/api/colorize", data=body, headers={"Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(request, timeout=60)
+        raise AssertionError("a transparent photo should be refused")
+    except urllib.error.HTTPError as error:
+        message = json.loads(error.read())["error"]
+        assert error.code == 400 and message.startswith("format:"), (error.code, message)
+
+
+def check_editor(page, url: str, work: Path) -> None:
+    page.goto(url + "/")
+    page.wait_for_function("() => document.body.dataset.connected === 'true'")
+    wait_settled(page)
+    give_file(page, "drop", "drawing.png", (work / "drawing.png").read_bytes())
+    wait_settled(page)
+    assert page.evaluate("() => globalThis.tinct.state.mode") == "lineart"
+    page.keyboard.press("h")
+    box = page.locator("#overlay").bounding_box()
+    for hint in HINTS:
+        page.evaluate(f"() => {{ const c = document.getElementById('color-hex'); c.value = '{hint['color']}';"
+                      " c.dispatchEvent(new Event('change', { bubbles: true })); c.dispatchEvent(new Event('input', { bubbles: true })); }")
+        page.mouse.click(box["x"] + (hint["x"] + 0.5) * box["width"] / WIDTH, box["y"] + (hint["y"] + 0.5) * box["height"] / HEIGHT)
+        wait_settled(page)
+    assert len(page.evaluate("() => globalThis.tinct.state.hints")) == 2
+    downloads = {}
+    for button in ["download", "download-layers", "download-transparent"]:
+        assert not page.locator(f"#{button}").is_disabled(), f"#{button} is disabled with a result shown"
+        with page.expect_download() as info:
+            page.click(f"#{button}")
+        downloads[button] = Path(info.value.path())
+        print(f"  #{button} → {info.value.suggested_filename}")
+        assert info.value.suggested_filename.endswith({"download": ".png", "download-layers": ".ora",
+                                                       "download-transparent": "-transparent.png"}[button])
+    page.screenshot(path=str(ARTIFACTS / "layers-editor.png"))
+    png = rgb(downloads["download"])
+    ora = work / "editor.ora"
+    shutil.copy(downloads["download-layers"], ora)
+    shutil.copy(ora, ARTIFACTS / "layers-editor.ora")
+    check_zip(ora, LINEART_LAYERS, {"Hints"})
+    compare("editor line art", flatten_with_pyora(ora, LINEART_LAYERS), png)
+    check_transparent("editor transparent", rgba(downloads["download-transparent"]), png)
+    # Photo mode has no paper to clear.
+    page.click('button[data-mode="photo"]')
+    assert page.locator("#download-transparent").is_disabled(), "Transparent PNG should be off in photo mode"
+
+
+def main() -> int:
+    ARTIFACTS.mkdir(exist_ok=True)
+    if not TINCT.exists():
+        print(f"{TINCT} is missing: run `swift build -c release --product tinct` first (or set TINCT_BINARY)", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="tinct-layers-"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = None
+    problems = []
+    try:
+        check_cli(work)
+        print("CLI: --layers and --transparent read back by pyora: ok")
+        server = subprocess.Popen([str(TINCT), "serve", "--host", "127.0.0.1", "--port", str(port), "--models", str(MODELS)],
+                                  cwd=work, stdout=open(ARTIFACTS / "layers-server.log", "w"), stderr=subprocess.STDOUT)
+        wait_for_server(url, server)
+        check_api(url, work)
+        print("API: a transparent photo is refused naming format: ok")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True).new_page()
+            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            check_editor(page, url, work)
+            print("editor: Layers (.ora) and Transparent PNG downloads read back by pyora: ok")
+            browser.close()
+    finally:
+        if server:
+            stop_server(server)
+        shutil.rmtree(work, ignore_errors=True)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    print(f"layers test passed; files and screenshots in {ARTIFACTS}")
+    return 0
+
+
+def test_layers():
+    """pytest entry point."""
+    assert main() == 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
