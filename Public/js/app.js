@@ -698,6 +698,8 @@ const shortcutActions = {
   [Shortcut.colorize]: colorizeNow,
   [Shortcut.saveProject]: saveProject,
   [Shortcut.open]: () => $("open-file").click(),
+  [Shortcut.downloadLayers]: () => downloadExport(ExportFormat.openRaster),
+  [Shortcut.downloadTransparent]: () => !$("download-transparent").disabled && downloadExport(ExportFormat.transparentPNG),
   [Shortcut.help]: toggleShortcutHelp,
 };
 

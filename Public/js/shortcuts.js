@@ -16,6 +16,8 @@ export const Shortcut = Object.freeze({
   colorize: "colorize",
   saveProject: "save-project",
   open: "open",
+  downloadLayers: "download-layers",
+  downloadTransparent: "download-transparent",
   help: "help",
 });
 
@@ -37,6 +39,8 @@ export const SHORTCUTS = Object.freeze([
   { id: Shortcut.colorize, keys: ["ctrl+enter"], label: "Colorize now" },
   { id: Shortcut.saveProject, keys: ["ctrl+s"], label: "Save the project" },
   { id: Shortcut.open, keys: ["ctrl+o"], label: "Open a picture (or drop or paste one)" },
+  { id: Shortcut.downloadLayers, keys: ["shift+d"], label: "Download the result as layers (.ora) for Krita, GIMP or MyPaint" },
+  { id: Shortcut.downloadTransparent, keys: ["shift+t"], label: "Download the result with the page's paper transparent (line art)" },
   { id: Shortcut.help, keys: ["?"], label: "Show or hide this list" },
 ]);
 

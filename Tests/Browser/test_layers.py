@@ -212,10 +212,15 @@ def check_editor(page, url: str, work: Path) -> None:
         wait_settled(page)
     assert len(page.evaluate("() => globalThis.tinct.state.hints")) == 2
     downloads = {}
-    for button in ["download", "download-layers", "download-transparent"]:
+    # Download PNG by its button; the layers and the transparent picture by their shortcuts
+    # (Shift+D, Shift+T), which do what the buttons beside it do.
+    for button, key in [("download", None), ("download-layers", "Shift+D"), ("download-transparent", "Shift+T")]:
         assert not page.locator(f"#{button}").is_disabled(), f"#{button} is disabled with a result shown"
         with page.expect_download() as info:
-            page.click(f"#{button}")
+            if key:
+                page.keyboard.press(key)
+            else:
+                page.click(f"#{button}")
         downloads[button] = Path(info.value.path())
         print(f"  #{button} → {info.value.suggested_filename}")
         assert info.value.suggested_filename.endswith({"download": ".png", "download-layers": ".ora",
@@ -228,6 +233,15 @@ def check_editor(page, url: str, work: Path) -> None:
     check_zip(ora, LINEART_LAYERS, {"Hints"})
     compare("editor line art", flatten_with_pyora(ora, LINEART_LAYERS), png)
     check_transparent("editor transparent", rgba(downloads["download-transparent"]), png)
+    # The shortcut list names both, and still fits a 1440×960 screen.
+    page.set_viewport_size({"width": 1440, "height": 960})
+    page.keyboard.press("?")
+    dialog = page.locator("#shortcut-help")
+    box = dialog.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 960, f"the shortcut list is off screen: {box}"
+    listed = "\n".join(page.locator("#shortcut-help tbody tr").all_inner_texts())
+    assert "Shift+D" in listed and "Shift+T" in listed and "(.ora)" in listed, listed
+    page.keyboard.press("?")
     # Photo mode has no paper to clear.
     page.click('button[data-mode="photo"]')
     assert page.locator("#download-transparent").is_disabled(), "Transparent PNG should be off in photo mode"
