@@ -5,7 +5,8 @@ With the shipped models (models/default-lineart, models/default-photo):
    `--layers` on a black-and-white photo;
 2. the editor, in headless Chromium: the Layers (.ora) and Transparent PNG buttons beside
    Download PNG;
-3. the API: a transparent picture asked of a photo is refused with a sentence naming `format`.
+3. the API: a transparent picture asked of a photo is refused with a sentence naming `format`;
+4. where Krita is installed, Krita's own flattening of the CLI's .ora (skipped otherwise).
 Each .ora is checked as a zip (mimetype first, stored, at byte 38 as the spec asks), then
 opened with pyora (PyPI): its layers listed, composited by pyora's own renderer, and compared
 with Tinct's PNG of the same request — at most 2 levels apart per channel (each layer is
@@ -17,6 +18,7 @@ has alpha 0, its lines and colours 255, and over white it is the PNG. Run with
 import base64
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -184,6 +186,19 @@ def check_cli(work: Path) -> None:
     assert refused.returncode != 0 and "--transparent" in refused.stderr, refused.stderr
 
 
+def check_krita(work: Path) -> None:
+    """Krita itself, when installed (Debian's `krita` and `xvfb-run`; not installed by the
+    Makefile, it is large): opens the .ora and exports it flattened, which must be the PNG."""
+    if not (shutil.which("krita") and shutil.which("xvfb-run")):
+        print("  Krita: not installed here (apt-get install krita xvfb), skipped")
+        return
+    exported = work / "krita.png"
+    run = subprocess.run(["xvfb-run", "-a", "krita", str(work / "lineart.ora"), "--export", "--export-filename", str(exported)],
+                         cwd=work, capture_output=True, text=True, timeout=300, env={**os.environ, "HOME": str(work / "krita-home")})
+    assert run.returncode == 0 and exported.exists(), run.stdout[-2000:] + run.stderr[-2000:]
+    compare("Krita's export of the CLI's .ora", rgb(exported), rgb(work / "lineart.png"))
+
+
 def check_api(url: str, work: Path) -> None:
     body = json.dumps({"image": base64.b64encode((work / "photo.png").read_bytes()).decode(), "mode": "photo",
                        "format": "png-transparent"}).encode()
@@ -260,6 +275,7 @@ def main() -> int:
     try:
         check_cli(work)
         print("CLI: --layers and --transparent read back by pyora: ok")
+        check_krita(work)
         server = subprocess.Popen([str(TINCT), "serve", "--host", "127.0.0.1", "--port", str(port), "--models", str(MODELS)],
                                   cwd=work, stdout=open(ARTIFACTS / "layers-server.log", "w"), stderr=subprocess.STDOUT)
         wait_for_server(url, server)
