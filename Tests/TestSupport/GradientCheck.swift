@@ -6,7 +6,7 @@ import Tensors
 /// The scalar checked is L = Σ y ⊙ w with a fixed random w, so dL/dy = w. Analytical
 /// gradients from `backward(w)` are compared against central differences
 /// (L(θ+ε) − L(θ−ε)) / 2ε computed in float32 with the loss summed in Double.
-public struct GradientCheck {
+public struct GradientCheck: Sendable {
     public var epsilon: Float = 1e-2
     public var absoluteTolerance: Float = 5e-3
     public var relativeTolerance: Float = 2e-2
@@ -36,23 +36,46 @@ public struct GradientCheck {
         let paramGrads = parameters.map { $0.parameter.grad.copy() }
         var failures: [String] = []
         func probe(_ t: Tensor, _ analytic: Tensor, _ what: String) {
-            let stride = max(1, t.count / probes)
-            for i in Swift.stride(from: 0, to: t.count, by: stride) {
-                let saved = t.data[i]
-                t.data[i] = saved + epsilon
-                let plus = loss()
-                t.data[i] = saved - epsilon
-                let minus = loss()
-                t.data[i] = saved
-                let numeric = Float((plus - minus) / Double(2 * epsilon))
-                let a = analytic.data[i]
-                if abs(numeric - a) > absoluteTolerance + relativeTolerance * max(abs(numeric), abs(a)) {
-                    failures.append("\(what)[\(i)]: analytic \(a), numeric \(numeric)")
-                }
-            }
+            failures += check(scalar: loss, input: t, gradient: analytic, what: what)
         }
         if checkInput { probe(x, dx, "dx") }
         for ((name, p), g) in zip(parameters, paramGrads) { probe(p.value, g, "d\(name)") }
         return failures
+    }
+
+    /// Checks `analytic` = dL/dx for a scalar function `value` (a loss) at probes of `x`, by
+    /// central differences of `value` itself. `x` is restored after each probe.
+    public func check(scalar value: () -> Double, input x: Tensor, gradient analytic: Tensor, what: String) -> [String] {
+        precondition(x.count == analytic.count, "GradientCheck: \(what) gradient shape \(analytic.shape) for \(x.shape)")
+        var failures: [String] = []
+        let stride = max(1, x.count / probes)
+        for i in Swift.stride(from: 0, to: x.count, by: stride) {
+            let saved = x.data[i]
+            x.data[i] = saved + epsilon
+            let plus = value()
+            x.data[i] = saved - epsilon
+            let minus = value()
+            x.data[i] = saved
+            let numeric = Float((plus - minus) / Double(2 * epsilon))
+            let a = analytic.data[i]
+            if abs(numeric - a) > absoluteTolerance + relativeTolerance * max(abs(numeric), abs(a)) {
+                failures.append("\(what)[\(i)]: analytic \(a), numeric \(numeric)")
+            }
+        }
+        return failures
+    }
+}
+
+extension GradientCheck {
+    /// How many elements of `t` a check probes.
+    public func probeCount(_ t: Tensor) -> Int {
+        let stride = max(1, t.count / probes)
+        return (t.count + stride - 1) / stride
+    }
+
+    /// A checker with its step and tolerances set in one expression.
+    public init(epsilon: Float, absoluteTolerance: Float, relativeTolerance: Float, probes: Int = 24) {
+        self.init()
+        (self.epsilon, self.absoluteTolerance, self.relativeTolerance, self.probes) = (epsilon, absoluteTolerance, relativeTolerance, probes)
     }
 }
