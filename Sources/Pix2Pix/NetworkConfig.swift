@@ -36,7 +36,8 @@ public struct DiscriminatorConfig: Codable, Sendable, Equatable {
     public var ndf: Int
     public var nLayers: Int
     public var norm: NormKind
-    /// Number of discriminators, each on an input average-pooled once more than the last.
+    /// Number of discriminators, each on an input average-pooled once more than the last
+    /// (pix2pixHD `num_D`; any number, for inputs of at least `smallestInputSide`).
     public var scales: Int
     public var spectralNorm: Bool
     /// Put a self-attention block after the second stage of each discriminator.
@@ -44,11 +45,21 @@ public struct DiscriminatorConfig: Codable, Sendable, Equatable {
 
     public init(inputChannels: Int = 6, ndf: Int = 64, nLayers: Int = 3, norm: NormKind = .batch,
                 scales: Int = 1, spectralNorm: Bool = false, attention: Bool = false) {
-        precondition(scales >= 1 && scales <= 3, "DiscriminatorConfig: 1 to 3 scales, got \(scales)")
+        precondition(scales >= 1, "DiscriminatorConfig: at least 1 scale, got \(scales)")
         precondition(nLayers >= 1, "DiscriminatorConfig: nLayers must be at least 1")
         (self.inputChannels, self.ndf, self.nLayers, self.norm) = (inputChannels, ndf, nLayers, norm)
         (self.scales, self.spectralNorm, self.attention) = (scales, spectralNorm, attention)
     }
+}
+
+extension DiscriminatorConfig {
+    /// The smallest input side every scale can judge (a smaller one leaves the coarsest scale
+    /// an empty prediction, and its mean loss NaN; training options can refuse such sizes
+    /// with it). A PatchGAN maps a side s to
+    /// ⌊s/2^nLayers⌋ − 2 logits (nLayers stride-2 convolutions, then two 4×4 stride-1 ones), so
+    /// it needs s ≥ 3·2^nLayers; each pooling (3, stride 2, padding 1) maps s to ⌈s/2⌉, so the
+    /// input to scale k is that size after k poolings when s > (3·2^nLayers − 1)·2^k.
+    public var smallestInputSide: Int { (((3 << nLayers) - 1) << (scales - 1)) + 1 }
 }
 
 extension NormKind {

@@ -29,14 +29,19 @@ public final class Pix2PixModel {
     public let optimizerG: Adam
     public let optimizerD: Adam
 
-    // Reused buffers: discriminator inputs, real features for feature matching, gradients.
+    /// The batch of the current step (set by `forward`): input A, target B, and G(A).
+    public private(set) var realA: Tensor?
+    public private(set) var realB: Tensor?
     /// G(A) of the latest training step (the generator's output buffer).
     public private(set) var fakeB: Tensor?
 
+    // Reused buffers: discriminator inputs (A stacked with G(A), and with B), real features
+    // for feature matching, gradients.
     private var pairFake: Tensor?, pairReal: Tensor?
     private var realFeatureCopies: [[Tensor]] = []
     private var gradFake: Tensor?
-    private var lossGradients: [Tensor?] = [nil, nil, nil]
+    /// dLoss/dPrediction per discriminator scale.
+    private var lossGradients: [Tensor?]
 
     /// Builds fresh networks initialized with pix2pix's scheme from `seed`.
     public init(_ config: ModelConfig, seed: UInt64 = 0) {
@@ -44,6 +49,7 @@ public final class Pix2PixModel {
         var rng = SeededGenerator(seed: seed)
         generator = UNetGenerator(config.generator)
         discriminator = MultiscaleDiscriminator(config.discriminator, rng: &rng)
+        lossGradients = Array(repeating: nil, count: discriminator.discriminators.count)
         Pix2PixInitialization.apply(to: generator, rng: &rng)
         Pix2PixInitialization.apply(to: discriminator, rng: &rng)
         var dropoutSeed = seed &+ 1
@@ -66,44 +72,68 @@ public final class Pix2PixModel {
         optimizerD.hyper.lr = lr
     }
 
-    /// One optimization step on a batch, in pix2pix's order: G forward; D on (A, G(A)) and
-    /// (A, B), D update; then D on (A, G(A)) again for G's adversarial loss, G update.
-    /// Shapes: realA (N, in, S, S), realB (N, out, S, S).
+    /// One optimization step on a batch, as pix2pix's `optimize_parameters`: G forward; D on
+    /// (A, G(A)) and (A, B), D update; then D on (A, G(A)) again for G's adversarial loss, G
+    /// update. Shapes: realA (N, in, S, S), realB (N, out, S, S).
     @discardableResult
     public func trainingStep(realA: Tensor, realB: Tensor) -> StepLosses {
-        let gan = config.ganLoss
-        let fakeB = generator.forward(realA)
-        self.fakeB = fakeB
-        precondition(realB.shape == fakeB.shape, "trainingStep: target shape \(realB.shape), generator output \(fakeB.shape)")
-        let fakePair = pair(realA, fakeB, into: &pairFake)
-        let realPair = pair(realA, realB, into: &pairReal)
-
-        // Discriminator: maximize log D(A, B) + log(1 − D(A, G(A))).
+        forward(realA: realA, realB: realB)
+        // Update D.
         discriminator.zeroGrad()
+        let lossesD = backwardDiscriminator()
+        optimizerD.update()
+        // Update G.
+        generator.zeroGrad()
+        let lossesG = backwardGenerator()
+        optimizerG.update()
+        return StepLosses(lossDFake: lossesD.fake, lossDReal: lossesD.real, lossGGAN: lossesG.gan, lossGL1: lossesG.l1,
+                          lossGFeature: lossesG.feature)
+    }
+
+    /// fakeB = G(realA), and the discriminator's two inputs: A stacked with G(A), and with B.
+    public func forward(realA: Tensor, realB: Tensor) {
+        let fakeB = generator.forward(realA)
+        precondition(realB.shape == fakeB.shape, "trainingStep: target shape \(realB.shape), generator output \(fakeB.shape)")
+        (self.realA, self.realB, self.fakeB) = (realA, realB, fakeB)
+        _ = pair(realA, fakeB, into: &pairFake)
+        _ = pair(realA, realB, into: &pairReal)
+    }
+
+    /// The discriminator's half after `forward`: maximize log D(A, B) + log(1 − D(A, G(A))).
+    /// Adds D's parameter gradients (the caller zeroes them first); returns loss_D_fake and
+    /// loss_D_real (summed over scales).
+    public func backwardDiscriminator() -> (fake: Float, real: Float) {
+        guard let pairFake, let pairReal else { preconditionFailure("backwardDiscriminator before forward") }
         discriminator.setComputesParameterGradients(true)
         discriminator.computesInputGradient = false
-        let lossDFake = backpropDiscriminator(on: fakePair, real: false, gan: gan)
-        let lossDReal = backpropDiscriminator(on: realPair, real: true, gan: gan)
-        optimizerD.update()
+        let lossDFake = backpropDiscriminator(on: pairFake, real: false, gan: config.ganLoss)
+        let lossDReal = backpropDiscriminator(on: pairReal, real: true, gan: config.ganLoss)
+        return (lossDFake, lossDReal)
+    }
 
-        // Generator: fool the updated D, stay close to B in L1, match D's features.
-        generator.zeroGrad()
+    /// The generator's half after `forward` (and, in a step, after D's update): fool D, stay
+    /// close to B in L1, match D's features on (A, B). Adds G's parameter gradients (the caller
+    /// zeroes them first); D's are left as they were. Returns loss_G_GAN (summed over scales),
+    /// loss_G_L1 (before λ_L1) and the feature-matching loss (after its weights).
+    public func backwardGenerator() -> (gan: Float, l1: Float, feature: Float) {
+        guard let realA, let realB, let fakeB, let pairFake, let pairReal else {
+            preconditionFailure("backwardGenerator before forward")
+        }
+        let gan = config.ganLoss
         discriminator.setComputesParameterGradients(false)
         discriminator.computesInputGradient = true
         let useFeatures = config.lambdaFeatureMatching > 0
-        if useFeatures { keepRealFeatures(discriminator.forward(realPair)) }
-        let outputs = discriminator.forward(fakePair)
+        if useFeatures { keepRealFeatures(discriminator.forward(pairReal)) }
+        let outputs = discriminator.forward(pairFake)
         var lossGGAN: Float = 0, lossGFeature: Float = 0
         var dPredictions: [Tensor] = []
         var dFeatures: [[Tensor]] = []
-        let featureWeight = config.lambdaFeatureMatching * 4 / Float(config.discriminator.nLayers + 1)
-            / Float(config.discriminator.scales)
         for (k, output) in outputs.enumerated() {
             let loss = gan.generatorLoss(output.prediction, gradient: scratchGradient(k, output.prediction.shape))
             lossGGAN += loss.value
             dPredictions.append(loss.gradient)
             if useFeatures {
-                let fm = FeatureMatching.loss(fake: output.features, real: realFeatureCopies[k], weight: featureWeight)
+                let fm = FeatureMatching.loss(fake: output.features, real: realFeatureCopies[k], weight: featureMatchingWeight)
                 lossGFeature += fm.value
                 dFeatures.append(fm.gradients)
             }
@@ -117,8 +147,17 @@ public final class Pix2PixModel {
         TensorMath.scale(dFake, by: config.lambdaL1, into: dFake)
         addGeneratedPart(of: dPair, inputChannels: realA.shape[1], into: dFake)
         _ = generator.backward(dFake)
-        optimizerG.update()
-        return StepLosses(lossDFake: lossDFake, lossDReal: lossDReal, lossGGAN: lossGGAN, lossGL1: l1.value, lossGFeature: lossGFeature)
+        return (lossGGAN, l1.value, lossGFeature)
+    }
+
+    /// The weight of each feature's L1 in feature matching: pix2pixHD's
+    /// λ_FM · 4/(n_layers_D + 1) · 1/num_D (`feat_weights`, `D_weights` in its
+    /// `pix2pixHD_model.py`). Each scale has n_layers_D + 1 features (the first LeakyReLU and
+    /// one per stage), so the terms are averaged over a scale's layers and over the scales:
+    /// λ_FM keeps its meaning whatever D's depth and number of scales. The 4 is pix2pixHD's
+    /// constant; with its default 3-layer D it makes each layer's weight exactly λ_FM/num_D.
+    var featureMatchingWeight: Float {
+        config.lambdaFeatureMatching * 4 / Float(config.discriminator.nLayers + 1) / Float(config.discriminator.scales)
     }
 
     /// D forward and backward for the D update, each scale's loss halved (loss_D = ½(fake + real)).
