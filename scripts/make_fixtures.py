@@ -5,6 +5,7 @@ Usage
 -----
     python scripts/make_fixtures.py                 # regenerate every fixture (deterministic)
     python scripts/make_fixtures.py generate        # same
+    python scripts/make_fixtures.py generate --only pix2pixhd_small   # one whole-model fixture
     python scripts/make_fixtures.py verify-checkpoint PATH --ngf 8 --downs 6 --in 3 --out 3 [--prefix G.]
 
 Needs torch, safetensors and numpy (CPU only). Everything runs in float32 on one thread with
@@ -51,12 +52,24 @@ Whole-model fixtures: Tests/Pix2PixTests/Fixtures/
                                  no metadata. torch_generator_io.safetensors: `x`, `y` = G.eval()(x).
   unet_in5_out3.safetensors      unet(5, 3, downs=5, ngf=4), `G.<key>`, `x` [1,5,32,32], `y_eval`,
                                  `y_train` (train-mode BatchNorm, no dropout).
+  pix2pixhd_small.safetensors    every part of the GAN step at once: G = unet(3, 3, downs=5, ngf=4)
+                                 with self-attention at depth 3; D = MultiscaleD(2 scales, ndf=8,
+                                 n_layers=2, instance norm, spectral norm on every conv,
+                                 self-attention); LSGAN + lambda_l1 * L1 + feature matching
+                                 (lambda_fm, pix2pixHD's weights); batch 2, 32x32. Keys as
+                                 pix2pix_small (`D.scale<k>.model.<i>.weight_orig|weight_u|weight_v`),
+                                 plus `loss_G_feat`; `trajectory.*` over `steps` (5) steps; no
+                                 G_after10. Metadata names every option and the torch version.
+                                 Made with torch 2.13.0+cpu; the other files predate it, and a
+                                 different torch moves their last bits, hence `generate --only`.
 
 Two reference behaviours the Swift side must reproduce to match these files:
   * UnetBlock's LeakyReLU is in-place, so torch.cat([x, model(x)]) concatenates leaky_relu(x),
     not x: every skip connection except the outermost carries the activated input.
   * D runs three train-mode forwards per step (fake.detach(), real, fake for G), so its
     BatchNorm running stats move three times per step (num_batches_tracked == 3 after step 1).
+    With feature matching it runs four (real again for the real features, after D's update),
+    and spectral norm's power iteration runs at each of them.
 """
 import argparse
 import copy
@@ -444,7 +457,8 @@ class UnetBlock(nn.Module):
     """One U-Net level: down conv, the inner levels, up conv, skip concatenation.
     The in-place LeakyReLU means the skip concatenates leaky_relu(x), as in the reference."""
 
-    def __init__(self, outer, inner, input_nc=None, sub=None, outermost=False, innermost=False, dropout=False):
+    def __init__(self, outer, inner, input_nc=None, sub=None, outermost=False, innermost=False, dropout=False,
+                 attention=False):
         super().__init__()
         self.outermost = outermost
         input_nc = input_nc or outer
@@ -458,6 +472,7 @@ class UnetBlock(nn.Module):
             layers = [nn.LeakyReLU(0.2, True), down, nn.BatchNorm2d(inner), sub, nn.ReLU(True),
                       nn.ConvTranspose2d(inner * 2, outer, 4, 2, 1, bias=False), nn.BatchNorm2d(outer)]
             layers += [nn.Dropout(0.5)] if dropout else []
+        layers += [SelfAttention(outer)] if attention else []  # Tinct's attentionDepths
         self.model = nn.Sequential(*layers)
 
     def forward(self, x):
@@ -476,14 +491,16 @@ class Wrapped(nn.Module):
         return self.model(x)
 
 
-def unet(in_nc, out_nc, downs, ngf, dropout=True):
-    """The reference U-Net: `downs` stride-2 levels; dropout (if on) in the ngf*8 middle levels."""
-    block = UnetBlock(ngf * 8, ngf * 8, innermost=True)
-    for _ in range(downs - 5):
-        block = UnetBlock(ngf * 8, ngf * 8, sub=block, dropout=dropout)
-    block = UnetBlock(ngf * 4, ngf * 8, sub=block)
-    block = UnetBlock(ngf * 2, ngf * 4, sub=block)
-    block = UnetBlock(ngf, ngf * 2, sub=block)
+def unet(in_nc, out_nc, downs, ngf, dropout=True, attention_depths=()):
+    """The reference U-Net: `downs` stride-2 levels; dropout (if on) in the ngf*8 middle levels;
+    a SAGAN block after the decoder of each level in `attention_depths` (0 = outermost, never
+    given one), as Tinct's GeneratorConfig.attentionDepths."""
+    block = UnetBlock(ngf * 8, ngf * 8, innermost=True, attention=downs - 1 in attention_depths)
+    for level in range(downs - 2, 3, -1):
+        block = UnetBlock(ngf * 8, ngf * 8, sub=block, dropout=dropout, attention=level in attention_depths)
+    block = UnetBlock(ngf * 4, ngf * 8, sub=block, attention=3 in attention_depths)
+    block = UnetBlock(ngf * 2, ngf * 4, sub=block, attention=2 in attention_depths)
+    block = UnetBlock(ngf, ngf * 2, sub=block, attention=1 in attention_depths)
     return Wrapped(UnetBlock(out_nc, ngf, input_nc=in_nc, sub=block, outermost=True))
 
 
@@ -531,6 +548,110 @@ class Pix2PixStep:
         return {"fake": fake.detach().clone(), "D_grads": D_grads, "G_grads": G_grads,
                 "loss_D_fake": loss_D_fake.item(), "loss_D_real": loss_D_real.item(),
                 "loss_G_GAN": loss_G_GAN.item(), "loss_G_L1": loss_G_L1.item(),
+                "loss_D": loss_D.item(), "loss_G": loss_G.item()}
+
+
+class FeaturePatchGAN(nn.Module):
+    """Tinct's PatchDiscriminator with every option: spectral norm on each convolution, a
+    SAGAN block after stage 1's LeakyReLU, and the intermediate features pix2pixHD's feature
+    matching compares (the first LeakyReLU's output and each stage's last layer's: n_layers + 1
+    of them). Layers sit in one Sequential, `model.<i>` as in Tinct's state_dict."""
+
+    def __init__(self, in_nc, ndf, n_layers, norm, spectral, attention):
+        super().__init__()
+        sn = nn.utils.spectral_norm if spectral else (lambda m: m)
+        conv_bias = norm is nn.InstanceNorm2d  # pix2pix: a bias only when the norm has no shift
+        seq, features, mult = [sn(nn.Conv2d(in_nc, ndf, 4, 2, 1)), nn.LeakyReLU(0.2)], [1], 1
+        for n in range(1, n_layers + 1):
+            prev, mult = mult, min(2 ** n, 8)
+            stride = 2 if n < n_layers else 1
+            seq += [sn(nn.Conv2d(ndf * prev, ndf * mult, 4, stride, 1, bias=conv_bias)), norm(ndf * mult),
+                    nn.LeakyReLU(0.2)]
+            if attention and n == 1:
+                seq.append(SelfAttention(ndf * mult))
+            features.append(len(seq) - 1)
+        seq.append(sn(nn.Conv2d(ndf * mult, 1, 4, 1, 1)))
+        self.model, self.features = nn.Sequential(*seq), features
+
+    def forward(self, x):
+        """(prediction, [features])."""
+        features = []
+        for index, layer in enumerate(self.model):
+            x = layer(x)
+            if index in self.features:
+                features.append(x)
+        return x, features
+
+
+class MultiscaleD(nn.Module):
+    """pix2pixHD's multi-scale discriminator as Tinct builds it: `scale<k>` sees the input
+    average-pooled (3, stride 2, padding 1, padding left out of the mean) k times."""
+
+    def __init__(self, num_d, **patch):
+        super().__init__()
+        self.num_d = num_d
+        for k in range(num_d):
+            setattr(self, f"scale{k}", FeaturePatchGAN(**patch))
+        self.pool = nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False)
+
+    def forward(self, x):
+        """[(prediction, [features])] per scale, finest first."""
+        results = []
+        for k in range(self.num_d):
+            if k > 0:
+                x = self.pool(x)
+            results.append(getattr(self, f"scale{k}")(x))
+        return results
+
+
+class Pix2PixHDStep:
+    """Tinct's Pix2PixModel.trainingStep with every part on (LSGAN, feature matching over the
+    scales, L1), in its order: G(A); D on (A, G(A)) and (A, B), D update; then, with the
+    updated D, D on (A, B) for the real features (in training mode, so spectral norm's power
+    iteration runs again, as in Tinct) and on (A, G(A)) for G's loss, G update.
+
+    loss_D = ½ Σ_k (MSE(D_k(fake), 0) + MSE(D_k(real), 1))
+    loss_G = Σ_k MSE(D_k(fake), 1) + λ_L1 |G(A) − B| + Σ_k Σ_j w · |F_kj(fake) − F_kj(real)|
+    with pix2pixHD's w = λ_FM · 4/(n_layers + 1) / num_D."""
+
+    def __init__(self, G, D, n_layers, lambda_l1, lambda_fm, lr, betas):
+        self.G, self.D, self.lambda_l1 = G, D, lambda_l1
+        self.feature_weight = lambda_fm * 4.0 / (n_layers + 1) / D.num_d
+        self.opt_G = torch.optim.Adam(G.parameters(), lr, betas=betas)
+        self.opt_D = torch.optim.Adam(D.parameters(), lr, betas=betas)
+
+    def __call__(self, A, B) -> dict:
+        G, D, mse = self.G, self.D, F.mse_loss
+        fake = G(A)
+        self.opt_D.zero_grad()
+        out_fake = D(torch.cat([A, fake.detach()], 1))
+        out_real = D(torch.cat([A, B], 1))
+        loss_D_fake = sum(mse(p, torch.zeros_like(p)) for p, _ in out_fake)
+        loss_D_real = sum(mse(p, torch.ones_like(p)) for p, _ in out_real)
+        loss_D = 0.5 * (loss_D_fake + loss_D_real)
+        loss_D.backward()
+        D_grads = snapshot(((n, p.grad) for n, p in D.named_parameters()), "")
+        self.opt_D.step()
+
+        self.opt_G.zero_grad()
+        for p in D.parameters():
+            p.requires_grad_(False)
+        with torch.no_grad():
+            real_features = [features for _, features in D(torch.cat([A, B], 1))]
+        out_fake = D(torch.cat([A, fake], 1))
+        loss_G_GAN = sum(mse(p, torch.ones_like(p)) for p, _ in out_fake)
+        loss_G_feat = sum(self.feature_weight * F.l1_loss(f, r)
+                          for (_, fakes), reals in zip(out_fake, real_features) for f, r in zip(fakes, reals))
+        loss_G_L1 = F.l1_loss(fake, B)
+        loss_G = loss_G_GAN + self.lambda_l1 * loss_G_L1 + loss_G_feat
+        loss_G.backward()
+        for p in D.parameters():
+            p.requires_grad_(True)
+        G_grads = snapshot(((n, p.grad) for n, p in G.named_parameters()), "")
+        self.opt_G.step()
+        return {"fake": fake.detach().clone(), "D_grads": D_grads, "G_grads": G_grads,
+                "loss_D_fake": loss_D_fake.item(), "loss_D_real": loss_D_real.item(),
+                "loss_G_GAN": loss_G_GAN.item(), "loss_G_L1": loss_G_L1.item(), "loss_G_feat": loss_G_feat.item(),
                 "loss_D": loss_D.item(), "loss_G": loss_G.item()}
 
 
@@ -620,12 +741,60 @@ def make_unet_in5_out3() -> None:
           {**{k: str(v) for k, v in cfg.items()}, "dropout": "false"})
 
 
-def make_model_fixtures() -> None:
-    """Writes the three whole-model fixtures (other files in the folder are left alone)."""
+def make_pix2pixhd_small(steps: int = 5) -> None:
+    """Every part of the GAN step at once: G with a self-attention block (depth 3), D with
+    two scales, spectral norm on every convolution, self-attention, instance norm; LSGAN,
+    feature matching and L1. PyTorch default init under torch.manual_seed(3), then every
+    attention gamma set to 0.5 (it starts at 0, which would hide the attention path)."""
+    cfg = {"in_nc": 3, "out_nc": 3, "ngf": 4, "ndf": 8, "downs": 5, "n_layers": 2, "num_D": 2,
+           "lambda_l1": 10.0, "lambda_fm": 10.0, "lr": 2e-4, "beta1": 0.5, "beta2": 0.999, "batch": 2, "size": 32}
+    torch.manual_seed(3)
+    G = unet(cfg["in_nc"], cfg["out_nc"], cfg["downs"], cfg["ngf"], dropout=False, attention_depths=(3,))
+    D = MultiscaleD(cfg["num_D"], in_nc=cfg["in_nc"] + cfg["out_nc"], ndf=cfg["ndf"], n_layers=cfg["n_layers"],
+                    norm=nn.InstanceNorm2d, spectral=True, attention=True)
+    with torch.no_grad():
+        for module in list(G.modules()) + list(D.modules()):
+            if isinstance(module, SelfAttention):
+                module.gamma.fill_(0.5)
+    shape = (cfg["batch"], cfg["in_nc"], cfg["size"], cfg["size"])
+    A, B = torch.randn(*shape), torch.tanh(torch.randn(*shape))
+    tensors = {"A": A, "B": B, **snapshot(G.state_dict().items(), "G."), **snapshot(D.state_dict().items(), "D.")}
+
+    G.train(), D.train()
+    step = Pix2PixHDStep(G, D, cfg["n_layers"], cfg["lambda_l1"], cfg["lambda_fm"], cfg["lr"], (cfg["beta1"], cfg["beta2"]))
+    first = step(A, B)
+    tensors["fake"] = first["fake"]
+    tensors.update(prefixed(first["G_grads"], "G_grad."))
+    tensors.update(prefixed(first["D_grads"], "D_grad."))
+    tensors.update(snapshot(G.state_dict().items(), "G_after."))
+    tensors.update(snapshot(D.state_dict().items(), "D_after."))
+    for name in ("loss_D_fake", "loss_D_real", "loss_G_GAN", "loss_G_L1", "loss_G_feat"):
+        tensors[name] = scalar(first[name])
+    history = [first] + [step(A, B) for _ in range(steps - 1)]
+    tensors["trajectory.loss_G"] = torch.tensor([h["loss_G"] for h in history], dtype=torch.float32)
+    tensors["trajectory.loss_D"] = torch.tensor([h["loss_D"] for h in history], dtype=torch.float32)
+    write(MODEL_DIR / "pix2pixhd_small.safetensors", tensors,
+          {**{k: str(v) for k, v in cfg.items()}, "steps": str(steps), "dropout": "false", "gan_loss": "lsgan",
+           "attention_depths": "3", "d_attention": "true", "spectral_norm": "true", "norm_G": "batch",
+           "norm_D": "instance", "torch": torch.__version__})
+
+
+# The whole-model fixtures by the name of the file each writes (make_torch_generator: two).
+MODEL_FIXTURES: Dict[str, Callable[[], None]] = {
+    "pix2pix_small": make_pix2pix_small,
+    "torch_generator": make_torch_generator,
+    "unet_in5_out3": make_unet_in5_out3,
+    "pix2pixhd_small": make_pix2pixhd_small,
+}
+
+
+def make_model_fixtures(only: Iterable[str] = ()) -> None:
+    """Writes the whole-model fixtures, or those named in `only` (other files in the folder
+    are left alone)."""
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
-    make_pix2pix_small()
-    make_torch_generator()
-    make_unet_in5_out3()
+    for name, make in MODEL_FIXTURES.items():
+        if not only or name in only:
+            make()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -660,10 +829,12 @@ def verify_checkpoint(path: str, ngf: int, downs: int, in_nc: int, out_nc: int, 
     return 0
 
 
-def generate() -> None:
-    """Regenerates every fixture."""
-    make_op_fixtures()
-    make_model_fixtures()
+def generate(only: Iterable[str] = ()) -> None:
+    """Regenerates every fixture, or only the whole-model fixtures named in `only`."""
+    only = list(only)
+    if not only:
+        make_op_fixtures()
+    make_model_fixtures(only)
     for folder in (OPS_DIR, MODEL_DIR):
         files = sorted(folder.glob("*.safetensors"))
         total = sum(f.stat().st_size for f in files)
@@ -673,7 +844,10 @@ def generate() -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("generate", help="regenerate every fixture (the default)")
+    gen = commands.add_parser("generate", help="regenerate every fixture (the default)")
+    gen.add_argument("--only", nargs="+", default=[], choices=sorted(MODEL_FIXTURES),
+                     help="regenerate only these whole-model fixtures (another torch version moves the "
+                          "last bits of the others)")
     verify = commands.add_parser("verify-checkpoint", help="load a checkpoint into the reference unet")
     verify.add_argument("path")
     verify.add_argument("--ngf", type=int, required=True)
@@ -687,7 +861,7 @@ def main(argv=None) -> int:
     torch.use_deterministic_algorithms(True)
     if args.command == "verify-checkpoint":
         return verify_checkpoint(args.path, args.ngf, args.downs, args.in_nc, args.out_nc, args.prefix)
-    generate()
+    generate(getattr(args, "only", []))
     return 0
 
 
