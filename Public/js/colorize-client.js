@@ -1,12 +1,15 @@
 // Talks to the colorizer: live over /ws/colorize (one request in flight, newest wins), or
 // once over POST /api/colorize when the socket is down.
 import {
+  COLORIZE_PATH,
   COLORIZE_SOCKET_PATH,
   ErrorCode,
   MessageType,
   colorizeMessage,
   colorizeRequestBody,
+  ServerError,
   parseServerMessage,
+  request,
 } from "./protocol.js";
 
 /** Base64 → Blob of the given type. */
@@ -128,19 +131,19 @@ export class ColorizeClient {
     if (this.wanted && !this.inFlight && message.code !== ErrorCode.busy) this.send();
   }
 
-  /** One colorization over HTTP, for when the socket is not connected. */
+  /** One colorization over HTTP, for when the socket is not connected; the server's refusal goes to `onError`. */
   async colorizeOnce() {
     const state = this.snapshot();
     if (!state) return;
     const sentAt = performance.now();
-    const response = await fetch("/api/colorize", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: colorizeRequestBody({ mode: state.mode, model: state.model, hints: state.hints, image: state.image() }),
-    });
-    if (!response.ok) {
-      const body = await response.json().catch(() => ({ error: response.statusText }));
-      this.onError?.(body.error ?? `HTTP ${response.status}`);
+    let response;
+    try {
+      response = await request(COLORIZE_PATH, {
+        body: colorizeRequestBody({ mode: state.mode, model: state.model, hints: state.hints, image: state.image() }),
+      });
+    } catch (error) {
+      if (!(error instanceof ServerError)) throw error;
+      this.onError?.(error.message);
       return;
     }
     const blob = await response.blob();

@@ -2,6 +2,8 @@
 // one picture at a time to POST /api/datasets/{name}/pictures with progress; files that are
 // not pictures, or that the server refuses, are listed with the reason and the rest go on.
 import { ZipError, zipEntries } from "./zip-reader.js";
+import { ServerError, request } from "./protocol.js";
+import { acceptDrops } from "./dom.js";
 
 /** File names the server takes (as `DatasetUpload.cleanPath`). */
 const PICTURE = /\.(png|jpe?g)$/i;
@@ -94,20 +96,12 @@ export async function uploadDataset(name, files, limits, onProgress) {
           continue;
         }
         const image = await base64Of(blob);
-        const response = await fetch(`/api/datasets/${encodeURIComponent(name)}/pictures`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ path: file.path, image }),
-        });
-        if (response.ok) {
-          added += 1;
-        } else {
-          const body = await response.json().catch(() => ({}));
-          // The server names the field first ("image: …"); the person needs only the reason.
-          refused.push({ path: file.path, reason: (body.error ?? `HTTP ${response.status}`).replace(/^(image|path): /, "") });
-        }
+        await request(`/api/datasets/${encodeURIComponent(name)}/pictures`, { body: { path: file.path, image } });
+        added += 1;
       } catch (error) {
-        refused.push({ path: file.path, reason: error instanceof ZipError ? error.message : `could not be read (${error.message})` });
+        // The server names the field first ("image: …"); the person needs only the reason.
+        if (error instanceof ServerError) refused.push({ path: file.path, reason: error.message.replace(/^(image|path): /, "") });
+        else refused.push({ path: file.path, reason: error instanceof ZipError ? error.message : `could not be read (${error.message})` });
       }
     }
     report(index + 1);
@@ -164,17 +158,7 @@ export function setUpDatasetUpload(elements, hooks) {
     }
   }
 
-  dropZone.addEventListener("dragover", (event) => {
-    event.preventDefault();
-    dropZone.classList.add("dropping");
-  });
-  dropZone.addEventListener("dragleave", () => dropZone.classList.remove("dropping"));
-  dropZone.addEventListener("drop", (event) => {
-    event.preventDefault();
-    dropZone.classList.remove("dropping");
-    const first = event.dataTransfer.files[0]?.name;
-    addFrom(() => filesFromDrop(event.dataTransfer), first);
-  });
+  acceptDrops(dropZone, (transfer) => addFrom(() => filesFromDrop(transfer), transfer.files[0]?.name));
   for (const input of inputs) {
     input.addEventListener("change", () => {
       const list = [...(input.files ?? [])];

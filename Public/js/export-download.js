@@ -1,7 +1,7 @@
 // The editor's exports beyond the result pane's PNG: the result as OpenRaster layers, and
 // as a PNG with the page's paper transparent. Both are made by the server from the same
 // request as a colorization (POST /api/colorize with a `format`), so they match the result.
-import { wireHint } from "./protocol.js";
+import { COLORIZE_PATH, colorizeRequestBody, request } from "./protocol.js";
 
 /** The `format` field of POST /api/colorize (mirrors Sources/Server/Colorize/ColorizeFormat.swift). */
 export const ExportFormat = Object.freeze({
@@ -9,13 +9,6 @@ export const ExportFormat = Object.freeze({
   transparentPNG: "png-transparent",
   openRaster: "ora",
 });
-
-/** The body of `POST /api/colorize` asking for `format`. */
-export function exportRequestBody({ mode, model, hints, image, format }) {
-  const body = { image, mode, hints: hints.map(wireHint), format };
-  if (model) body.model = model;
-  return JSON.stringify(body);
-}
 
 /** The file name a download of `format` gets. */
 export function exportFileName(format, mode, width, height) {
@@ -31,15 +24,7 @@ export function exportFileName(format, mode, width, height) {
  * Asks the server for the current picture as `format`; resolves to the file as a Blob.
  * Rejects with the server's own sentence when it refuses.
  */
-export async function fetchExport(request) {
-  const response = await fetch("/api/colorize", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: exportRequestBody(request),
-  });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({ error: response.statusText }));
-    throw new Error(body.error ?? `HTTP ${response.status}`);
-  }
+export async function fetchExport(picture) {
+  const response = await request(COLORIZE_PATH, { body: colorizeRequestBody(picture) });
   return response.blob();
 }

@@ -1,7 +1,7 @@
 // Turning a picture into line art before colorizing it: the server's extractors
 // (POST /api/lineart), a preview of their lines, and the panel where a person picks the
 // extractor and the strength of the lines before using them.
-import { LINEART_PATH } from "./protocol.js";
+import { LINEART_PATH, request } from "./protocol.js";
 
 /** The extractors `/api/lineart` offers (`LineExtractor.Style`), with what the panel says of them. */
 export const LineStyle = Object.freeze({ xdog: "xdog", adaptive: "adaptive", sobel: "sobel" });
@@ -19,15 +19,7 @@ export const STRENGTH_RANGE = Object.freeze({ min: -1, max: 2 });
  * same size. Throws an Error carrying the server's message.
  */
 export async function fetchLines(imageBase64, { style, strength }) {
-  const response = await fetch(LINEART_PATH, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ image: imageBase64, style, thickness: strength }),
-  });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    throw new Error(body.error ?? `HTTP ${response.status}`);
-  }
+  const response = await request(LINEART_PATH, { body: { image: imageBase64, style, thickness: strength } });
   return createImageBitmap(await response.blob());
 }
 

@@ -2,7 +2,7 @@
 // training dashboard shows up without a page reload. The list is fetched again when the
 // dashboard (in another tab of this browser) announces a publish, when the page becomes
 // visible or gains focus, and every `pollMs` while it is visible (for other browsers).
-import { MODELS_CHANNEL, MODELS_PATH } from "./protocol.js";
+import { MODELS_CHANNEL, MODELS_PATH, requestJSON } from "./protocol.js";
 
 export class ModelList {
   /**
@@ -28,9 +28,7 @@ export class ModelList {
   async load() {
     let models;
     try {
-      const response = await fetch(MODELS_PATH, { cache: "no-store" });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      models = await response.json();
+      models = await requestJSON(MODELS_PATH, { cache: "no-store" });
       if (!Array.isArray(models)) throw new Error("not a list");
     } catch (error) {
       this.onError?.(`Could not list the models: ${error.message}`);

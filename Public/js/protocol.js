@@ -13,6 +13,9 @@ export const MODELS_PATH = "/api/models";
 /** Path of line-art extraction: POST `{image: base64, style?}` → PNG of the lines, same size. */
 export const LINEART_PATH = "/api/lineart";
 
+/** Path of one-off colorizations and exports: POST a `colorizeRequestBody` → the picture. */
+export const COLORIZE_PATH = "/api/colorize";
+
 /** BroadcastChannel on which pages of this browser announce that the model list changed. */
 export const MODELS_CHANNEL = "tinct-models";
 
@@ -97,11 +100,56 @@ export function parseServerMessage(text) {
   }
 }
 
-/** The body of `POST /api/colorize` (the HTTP fallback when the socket is down). */
-export function colorizeRequestBody({ mode, model, hints, image }) {
+/**
+ * The body of `POST /api/colorize`: the HTTP fallback when the socket is down, and the
+ * exports, which name a `format` (see export-download.js).
+ */
+export function colorizeRequestBody({ mode, model, hints, image, format }) {
   const body = { image, mode, hints: hints.map(wireHint) };
   if (model) body.model = model;
+  if (format) body.format = format;
   return JSON.stringify(body);
+}
+
+// ---- HTTP: every request the pages make goes through `request`.
+
+/** A request the server refused: its own sentence (the `error` of its JSON answer) and the status. */
+export class ServerError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.name = "ServerError";
+    this.status = status;
+  }
+}
+
+/**
+ * GETs `path`, or POSTs `body` (a JSON string, or a value to encode) to it. Resolves to the
+ * Response when it is ok; rejects with a ServerError carrying the server's sentence otherwise.
+ * `cache` is fetch's cache mode.
+ */
+export async function request(path, { body, cache } = {}) {
+  const init = body === undefined ? {} : {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  };
+  if (cache) init.cache = cache;
+  const response = await fetch(path, init);
+  if (!response.ok) {
+    const answer = await response.json().catch(() => null);
+    throw new ServerError(answer?.error ?? `HTTP ${response.status}`, response.status);
+  }
+  return response;
+}
+
+/** `request`, then the answer as JSON (null when it is empty or not JSON). */
+export async function requestJSON(path, options) {
+  const text = await (await request(path, options)).text();
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
 }
 
 // ---- The /ws/train protocol, version 1 — mirrors Sources/Server/Training/TrainingMessages.swift.
