@@ -1,12 +1,15 @@
 """What the browser tests and the latency measurement share: paths, a tiny model, PNG
 helpers, starting and stopping `tinct serve`, and the editor's pointer and settle helpers."""
 
+import contextlib
 import json
 import os
+import sys
 import socket
 import struct
 import subprocess
 import time
+import traceback
 import urllib.request
 import zlib
 from pathlib import Path
@@ -106,17 +109,60 @@ def drag(page, box, points, steps=6):
 
 
 def wait_settled(page, timeout=20_000):
-    """Waits until the last edit has been colorized: nothing in flight or waiting, result shown."""
+    """Waits until the last edit has been colorized: nothing in flight or waiting, result shown
+    (read from the editor's test API, Public/js/test-api.js)."""
     page.wait_for_function(
-        "() => { const c = globalThis.tinct?.client; return c && c.connected && !c.inFlight && !c.wanted"
-        " && c.lastShownID === c.nextID - 1 && document.getElementById('result').dataset.ready === 'true'; }",
+        "() => { const api = globalThis.tinctTestAPI; return api && api.colorizer().settled && api.result().shown; }",
         timeout=timeout,
     )
     page.wait_for_timeout(150)  # past the live debounce, in case an edit was still pending
-    page.wait_for_function(
-        "() => { const c = globalThis.tinct.client; return !c.inFlight && !c.wanted && c.lastShownID === c.nextID - 1; }",
-        timeout=timeout,
-    )
+    page.wait_for_function("() => globalThis.tinctTestAPI.colorizer().settled", timeout=timeout)
+
+
+def binary_missing() -> bool:
+    """Whether the tinct binary the tests serve with is missing (and says so)."""
+    if TINCT.exists():
+        return False
+    print(f"{TINCT} is missing: run `swift build -c release --product tinct` first (or set TINCT_BINARY)", file=sys.stderr)
+    return True
+
+
+@contextlib.contextmanager
+def serving(arguments, log_name: str, stop_timeout: float = 10, binary=TINCT):
+    """Runs `binary serve` on a free local port with `arguments` (its log in test-artifacts/
+    `log_name`) and yields its URL; stops it afterwards."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with open(ARTIFACTS / log_name, "w") as log:
+        server = subprocess.Popen([str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), *map(str, arguments)],
+                                  cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_server(url, server)
+            yield url
+        finally:
+            stop_server(server, timeout=stop_timeout)
+
+
+@contextlib.contextmanager
+def chromium():
+    """Yields a headless Chromium (Playwright's Browser), closed afterwards."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def watch_page(page, problems, ignored=()):
+    """Appends the page's console errors (but those containing one of `ignored`) and
+    uncaught exceptions to `problems`; returns the page."""
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" and not any(i in m.text for i in ignored) else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return page
 
 
 def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:
@@ -126,3 +172,26 @@ def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def run_tests(tests, context, problems=None) -> int:
+    """Runs every test in `tests` (functions taking the shared `context`) in order, whatever
+    the others do, and prints PASS or FAIL for each, with the failure. `problems`, a list the
+    pages append console and page errors to, fails the test during which it grew. Returns 0
+    when every test passed, 1 otherwise (the exit status the Makefile checks)."""
+    failed = []
+    for test in tests:
+        name = test.__name__
+        seen = len(problems) if problems is not None else 0
+        try:
+            test(context)
+            new_problems = problems[seen:] if problems is not None else []
+            if new_problems:
+                raise AssertionError("the page reported errors:\n" + "\n".join(new_problems))
+        except Exception:  # noqa: BLE001 — every failure is reported, and the next test runs
+            failed.append(name)
+            print(f"FAIL {name}\n{traceback.format_exc()}", flush=True)
+        else:
+            print(f"PASS {name}", flush=True)
+    print(f"{len(tests) - len(failed)} of {len(tests)} tests passed" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0

@@ -16,20 +16,18 @@ Prints p50/p95 of each and writes test-artifacts/latency.json.
 
 import argparse
 import json
+import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, drag, free_port, png_bytes, wait_for_server, wait_settled, stop_server  # noqa: E402
+from harness import ARTIFACTS, ROOT, TINCT, chromium, drag, png_bytes, serving, wait_settled  # noqa: E402
 
 # Wraps the client's send and result handler to time each request by id.
 INSTRUMENT = """() => {
-  const client = globalThis.tinct.client;
+  const client = globalThis.tinctTestAPI.colorizeClient;
   const records = new Map();
   globalThis.latency = { records };
   const send = client.send.bind(client);
@@ -70,6 +68,19 @@ INSTRUMENT = """() => {
 }"""
 
 
+# Editor scripts from before the test API (an older checkout's, with --public) kept the client
+# on globalThis.tinct: this gives them the parts of Public/js/test-api.js the measurement reads.
+OLDER_EDITOR = """() => {
+  if (globalThis.tinctTestAPI || !globalThis.tinct) return;
+  const client = globalThis.tinct.client;
+  globalThis.tinctTestAPI = {
+    colorizeClient: client,
+    colorizer: () => ({ settled: client.connected && !client.inFlight && !client.wanted && client.lastShownID === client.nextID - 1 }),
+    result: () => ({ shown: document.getElementById('result').dataset.ready === 'true' }),
+  };
+}"""
+
+
 def percentile(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
@@ -95,23 +106,18 @@ def main() -> int:
     parser.add_argument("--tinct", default=str(TINCT), help="the tinct binary to serve with")
     args = parser.parse_args()
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [args.tinct, "serve", "--host", "127.0.0.1", "--port", str(port), "--models", args.models]
+    arguments = ["--models", args.models]
     if args.public:
-        command += ["--public", args.public]
+        arguments += ["--public", args.public]
     if args.templates:
-        command += ["--templates", args.templates]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=open(ARTIFACTS / "latency-server.log", "w"), stderr=subprocess.STDOUT)
+        arguments += ["--templates", args.templates]
     work = Path(tempfile.mkdtemp(prefix="tinct-latency-"))
     try:
-        wait_for_server(url, server)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        with serving(arguments, "latency-server.log", binary=args.tinct) as url, chromium() as browser:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.goto(url + "/")
             page.wait_for_function("() => document.body.dataset.connected === 'true'")
+            page.evaluate(OLDER_EDITOR)
             model = page.locator("#model").input_value()
             picture = work / "ring256.png"
             picture.write_bytes(png_bytes(256, 256, lambda x, y: (0, 0, 0) if 90 <= ((x - 128) ** 2 + (y - 128) ** 2) ** 0.5 <= 93 else (255, 255, 255)))
@@ -132,9 +138,8 @@ def main() -> int:
                 page.mouse.click(box["x"] + (0.15 + 0.7 * i / max(1, args.hint_edits)) * box["width"], box["y"] + 0.5 * box["height"])
                 wait_settled(page)
             hints = page.evaluate("() => [...globalThis.latency.records.values()]")
-            browser.close()
     finally:
-        stop_server(server)
+        shutil.rmtree(work, ignore_errors=True)
 
     pen = [r for r in pen if r.get("type") == "result"]
     hints = [r for r in hints if r.get("type") == "result"]

@@ -7,20 +7,21 @@ asking: a `no-cors` POST with a text/plain body to start a run and to publish ov
 shipped model, a JSON POST, and a WebSocket to /ws/colorize. The test then checks, from
 outside the browser, that no run started and no model was written, that the socket was
 refused, and that the studio's own page still works (same-origin requests are accepted).
+Each check is a test of its own (the other site's page is opened once, by the first);
+`run_tests` runs them all and reports each.
 """
 
+import contextlib
 import http.server
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 from pathlib import Path
-
-from playwright.sync_api import sync_playwright
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, get_json, png_bytes, wait_for_server, stop_server  # noqa: E402
+from harness import binary_missing, chromium, free_port, get_json, png_bytes, run_tests, serving  # noqa: E402
 
 ATTACK_PAGE = """<!doctype html><title>Not Tinct</title><script>
 const studio = "http://127.0.0.1:%(port)d";
@@ -46,25 +47,10 @@ globalThis.results = {};
 </script>"""
 
 
-def main() -> int:
-    ARTIFACTS.mkdir(exist_ok=True)
-    if not TINCT.exists():
-        print(f"{TINCT} is missing: run `swift build -c release --product tinct` first", file=sys.stderr)
-        return 2
-    work = Path(tempfile.mkdtemp(prefix="tinct-cross-site-"))
-    for i in range(6):
-        folder = work / "data" / "pictures"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"p{i}.png").write_bytes(png_bytes(48, 40, lambda x, y, i=i: (20, 20, 20) if x % 9 == i else (200, 40 * i, 90)))
-    (work / "models").mkdir()
-    port, attacker_port = free_port(), free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(TINCT), "serve", "--host", "127.0.0.1", "--port", str(port), "--models", str(work / "models"),
-         "--data-root", str(work / "data"), "--runs", str(work / "runs")],
-        cwd=ROOT, stdout=open(ARTIFACTS / "cross-site-server.log", "w"), stderr=subprocess.STDOUT,
-    )
-    page_bytes = (ATTACK_PAGE % {"port": port}).encode()
+@contextlib.contextmanager
+def attacker_site(studio_port: int):
+    """Serves the attacker's page (aimed at the studio on `studio_port`) from another port; yields its URL."""
+    page_bytes = (ATTACK_PAGE % {"port": studio_port}).encode()
 
     class AttackerSite(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
@@ -76,55 +62,95 @@ def main() -> int:
         def log_message(self, *args):
             pass
 
-    attacker = http.server.ThreadingHTTPServer(("127.0.0.1", attacker_port), AttackerSite)
+    port = free_port()
+    attacker = http.server.ThreadingHTTPServer(("127.0.0.1", port), AttackerSite)
     threading.Thread(target=attacker.serve_forever, daemon=True).start()
-    problems = []
     try:
-        wait_for_server(url, server)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{attacker_port}/")
-            page.wait_for_function("() => globalThis.results && globalThis.results.done", timeout=20_000)
-            results = page.evaluate("() => globalThis.results")
-            print(f"the other site's page saw: {results}")
-            # Opaque answers are all a no-cors page gets; what matters is what the server did.
-            status = get_json(f"{url}/api/train/status")
-            if status.get("state") != "idle":
-                problems.append(f"a run was started from another site: {status}")
-            if any((work / "models").iterdir()):
-                problems.append(f"a model was written from another site: {list((work / 'models').iterdir())}")
-            if results.get("socket") != "refused":
-                problems.append(f"the WebSocket from another site was {results.get('socket')}")
-            if not str(results.get("jsonStart", "")).startswith("error"):
-                problems.append(f"the JSON start from another site was answered readably: {results.get('jsonStart')}")
-            # The studio's own page, same origin, still starts and stops a run.
-            own = browser.new_page()
-            own.goto(f"{url}/train")
-            answer = own.evaluate("""async () => {
-                const post = (path, body) => fetch(path, {method: "POST", headers: {"Content-Type": "application/json"},
-                                                          body: JSON.stringify(body)});
-                const started = await post("/api/train/start", {dataset: "pictures", size: 32, downs: 5, ngf: 4, ndf: 4, steps: 50});
-                const stopped = await post("/api/train/stop", {});
-                return [started.status, stopped.status];
-            }""")
-            if answer[0] != 200:
-                problems.append(f"the studio's own page could not start a run: {answer}")
-            browser.close()
+        yield f"http://127.0.0.1:{port}"
     finally:
         attacker.shutdown()
-        stop_server(server, timeout=20)
+
+
+def attack_results(ctx) -> dict:
+    """What the other site's page saw of its requests (it is opened once, by the first test)."""
+    if ctx.results is None:
+        page = ctx.browser.new_page()
+        with attacker_site(int(ctx.url.rsplit(":", 1)[1])) as attacker:
+            page.goto(f"{attacker}/")
+            page.wait_for_function("() => globalThis.results && globalThis.results.done", timeout=20_000)
+            ctx.results = page.evaluate("() => globalThis.results")
+        page.close()
+        print(f"the other site's page saw: {ctx.results}")
+    return ctx.results
+
+
+# Opaque answers are all a no-cors page gets; what matters is what the server did.
+def test_no_run_started_from_another_site(ctx):
+    attack_results(ctx)
+    status = get_json(f"{ctx.url}/api/train/status")
+    assert status.get("state") == "idle", f"a run was started from another site: {status}"
+
+
+def test_no_model_written_from_another_site(ctx):
+    attack_results(ctx)
+    assert not any((ctx.work / "models").iterdir()), f"a model was written from another site: {list((ctx.work / 'models').iterdir())}"
+
+
+def test_socket_from_another_site_refused(ctx):
+    results = attack_results(ctx)
+    assert results.get("socket") == "refused", f"the WebSocket from another site was {results.get('socket')}"
+
+
+def test_json_start_from_another_site_unreadable(ctx):
+    results = attack_results(ctx)
+    assert str(results.get("jsonStart", "")).startswith("error"), \
+        f"the JSON start from another site was answered readably: {results.get('jsonStart')}"
+
+
+def test_own_page_still_starts_a_run(ctx):
+    # The studio's own page, same origin, still starts and stops a run.
+    attack_results(ctx)  # after the other site's tries, so a run they started would show above
+    own = ctx.browser.new_page()
+    own.goto(f"{ctx.url}/train")
+    answer = own.evaluate("""async () => {
+        const post = (path, body) => fetch(path, {method: "POST", headers: {"Content-Type": "application/json"},
+                                                  body: JSON.stringify(body)});
+        const started = await post("/api/train/start", {dataset: "pictures", size: 32, downs: 5, ngf: 4, ndf: 4, steps: 50});
+        const stopped = await post("/api/train/stop", {});
+        return [started.status, stopped.status];
+    }""")
+    own.close()
+    assert answer[0] == 200, f"the studio's own page could not start a run: {answer}"
+
+
+TESTS = [
+    test_no_run_started_from_another_site,
+    test_no_model_written_from_another_site,
+    test_socket_from_another_site_refused,
+    test_json_start_from_another_site_unreadable,
+    test_own_page_still_starts_a_run,
+]
+
+
+def main() -> int:
+    if binary_missing():
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="tinct-cross-site-"))
+    try:
+        for i in range(6):
+            folder = work / "data" / "pictures"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"p{i}.png").write_bytes(png_bytes(48, 40, lambda x, y, i=i: (20, 20, 20) if x % 9 == i else (200, 40 * i, 90)))
+        (work / "models").mkdir()
+        arguments = ["--models", work / "models", "--data-root", work / "data", "--runs", work / "runs"]
+        with serving(arguments, "cross-site-server.log", stop_timeout=20) as url, chromium() as browser:
+            ctx = SimpleNamespace(url=url, work=work, browser=browser, results=None)
+            status = run_tests(TESTS, ctx)
+    finally:
         shutil.rmtree(work, ignore_errors=True)
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        return 1
-    print("cross-site browser test passed")
-    return 0
-
-
-def test_cross_site():
-    """pytest entry point."""
-    assert main() == 0
+    if status == 0:
+        print("cross-site browser test passed")
+    return status
 
 
 if __name__ == "__main__":

@@ -11,10 +11,13 @@
 - The dashboard names the data root's absolute path and adds a dataset from a dropped set of
   pictures or a chosen .zip, with progress; bad files are listed, not fatal (item 2).
 
-Screenshots go to test-artifacts/first-hour-*.png. Run with
-`.venv/bin/python Tests/Browser/test_first_hour.py` (TINCT_BINARY picks another build).
+Each item is a test of its own on a fresh page against the one server (the empty data root
+gets a server of its own); `run_tests` runs them all and reports each. Screenshots go to
+test-artifacts/first-hour-*.png. Run with `.venv/bin/python Tests/Browser/test_first_hour.py`
+(TINCT_BINARY picks another build).
 """
 
+import base64
 import io
 import json
 import shutil
@@ -23,11 +26,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-
-from playwright.sync_api import sync_playwright
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, get_json, png_bytes, png_size, stop_server, wait_for_server, wait_settled, write_tiny_model  # noqa: E402
+from harness import (  # noqa: E402
+    ARTIFACTS, TINCT, binary_missing, chromium, get_json, png_bytes, png_size, run_tests, serving, wait_settled,
+    watch_page, write_tiny_model,
+)
 from test_editor import DRAWING_STATS, give_file  # noqa: E402
 
 # Ink, colour and a digest of the result canvas.
@@ -69,14 +74,28 @@ def write_pictures(folder: Path, count: int, side: int = 8) -> None:
         (folder / f"pic-{i:03d}.png").write_bytes(png_bytes(side, side, lambda x, y, i=i: ((x * 30 + i) % 256, (y * 30) % 256, (i * 7) % 256)))
 
 
-def check_line_extraction(page, url) -> None:
+# Refusals the steps provoke on purpose (publishing a name twice: 409; a damaged picture in a
+# dataset: 400/415) show as console errors; anything else is a problem.
+REFUSED = ("status of 400", "status of 409", "status of 415")
+
+
+def fresh_page(ctx):
+    """A page in a browser context of its own (the previous test's is closed)."""
+    if ctx.context is not None:
+        ctx.context.close()
+    ctx.context = ctx.browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True)
+    return watch_page(ctx.context.new_page(), ctx.problems, ignored=REFUSED)
+
+
+def test_line_extraction(ctx) -> None:
     """Item 1: a colour picture → preview of its lines → extractor and strength → use → colorized."""
+    page, url = fresh_page(ctx), ctx.url
     lineart_bodies = []
     page.on("request", lambda r: lineart_bodies.append(json.loads(r.post_data)) if r.url.endswith("/api/lineart") else None)
     page.goto(url + "/")
     page.wait_for_function("() => document.body.dataset.connected === 'true'")
     wait_settled(page)
-    sent_before = page.evaluate("() => globalThis.tinct.client.nextID")
+    sent_before = page.evaluate("() => globalThis.tinctTestAPI.colorizer().sent")
     give_file(page, "drop", "floppy.png", png_bytes(240, 240, floppy))
     page.wait_for_function("() => document.getElementById('result').dataset.preview === 'lines'")
     assert page.locator("#extract-panel").is_visible(), "the extraction step is not shown"
@@ -84,7 +103,7 @@ def check_line_extraction(page, url) -> None:
     preview = page.evaluate(RESULT_STATS)
     assert (preview["width"], preview["height"]) == (240, 240), preview
     assert preview["colorful"] == 0 and 0.01 * preview["n"] < preview["ink"] < 0.4 * preview["n"], f"not a preview of lines: {preview}"
-    assert page.evaluate("() => globalThis.tinct.client.nextID") == sent_before, "a colorization was asked for before the lines were chosen"
+    assert page.evaluate("() => globalThis.tinctTestAPI.colorizer().sent") == sent_before, "a colorization was asked for before the lines were chosen"
     assert page.evaluate(DRAWING_STATS)["colorful"] > 0.3 * 240 * 240, "the drawing pane should still show the picture"
     assert "not colorized yet" in page.locator("#result-info").inner_text()
     page.screenshot(path=str(ARTIFACTS / "first-hour-1-lines-preview.png"))
@@ -111,7 +130,7 @@ def check_line_extraction(page, url) -> None:
     assert bold["ink"] > 1.3 * digests["xdog"]["ink"], f"strength 2 should give bolder lines: {bold['ink']} vs {digests['xdog']['ink']}"
     assert {"style": "adaptive", "thickness": 0} in [{k: b[k] for k in ("style", "thickness")} for b in lineart_bodies]
     assert lineart_bodies[-1]["style"] == "xdog" and lineart_bodies[-1]["thickness"] == 2, lineart_bodies[-1]
-    assert page.evaluate("() => globalThis.tinct.client.nextID") == sent_before, "colorized while choosing lines"
+    assert page.evaluate("() => globalThis.tinctTestAPI.colorizer().sent") == sent_before, "colorized while choosing lines"
     page.screenshot(path=str(ARTIFACTS / "first-hour-1-lines-bold.png"))
 
     # Use these lines: the drawing becomes them, and only now is it colorized.
@@ -120,8 +139,8 @@ def check_line_extraction(page, url) -> None:
     wait_settled(page)
     drawing = page.evaluate(DRAWING_STATS)
     assert drawing["colorful"] == 0 and abs(drawing["ink"] - bold["ink"]) <= 0.02 * drawing["n"], (drawing, bold)
-    assert page.evaluate("() => globalThis.tinct.client.nextID") > sent_before
-    assert page.evaluate("() => globalThis.tinct.state.mode") == "lineart"
+    assert page.evaluate("() => globalThis.tinctTestAPI.colorizer().sent") > sent_before
+    assert page.evaluate("() => globalThis.tinctTestAPI.mode()") == "lineart"
     page.screenshot(path=str(ARTIFACTS / "first-hour-1-lines-used.png"))
 
     # Then as anyone goes on: a hint on the label, and the download at the picture's size.
@@ -141,14 +160,15 @@ def check_line_extraction(page, url) -> None:
     page.keyboard.press("x")
     page.wait_for_function("() => document.getElementById('result').dataset.preview === 'lines'")
     page.click("#extract-panel .photo")
-    assert page.evaluate("() => globalThis.tinct.state.mode") == "photo"
+    assert page.evaluate("() => globalThis.tinctTestAPI.mode()") == "photo"
     assert not page.locator("#extract-panel").is_visible()
     assert page.evaluate(DRAWING_STATS)["colorful"] > 0.3 * 240 * 240
     page.click('[data-mode="lineart"]')
 
 
-def check_shortcut_overlay(page, url) -> None:
+def test_shortcut_overlay(ctx) -> None:
     """Item 7: `?` lists every shortcut, on screen at 1440×960; it closes again; keys still work."""
+    page, url = fresh_page(ctx), ctx.url
     page.set_viewport_size({"width": 1440, "height": 960})
     page.goto(url + "/")
     page.wait_for_function("() => document.body.dataset.connected === 'true'")
@@ -175,13 +195,15 @@ def check_shortcut_overlay(page, url) -> None:
     assert not dialog.is_visible(), "Escape did not close the list"
     page.keyboard.press("e")
     assert page.get_attribute('button[data-tool="eraser"]', "aria-pressed") == "true", "keys stopped working after the list"
+    assert page.evaluate("() => globalThis.tinctTestAPI.tool()") == "eraser"
     page.click("#color-hex")
     page.keyboard.press("?")
     assert not dialog.is_visible(), "typing ? in the colour field opened the list"
 
 
-def check_validation_split(page, url, data: Path) -> None:
+def test_validation_split(ctx) -> None:
     """Item 3: the split explained, the held-out count the trainer uses, and a warning when few."""
+    page, url, data = fresh_page(ctx), ctx.url, ctx.data
     page.goto(url + "/train")
     page.wait_for_function("() => document.body.dataset.ready === 'true'")
     assert "1 picture in 20 is held out" in page.locator("#split-explained").inner_text()
@@ -204,8 +226,9 @@ def check_validation_split(page, url, data: Path) -> None:
     assert "val/" in warning.inner_text()
 
 
-def check_publish_twice(page, url, models: Path) -> None:
+def test_publish_twice(ctx) -> None:
     """Item 6: the second publish of a name asks in the page, then replaces only when told to."""
+    page, url, models = fresh_page(ctx), ctx.url, ctx.work / "models"
     page.goto(url + "/train")
     page.wait_for_function("() => document.body.dataset.ready === 'true' && document.querySelector('#runs tr[data-run=tiny]')")
     row = page.locator("#runs tr[data-run=tiny]")
@@ -250,9 +273,9 @@ DROP_FILES = """(files) => {
 }"""
 
 
-def check_add_dataset(page, url, data: Path, work: Path) -> None:
+def test_add_dataset(ctx) -> None:
     """Item 2: the data root by its absolute path; a .zip and a drop become datasets; bad files are listed."""
-    import base64
+    page, url, data, work = fresh_page(ctx), ctx.url, ctx.data, ctx.work
     page.goto(url + "/train")
     page.wait_for_function("() => document.body.dataset.ready === 'true'")
     assert page.locator("#data-root").inner_text() == str(data.resolve()), page.locator("#data-root").inner_text()
@@ -298,93 +321,60 @@ def check_add_dataset(page, url, data: Path, work: Path) -> None:
     assert "4 pictures:" in page.locator("#dataset-info").inner_text()
 
 
-def check_empty_data_root(browser, work: Path) -> None:
+def test_empty_data_root(ctx) -> None:
     """Item 2: with no dataset yet, the page says where to put one, by its absolute path."""
+    work = ctx.work
     empty = work / "empty-data"
-    port = free_port()
-    server = subprocess.Popen(
-        [str(TINCT), "serve", "--host", "127.0.0.1", "--port", str(port), "--models", str(work / "models"),
-         "--data-root", str(empty), "--runs", str(work / "runs")],
-        cwd=ROOT, stdout=open(ARTIFACTS / "first-hour-empty-server.log", "w"), stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_server(f"http://127.0.0.1:{port}", server)
-        page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{port}/train")
+    arguments = ["--models", work / "models", "--data-root", empty, "--runs", work / "runs"]
+    with serving(arguments, "first-hour-empty-server.log") as url:
+        page = fresh_page(ctx)
+        page.goto(f"{url}/train")
         page.wait_for_function("() => document.body.dataset.ready === 'true'")
         info = page.locator("#dataset-info").inner_text()
         assert f"No folder with pictures in {empty}" in info, info
         page.screenshot(path=str(ARTIFACTS / "first-hour-2-empty-data-root.png"))
         page.close()
-    finally:
-        stop_server(server)
+
+
+TESTS = [
+    test_shortcut_overlay,
+    test_line_extraction,
+    test_validation_split,
+    test_publish_twice,
+    test_add_dataset,
+    test_empty_data_root,
+]
 
 
 def main() -> int:
-    ARTIFACTS.mkdir(exist_ok=True)
-    if not TINCT.exists():
-        print(f"{TINCT} is missing: run `swift build -c release --product tinct` first (or set TINCT_BINARY)", file=sys.stderr)
+    if binary_missing():
         return 2
     work = Path(tempfile.mkdtemp(prefix="tinct-first-hour-"))
-    write_tiny_model(work / "models" / "tiny-lineart")
-    data = work / "data"
-    write_pictures(data / "few", 20)
-    write_pictures(data / "many", 220)
-    for i in range(8):
-        split = data / "doodles" / ("val" if i >= 6 else "train")
-        split.mkdir(parents=True, exist_ok=True)
-        (split / f"p{i}.png").write_bytes(
-            png_bytes(40, 40, lambda x, y, i=i: (25, 25, 25) if x % 9 == i % 9 else ((60 * i) % 256, 200, 90)))
-    train = subprocess.run(
-        [str(TINCT), "train", "--data", str(data / "doodles"), "--out", str(work / "runs" / "tiny"), "--size", "32", "--downs", "5",
-         "--ngf", "4", "--ndf", "4", "--batch", "2", "--steps", "2", "--checkpoint-every", "2", "--sample-every", "2"],
-        cwd=work, capture_output=True, text=True, timeout=300)
-    assert train.returncode == 0, train.stderr
-    assert "warning: only 2 validation pictures" in train.stdout + train.stderr, "tinct train did not warn about 2 validation pictures"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(TINCT), "serve", "--host", "127.0.0.1", "--port", str(port), "--models", str(work / "models"),
-         "--data-root", str(data), "--runs", str(work / "runs")],
-        cwd=ROOT, stdout=open(ARTIFACTS / "first-hour-server.log", "w"), stderr=subprocess.STDOUT,
-    )
-    problems = []
     try:
-        wait_for_server(url, server)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True).new_page()
-            # Refusals the steps provoke on purpose (publishing a name twice: 409; a damaged
-            # picture in a dataset: 400/415) show as console errors; anything else is a problem.
-            refused = ("status of 400", "status of 409", "status of 415")
-            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-                    if m.type == "error" and not any(r in m.text for r in refused) else None)
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            check_shortcut_overlay(page, url)
-            print("shortcut overlay: ok")
-            check_line_extraction(page, url)
-            print("colour picture → lines → colorized: ok")
-            check_validation_split(page, url, data)
-            print("validation split explained and warned: ok")
-            check_publish_twice(page, url, work / "models")
-            print("publish twice asks, then replaces: ok")
-            check_add_dataset(page, url, data, work)
-            check_empty_data_root(browser, work)
-            print("datasets added from the browser; data root named: ok")
-            browser.close()
+        write_tiny_model(work / "models" / "tiny-lineart")
+        data = work / "data"
+        write_pictures(data / "few", 20)
+        write_pictures(data / "many", 220)
+        for i in range(8):
+            split = data / "doodles" / ("val" if i >= 6 else "train")
+            split.mkdir(parents=True, exist_ok=True)
+            (split / f"p{i}.png").write_bytes(
+                png_bytes(40, 40, lambda x, y, i=i: (25, 25, 25) if x % 9 == i % 9 else ((60 * i) % 256, 200, 90)))
+        train = subprocess.run(
+            [str(TINCT), "train", "--data", str(data / "doodles"), "--out", str(work / "runs" / "tiny"), "--size", "32", "--downs", "5",
+             "--ngf", "4", "--ndf", "4", "--batch", "2", "--steps", "2", "--checkpoint-every", "2", "--sample-every", "2"],
+            cwd=work, capture_output=True, text=True, timeout=300)
+        assert train.returncode == 0, train.stderr
+        assert "warning: only 2 validation pictures" in train.stdout + train.stderr, "tinct train did not warn about 2 validation pictures"
+        arguments = ["--models", work / "models", "--data-root", data, "--runs", work / "runs"]
+        with serving(arguments, "first-hour-server.log") as url, chromium() as browser:
+            ctx = SimpleNamespace(url=url, work=work, data=data, browser=browser, context=None, problems=[])
+            status = run_tests(TESTS, ctx, ctx.problems)
     finally:
-        stop_server(server)
         shutil.rmtree(work, ignore_errors=True)
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        return 1
-    print(f"first-hour browser test passed; screenshots in {ARTIFACTS}")
-    return 0
-
-
-def test_first_hour():
-    """pytest entry point."""
-    assert main() == 0
+    if status == 0:
+        print(f"first-hour browser test passed; screenshots in {ARTIFACTS}")
+    return status
 
 
 if __name__ == "__main__":

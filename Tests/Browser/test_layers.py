@@ -11,8 +11,10 @@ Each .ora is checked as a zip (mimetype first, stored, at byte 38 as the spec as
 opened with pyora (PyPI): its layers listed, composited by pyora's own renderer, and compared
 with Tinct's PNG of the same request — at most 2 levels apart per channel (each layer is
 8-bit; see Sources/Pix2Pix/Export/LineArtLayers.swift). The transparent PNG's unreached paper
-has alpha 0, its lines and colours 255, and over white it is the PNG. Run with
-`make test-browser` (or `.venv/bin/python Tests/Browser/test_layers.py`).
+has alpha 0, its lines and colours 255, and over white it is the PNG. Each part is a test of
+its own (the API and editor tests also need the pictures the CLI test writes), against one
+server; `run_tests` runs them all and reports each. Run with `make test-browser` (or
+`.venv/bin/python Tests/Browser/test_layers.py`).
 """
 
 import base64
@@ -28,14 +30,15 @@ import urllib.request
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from PIL import Image
-from playwright.sync_api import sync_playwright
 from pyora import Project
 
-from harness import ARTIFACTS, CHROMIUM, ROOT, TINCT, free_port, png_bytes, stop_server, wait_for_server, wait_settled
-from test_editor import give_file
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import ARTIFACTS, ROOT, TINCT, binary_missing, chromium, png_bytes, run_tests, serving, wait_settled, watch_page  # noqa: E402
+from test_editor import give_file  # noqa: E402
 
 MODELS = ROOT / "models"
 WIDTH, HEIGHT = 240, 180
@@ -149,12 +152,16 @@ def check_flats(flats: np.ndarray) -> None:
     assert abs(np.array(next(iter(colours))) - [0xD0, 0x30, 0x20]).max() <= 2, colours
 
 
-def check_cli(work: Path) -> None:
-    drawing, photo = work / "drawing.png", work / "photo.png"
-    drawing.write_bytes(png_bytes(WIDTH, HEIGHT, drawing_pixel))
-    photo.write_bytes(png_bytes(WIDTH, HEIGHT, photo_pixel))
-    hints = work / "hints.json"
-    hints.write_text(json.dumps(HINTS))
+def write_inputs(work: Path) -> None:
+    """The line drawing, the black-and-white photo and their hints every test starts from."""
+    (work / "drawing.png").write_bytes(png_bytes(WIDTH, HEIGHT, drawing_pixel))
+    (work / "photo.png").write_bytes(png_bytes(WIDTH, HEIGHT, photo_pixel))
+    (work / "hints.json").write_text(json.dumps(HINTS))
+
+
+def test_cli(ctx) -> None:
+    work = ctx.work
+    drawing, photo, hints = work / "drawing.png", work / "photo.png", work / "hints.json"
 
     def colorize(*args):
         run = subprocess.run([str(TINCT), "colorize", *map(str, args), "--models", str(MODELS), "--hints", str(hints)],
@@ -184,11 +191,13 @@ def check_cli(work: Path) -> None:
     refused = subprocess.run([str(TINCT), "colorize", str(photo), "-o", str(work / "x.png"), "--mode", "photo", "--transparent",
                               "--models", str(MODELS)], cwd=work, capture_output=True, text=True, timeout=60)
     assert refused.returncode != 0 and "--transparent" in refused.stderr, refused.stderr
+    print("CLI: --layers and --transparent read back by pyora: ok")
 
 
-def check_krita(work: Path) -> None:
+def test_krita(ctx) -> None:
     """Krita itself, when installed (Debian's `krita` and `xvfb-run`; not installed by the
-    Makefile, it is large): opens the .ora and exports it flattened, which must be the PNG."""
+    Makefile, it is large): opens the CLI test's .ora and exports it flattened, which must be the PNG."""
+    work = ctx.work
     if not (shutil.which("krita") and shutil.which("xvfb-run")):
         print("  Krita: not installed here (apt-get install krita xvfb), skipped")
         return
@@ -199,7 +208,8 @@ def check_krita(work: Path) -> None:
     compare("Krita's export of the CLI's .ora", rgb(exported), rgb(work / "lineart.png"))
 
 
-def check_api(url: str, work: Path) -> None:
+def test_api(ctx) -> None:
+    url, work = ctx.url, ctx.work
     body = json.dumps({"image": base64.b64encode((work / "photo.png").read_bytes()).decode(), "mode": "photo",
                        "format": "png-transparent"}).encode()
     request = urllib.request.Request(f"{url}/api/colorize", data=body, headers={"Content-Type": "application/json"})
@@ -209,15 +219,19 @@ def check_api(url: str, work: Path) -> None:
     except urllib.error.HTTPError as error:
         message = json.loads(error.read())["error"]
         assert error.code == 400 and message.startswith("format:"), (error.code, message)
+    print("API: a transparent photo is refused naming format: ok")
 
 
-def check_editor(page, url: str, work: Path) -> None:
+def test_editor_downloads(ctx) -> None:
+    url, work = ctx.url, ctx.work
+    context = ctx.browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True)
+    page = watch_page(context.new_page(), ctx.problems)
     page.goto(url + "/")
     page.wait_for_function("() => document.body.dataset.connected === 'true'")
     wait_settled(page)
     give_file(page, "drop", "drawing.png", (work / "drawing.png").read_bytes())
     wait_settled(page)
-    assert page.evaluate("() => globalThis.tinct.state.mode") == "lineart"
+    assert page.evaluate("() => globalThis.tinctTestAPI.mode()") == "lineart"
     page.keyboard.press("h")
     box = page.locator("#overlay").bounding_box()
     for hint in HINTS:
@@ -225,7 +239,7 @@ def check_editor(page, url: str, work: Path) -> None:
                       " c.dispatchEvent(new Event('change', { bubbles: true })); c.dispatchEvent(new Event('input', { bubbles: true })); }")
         page.mouse.click(box["x"] + (hint["x"] + 0.5) * box["width"] / WIDTH, box["y"] + (hint["y"] + 0.5) * box["height"] / HEIGHT)
         wait_settled(page)
-    assert len(page.evaluate("() => globalThis.tinct.state.hints")) == 2
+    assert len(page.evaluate("() => globalThis.tinctTestAPI.hints()")) == 2
     downloads = {}
     # Download PNG by its button; the layers and the transparent picture by their shortcuts
     # (Shift+D, Shift+T), which do what the buttons beside it do.
@@ -260,49 +274,27 @@ def check_editor(page, url: str, work: Path) -> None:
     # Photo mode has no paper to clear.
     page.click('button[data-mode="photo"]')
     assert page.locator("#download-transparent").is_disabled(), "Transparent PNG should be off in photo mode"
+    print("editor: Layers (.ora) and Transparent PNG downloads read back by pyora: ok")
+    context.close()
+
+
+TESTS = [test_cli, test_krita, test_api, test_editor_downloads]
 
 
 def main() -> int:
-    ARTIFACTS.mkdir(exist_ok=True)
-    if not TINCT.exists():
-        print(f"{TINCT} is missing: run `swift build -c release --product tinct` first (or set TINCT_BINARY)", file=sys.stderr)
+    if binary_missing():
         return 2
     work = Path(tempfile.mkdtemp(prefix="tinct-layers-"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = None
-    problems = []
     try:
-        check_cli(work)
-        print("CLI: --layers and --transparent read back by pyora: ok")
-        check_krita(work)
-        server = subprocess.Popen([str(TINCT), "serve", "--host", "127.0.0.1", "--port", str(port), "--models", str(MODELS)],
-                                  cwd=work, stdout=open(ARTIFACTS / "layers-server.log", "w"), stderr=subprocess.STDOUT)
-        wait_for_server(url, server)
-        check_api(url, work)
-        print("API: a transparent photo is refused naming format: ok")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True).new_page()
-            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            check_editor(page, url, work)
-            print("editor: Layers (.ora) and Transparent PNG downloads read back by pyora: ok")
-            browser.close()
+        write_inputs(work)
+        with serving(["--models", MODELS], "layers-server.log") as url, chromium() as browser:
+            ctx = SimpleNamespace(url=url, work=work, browser=browser, problems=[])
+            status = run_tests(TESTS, ctx, ctx.problems)
     finally:
-        if server:
-            stop_server(server)
         shutil.rmtree(work, ignore_errors=True)
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        return 1
-    print(f"layers test passed; files and screenshots in {ARTIFACTS}")
-    return 0
-
-
-def test_layers():
-    """pytest entry point."""
-    assert main() == 0
+    if status == 0:
+        print(f"layers test passed; files and screenshots in {ARTIFACTS}")
+    return status
 
 
 if __name__ == "__main__":
