@@ -2,24 +2,22 @@
 // checkpoints as models. Mirrors the server's messages through protocol.js.
 import {
   OPTIONS_SCHEMA_PATH,
-  TRAIN_SOCKET_PATH,
   TrainMessageType,
   TrainingEventType,
   isActiveState,
   parseOptionsSchema,
-  parseTrainMessage,
-  pingMessage,
+  requestJSON,
   sampleURL,
 } from "./protocol.js";
-import { announceModelsChanged } from "./model-list.js";
+import { byId as $ } from "./dom.js";
 import { createCharts } from "./train-charts.js";
-import { renderCheckpoints, renderRuns } from "./train-tables.js";
+import { renderCheckpoints } from "./train-tables.js";
 import { buildOptionControls, markInvalidField, readOptions, showOptionsFor } from "./train-form.js";
 import { describeSplit, splitByFolders, validationCount, validationWarning } from "./train-dataset.js";
-import { askInPage } from "./ask.js";
 import { setUpDatasetUpload } from "./dataset-upload.js";
-
-const $ = (id) => document.getElementById(id);
+import { RunsPanel } from "./train-runs.js";
+import { connectTrainingSocket } from "./train-socket.js";
+import { exposeTrainingTestAPI } from "./test-api.js";
 
 /** Everything the page shows, rebuilt from a snapshot and updated by events. */
 const state = {
@@ -40,10 +38,11 @@ const state = {
   connected: false,
   eventsSeen: 0,
 };
-globalThis.tinctTrain = { state };
+exposeTrainingTestAPI(state);
 
 const charts = createCharts($("charts"));
 const form = $("train-form");
+const runs = new RunsPanel({ state, applyStatus, showFormError });
 
 // ---- Formatting -------------------------------------------------------------------------
 
@@ -55,32 +54,11 @@ function duration(seconds) {
   return `${s}s`;
 }
 
-// ---- HTTP -------------------------------------------------------------------------------
-
-/** Sends JSON and returns the parsed answer; throws an Error carrying the server's message. */
-async function api(path, body) {
-  const options = body === undefined ? {} : {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  };
-  const response = await fetch(path, options);
-  const text = await response.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
-  if (!response.ok) {
-    const error = new Error(data?.error ?? `HTTP ${response.status}`);
-    error.status = response.status;
-    throw error;
-  }
-  return data;
-}
-
 // ---- The form ---------------------------------------------------------------------------
 
 /** Builds the option controls from the server's schema, filled with the defaults. */
 async function loadOptions() {
-  state.options = parseOptionsSchema(await api(OPTIONS_SCHEMA_PATH));
+  state.options = parseOptionsSchema(await requestJSON(OPTIONS_SCHEMA_PATH));
   buildOptionControls(state.options, { main: $("options-main"), advanced: $("options-advanced") });
   showOptionsFor(form, state.options, form.elements.mode.value);
   form.elements.mode.addEventListener("change", () => showOptionsFor(form, state.options, form.elements.mode.value));
@@ -89,7 +67,7 @@ async function loadOptions() {
 async function loadDatasets() {
   const select = $("dataset");
   try {
-    state.datasets = await api("/api/datasets");
+    state.datasets = await requestJSON("/api/datasets");
   } catch (error) {
     state.datasets = [];
     $("dataset-info").textContent = `Could not list the datasets: ${error.message}`;
@@ -126,7 +104,7 @@ function showWarning(element, text) {
 /** Shows where datasets live: the server's data root, as an absolute path. */
 async function loadDataRoot() {
   try {
-    const { root, maxPictureBytes, maxPixels, maxPictures } = await api("/api/datasets/root");
+    const { root, maxPictureBytes, maxPixels, maxPictures } = await requestJSON("/api/datasets/root");
     state.dataRoot = root;
     state.uploadLimits = { maxPictureBytes };
     $("data-root").textContent = root;
@@ -173,7 +151,7 @@ form.addEventListener("submit", async (event) => {
   showFormError("");
   $("start").disabled = true;
   try {
-    applyStatus(await api("/api/train/start", startRequest()));
+    applyStatus(await requestJSON("/api/train/start", { body: startRequest() }));
   } catch (error) {
     showFormError(error.message);
     applyStatus(state.status);
@@ -183,7 +161,7 @@ form.addEventListener("submit", async (event) => {
 $("stop").addEventListener("click", async () => {
   $("stop").disabled = true;
   try {
-    const answer = await api("/api/train/stop", {});
+    const answer = await requestJSON("/api/train/stop", { body: {} });
     // A short step can end the run before this answer ("stopping") arrives: the socket's
     // "stopped" came first and must not be undone by it.
     if (isActiveState(state.status.state)) applyStatus(answer);
@@ -193,58 +171,6 @@ $("stop").addEventListener("click", async () => {
 });
 
 $("dataset").addEventListener("change", describeDataset);
-
-// ---- Runs -------------------------------------------------------------------------------
-
-async function loadRuns() {
-  try {
-    state.runs = await api("/api/runs");
-  } catch (error) {
-    $("runs-message").textContent = `Could not list the runs: ${error.message}`;
-    return;
-  }
-  renderRuns($("runs").tBodies[0], state.runs, { busy: isActiveState(state.status.state), resume, publish });
-}
-
-let runsTimer = null;
-/** Reloads the runs list soon, once however many events ask for it. */
-function refreshRunsSoon() {
-  if (runsTimer) return;
-  runsTimer = setTimeout(() => { runsTimer = null; loadRuns(); }, 400);
-}
-
-async function resume(run) {
-  showFormError("");
-  try {
-    applyStatus(await api("/api/train/resume", { run }));
-    $("runs-message").textContent = `Resuming ${run}.`;
-  } catch (error) {
-    $("runs-message").textContent = error.message;
-  }
-}
-
-async function publish(run, name, replace = false) {
-  $("runs-message").textContent = `Publishing ${run} as ${name}…`;
-  try {
-    const model = await api("/api/train/publish", { run, name, replace });
-    $("runs-message").textContent =
-      `Published ${model.name} (${model.mode}, ${model.resolution}px): it is now in the editor's model list.`;
-    announceModelsChanged();
-  } catch (error) {
-    // 409 is publish's answer when a model of that name exists: ask, in the page, whether to replace it.
-    if (error.status === 409 && !replace) {
-      $("runs-message").textContent = "";
-      const replaceIt = await askInPage($("publish-question"), `A model called ${name} already exists. Replace it with ${run}?`, [
-        { label: `Replace ${name}`, value: true, primary: true },
-        { label: "Keep the existing one", value: false },
-      ]);
-      if (replaceIt) return publish(run, name, true);
-      if (replaceIt === false) $("runs-message").textContent = `Kept the existing ${name}; give ${run} another name to publish it beside.`;
-      return;
-    }
-    $("runs-message").textContent = error.message;
-  }
-}
 
 // ---- Live state -------------------------------------------------------------------------
 
@@ -269,7 +195,7 @@ function applyStatus(status) {
   $("stop").disabled = !active || s.state === "stopping";
   if (previous.state !== s.state) {
     for (const button of document.querySelectorAll("#runs button.resume")) button.disabled = active;
-    if (!active) refreshRunsSoon();
+    if (!active) runs.refreshSoon();
   }
 }
 
@@ -331,7 +257,7 @@ function applyEvent(event, live) {
       break;
     case TrainingEventType.checkpoint:
       state.checkpointSteps.add(event.step);
-      if (live) refreshRunsSoon();
+      if (live) runs.refreshSoon();
       break;
     case TrainingEventType.validation:
       state.validations = state.validations.filter((v) => v.step !== event.step).concat([event]);
@@ -341,7 +267,7 @@ function applyEvent(event, live) {
       state.validationPictures = event.validationPictures ?? null;
       if (live) {
         drawCheckpoints();
-        refreshRunsSoon();
+        runs.refreshSoon();
       }
       break;
     default:
@@ -363,10 +289,6 @@ function applySnapshot(message) {
 
 // ---- The socket -------------------------------------------------------------------------
 
-let socket = null;
-let retryDelay = 500;
-let pingTimer = null;
-
 function setConnected(connected) {
   state.connected = connected;
   const badge = $("connection");
@@ -374,42 +296,17 @@ function setConnected(connected) {
   badge.textContent = connected ? "live" : "reconnecting…";
 }
 
-function connect() {
-  const url = new URL(TRAIN_SOCKET_PATH, location.href);
-  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-  socket = new WebSocket(url);
-  socket.addEventListener("open", () => {
-    retryDelay = 500;
-    setConnected(true);
-    clearInterval(pingTimer);
-    pingTimer = setInterval(() => socket?.readyState === WebSocket.OPEN && socket.send(pingMessage()), 20000);
-  });
-  socket.addEventListener("message", (event) => {
-    let message;
-    try {
-      message = parseTrainMessage(event.data);
-    } catch (error) {
-      console.warn("Ignoring a training message:", error.message);
-      return;
-    }
-    switch (message.type) {
-      case TrainMessageType.snapshot: applySnapshot(message); break;
-      case TrainMessageType.event:
-        applyEvent(message.event, true);
-        applyStatus(message.status);
-        break;
-      case TrainMessageType.status: applyStatus(message.status); break;
-      case TrainMessageType.error: console.warn("Training socket:", message.message); break;
-      default: break;
-    }
-  });
-  socket.addEventListener("close", () => {
-    setConnected(false);
-    clearInterval(pingTimer);
-    socket = null;
-    setTimeout(connect, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 10000);
-  });
+function applyMessage(message) {
+  switch (message.type) {
+    case TrainMessageType.snapshot: applySnapshot(message); break;
+    case TrainMessageType.event:
+      applyEvent(message.event, true);
+      applyStatus(message.status);
+      break;
+    case TrainMessageType.status: applyStatus(message.status); break;
+    case TrainMessageType.error: console.warn("Training socket:", message.message); break;
+    default: break;
+  }
 }
 
 // ---- Start ------------------------------------------------------------------------------
@@ -430,8 +327,8 @@ async function main() {
   }
   await loadDataRoot();
   await loadDatasets();
-  connect();
-  await loadRuns();
+  connectTrainingSocket({ onMessage: applyMessage, onConnection: setConnected });
+  await runs.load();
   document.body.dataset.ready = "true";
 }
 
