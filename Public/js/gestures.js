@@ -20,11 +20,18 @@ export class Gestures {
    *   `checkpoint` records the state before an edit, `edited` follows every edit, and
    *   `refusal` says why the drawing takes no input now (null when it does)
    */
-  constructor(parts) {
-    Object.assign(this, parts);
+  constructor({ overlay, drawing, state, palette, view, status, checkpoint, edited, refusal }) {
+    this.overlay = overlay;
+    this.drawing = drawing;
+    this.state = state;
+    this.palette = palette;
+    this.view = view;
+    this.status = status;
+    this.checkpoint = checkpoint;
+    this.edited = edited;
+    this.refusal = refusal;
     /** The gesture under way: `{kind, last, index?}`, or null. */
     this.gesture = null;
-    const { overlay } = parts;
     overlay.addEventListener("pointerdown", (event) => this.down(event));
     overlay.addEventListener("pointermove", (event) => this.move(event));
     overlay.addEventListener("pointerup", () => this.end());

@@ -33,7 +33,7 @@ from harness import (  # noqa: E402
     ARTIFACTS, TINCT, binary_missing, chromium, get_json, png_bytes, png_size, run_tests, serving, wait_settled,
     watch_page, write_tiny_model,
 )
-from test_editor import DRAWING_STATS, give_file  # noqa: E402
+from editor_page import DRAWING_STATS, give_file  # noqa: E402
 
 # Ink, colour and a digest of the result canvas.
 RESULT_STATS = """async () => {

@@ -38,7 +38,7 @@ from pyora import Project
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import ARTIFACTS, ROOT, TINCT, binary_missing, chromium, png_bytes, run_tests, serving, wait_settled, watch_page  # noqa: E402
-from test_editor import give_file  # noqa: E402
+from editor_page import give_file  # noqa: E402
 
 MODELS = ROOT / "models"
 WIDTH, HEIGHT = 240, 180
