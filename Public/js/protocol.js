@@ -68,15 +68,21 @@ export function colorizeMessage({ id, mode, model, hints, image }) {
   return JSON.stringify(message);
 }
 
+/** A JSON message object of this protocol version (either socket's); throws on anything else. */
+function parseVersionedMessage(text) {
+  const message = JSON.parse(text);
+  if (message === null || typeof message !== "object") throw new Error("not a message object");
+  if (message.version !== PROTOCOL_VERSION) throw new Error(`unsupported protocol version ${message.version}`);
+  return message;
+}
+
 /**
  * Parses a server message. Returns
  * `{type: "result", id, image, width, height, ms}` or `{type: "error", id, code, message}`;
  * throws on anything else.
  */
 export function parseServerMessage(text) {
-  const message = JSON.parse(text);
-  if (message === null || typeof message !== "object") throw new Error("not a message object");
-  if (message.version !== PROTOCOL_VERSION) throw new Error(`unsupported protocol version ${message.version}`);
+  const message = parseVersionedMessage(text);
   switch (message.type) {
     case MessageType.result:
       if (typeof message.image !== "string") throw new Error("result without image");
@@ -215,9 +221,7 @@ export function pingMessage() {
  * `{type: "error", message}`; throws on anything else.
  */
 export function parseTrainMessage(text) {
-  const message = JSON.parse(text);
-  if (message === null || typeof message !== "object") throw new Error("not a message object");
-  if (message.version !== PROTOCOL_VERSION) throw new Error(`unsupported protocol version ${message.version}`);
+  const message = parseVersionedMessage(text);
   switch (message.type) {
     case TrainMessageType.snapshot:
       if (!Array.isArray(message.history)) throw new Error("snapshot without history");

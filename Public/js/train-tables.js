@@ -9,6 +9,15 @@ function cell(text, className, tag = "td") {
   return element;
 }
 
+/** A row saying the table is empty, across its `columns`. */
+function emptyRow(text, columns) {
+  const tr = document.createElement("tr");
+  const empty = cell(text, "empty");
+  empty.colSpan = columns;
+  tr.append(empty);
+  return tr;
+}
+
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : "—");
 
 /** Whether the model beats every baseline on both metrics (as `ValidationRow.modelWins`). */
@@ -54,14 +63,7 @@ export function renderCheckpoints(tbody, validations, checkpointSteps, limit = I
       rows.push(tr);
     });
   }
-  if (rows.length === 0) {
-    const tr = document.createElement("tr");
-    const empty = cell("No validated checkpoint yet.", "empty");
-    empty.colSpan = 14;
-    tr.append(empty);
-    rows.push(tr);
-  }
-  tbody.replaceChildren(...rows);
+  tbody.replaceChildren(...(rows.length > 0 ? rows : [emptyRow("No validated checkpoint yet.", 14)]));
   return Math.max(0, sorted.length - limit);
 }
 
@@ -117,12 +119,5 @@ export function renderRuns(tbody, runs, { busy, resume, publish }) {
     );
     return tr;
   });
-  if (rows.length === 0) {
-    const tr = document.createElement("tr");
-    const empty = cell("No runs yet.", "empty");
-    empty.colSpan = 6;
-    tr.append(empty);
-    rows.push(tr);
-  }
-  tbody.replaceChildren(...rows);
+  tbody.replaceChildren(...(rows.length > 0 ? rows : [emptyRow("No runs yet.", 6)]));
 }
