@@ -23,7 +23,7 @@ struct ColorizeCommand: ParsableCommand {
     var hints: String?
     @Option(help: "Extract the picture's lines first with xdog, adaptive or sobel (line-art models only). Default: xdog for a picture in colour, none for line art.")
     var lines: LineExtractor.Style?
-    @Option(help: "Also write the result as OpenRaster layers (.ora: lines, flat colours, shading, hints; Krita, GIMP and MyPaint open it), or a folder of them when the input is a folder.")
+    @Option(help: "Also write the result as layers (lines, flat colours, shading, hints): OUT.ora (OpenRaster: Krita, GIMP, MyPaint) or OUT.psd (Photoshop), chosen by the extension; a folder of .ora files when the input is a folder.")
     var layers: String?
     @Flag(help: "Line art: write the output PNG with the page's paper transparent (lines and colours opaque).")
     var transparent = false
@@ -64,6 +64,9 @@ struct ColorizeCommand: ParsableCommand {
             }
             if failures > 0 { throw ExitCode(2) }
         } else {
+            if let layers, LayerFile.format(of: layers) == nil {
+                throw CommandFailure("--layers \(layers): name the layers file .ora (OpenRaster) or .psd (Photoshop)")
+            }
             let explanation = try colorize(input, hints: hintList, planner: planner, to: output, layers: layers)
             print("\(input): \(explanation) → \(output)\(layers.map { " and \($0)" } ?? "")")
         }
@@ -83,11 +86,30 @@ struct ColorizeCommand: ParsableCommand {
             } else {
                 try result.picture.write(to: target)
             }
-            if let layers { try writeFile(LayeredExport.openRaster(result), to: layers) }
+            if let layers {
+                let bytes = try LayerFile.format(of: layers) == .photoshop
+                    ? LayeredExport.photoshop(result) : LayeredExport.openRaster(result)
+                try writeFile(bytes, to: layers)
+            }
         } catch {
             throw PictureFailure(error, context: DisplayPath.absolute(path))
         }
         return plan.explanation
+    }
+}
+
+/// The layered formats `--layers` writes, told apart by the file's extension.
+enum LayerFile: Equatable {
+    case openRaster
+    case photoshop
+
+    /// The format a path names: `.ora` or `.psd` (any case); nil for anything else.
+    static func format(of path: String) -> LayerFile? {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "ora": .openRaster
+        case "psd": .photoshop
+        default: nil
+        }
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 /// Composites layers as OpenRaster says (W3C compositing: `svg:src-over`, `svg:multiply`,
 /// `svg:screen`, straight alpha, in floating point — as pyora does), skipping hidden ones.
 enum OpenRasterCompositor {
-    static func flatten(_ layers: [OpenRasterLayer]) -> (rgb: [Float], alpha: [Float]) {
+    static func flatten(_ layers: [ExportLayer]) -> (rgb: [Float], alpha: [Float]) {
         let count = layers[0].image.width * layers[0].image.height
         var rgb = [Float](repeating: 0, count: 3 * count), alpha = [Float](repeating: 0, count: count)
         for layer in layers where layer.isVisible {

@@ -1,6 +1,7 @@
 import ImageCodecs
 
-/// The layers a colorization is handed over as, and the OpenRaster file that holds them.
+/// The layers a colorization is handed over as, and the OpenRaster and Photoshop files that
+/// hold them (the same layers in both).
 ///
 /// - Line art (composed on regions): paper, flats, shading (multiply), light (screen), lines
 ///   — see `LineArtLayers` — and the hints, hidden.
@@ -11,30 +12,30 @@ import ImageCodecs
 /// In every case the visible layers flatten to `LayeredColorization.picture`.
 public enum LayeredExport {
     /// The layers, bottom first.
-    public static func layers(_ colorization: LayeredColorization) -> [OpenRasterLayer] {
+    public static func layers(_ colorization: LayeredColorization) -> [ExportLayer] {
         let picture = colorization.picture
-        var layers: [OpenRasterLayer]
+        var layers: [ExportLayer]
         switch colorization.source {
         case .lineArt(let paint, let guide):
             let split = LineArtLayers(paint: paint, guide: guide)
             layers = [
-                OpenRasterLayer(name: "Paper", image: split.paper),
-                OpenRasterLayer(name: "Flats", image: split.flats),
-                OpenRasterLayer(name: "Shading", image: split.shading, composite: .multiply),
-                OpenRasterLayer(name: "Light", image: split.light, composite: .screen),
-                OpenRasterLayer(name: "Lines", image: split.lines),
+                ExportLayer(name: "Paper", image: split.paper),
+                ExportLayer(name: "Flats", image: split.flats),
+                ExportLayer(name: "Shading", image: split.shading, composite: .multiply),
+                ExportLayer(name: "Light", image: split.light, composite: .screen),
+                ExportLayer(name: "Lines", image: split.lines),
             ]
         case .photo(let input):
             layers = [
-                OpenRasterLayer(name: "Photo", image: RGBAImage(opaque: input), isVisible: false),
-                OpenRasterLayer(name: "Colours", image: RGBAImage(opaque: picture)),
+                ExportLayer(name: "Photo", image: RGBAImage(opaque: input), isVisible: false),
+                ExportLayer(name: "Colours", image: RGBAImage(opaque: picture)),
             ]
         case .pictureOnly:
-            layers = [OpenRasterLayer(name: "Colours", image: RGBAImage(opaque: picture))]
+            layers = [ExportLayer(name: "Colours", image: RGBAImage(opaque: picture))]
         }
         if !colorization.hints.isEmpty || isLineArt(colorization) {
-            layers.append(OpenRasterLayer(name: "Hints", image: hintLayer(colorization.hints, width: picture.width, height: picture.height),
-                                          isVisible: false))
+            layers.append(ExportLayer(name: "Hints", image: hintLayer(colorization.hints, width: picture.width, height: picture.height),
+                                      isVisible: false))
         }
         return layers
     }
@@ -42,6 +43,12 @@ public enum LayeredExport {
     /// The OpenRaster file of `colorization`.
     public static func openRaster(_ colorization: LayeredColorization) throws -> [UInt8] {
         try OpenRaster.write(layers: layers(colorization), merged: colorization.picture)
+    }
+
+    /// The Photoshop file of `colorization`.
+    /// - Throws: `ExportError.tooLargeForPhotoshop` for a side over 30,000 pixels.
+    public static func photoshop(_ colorization: LayeredColorization) throws(ExportError) -> [UInt8] {
+        try PhotoshopDocument.write(layers: layers(colorization), merged: colorization.picture)
     }
 
     /// The hints painted as the network saw them (`HintRasterizer`), at the picture's

@@ -2,25 +2,6 @@ import Foundation
 import ImageCodecs
 import ZIPFoundation
 
-/// One layer of an OpenRaster file.
-public struct OpenRasterLayer: Sendable {
-    /// How a layer combines with what is below it (OpenRaster's `composite-op`).
-    public enum Composite: String, Sendable {
-        case normal = "svg:src-over"
-        case multiply = "svg:multiply"
-        case screen = "svg:screen"
-    }
-
-    public let name: String
-    public let image: RGBAImage
-    public let composite: Composite
-    public let isVisible: Bool
-
-    public init(name: String, image: RGBAImage, composite: Composite = .normal, isVisible: Bool = true) {
-        (self.name, self.image, self.composite, self.isVisible) = (name, image, composite, isVisible)
-    }
-}
-
 /// Writes OpenRaster (`.ora`), the open layered format Krita, GIMP and MyPaint read
 /// (https://www.openraster.org/baseline/file-layout-spec.html): a zip whose first entry is
 /// `mimetype` ("image/openraster", stored uncompressed), then `stack.xml` (the layers, top
@@ -31,7 +12,7 @@ public enum OpenRaster {
 
     /// The file for `layers` (bottom first), all the size of `merged`, the picture they
     /// flatten to.
-    public static func write(layers: [OpenRasterLayer], merged: RGBImage) throws -> [UInt8] {
+    public static func write(layers: [ExportLayer], merged: RGBImage) throws -> [UInt8] {
         precondition(layers.allSatisfy { $0.image.width == merged.width && $0.image.height == merged.height },
                      "every layer must be the picture's size")
         let archive = try Archive(accessMode: .create)
@@ -53,16 +34,25 @@ public enum OpenRaster {
     }
 
     /// `stack.xml`: one `<layer>` per layer, the top one first as the format asks.
-    static func stackXML(layers: [OpenRasterLayer], width: Int, height: Int) -> String {
+    static func stackXML(layers: [ExportLayer], width: Int, height: Int) -> String {
         var xml = "<?xml version='1.0' encoding='UTF-8'?>\n"
         xml += "<image version=\"0.0.5\" w=\"\(width)\" h=\"\(height)\" xres=\"72\" yres=\"72\">\n"
         xml += "  <stack isolation=\"isolate\" composite-op=\"svg:src-over\" opacity=\"1\" visibility=\"visible\">\n"
         for (index, layer) in layers.enumerated().reversed() {
             xml += "    <layer name=\"\(escaped(layer.name))\" src=\"\(path(ofLayer: index))\" x=\"0\" y=\"0\" opacity=\"1\""
-            xml += " visibility=\"\(layer.isVisible ? "visible" : "hidden")\" composite-op=\"\(layer.composite.rawValue)\"/>\n"
+            xml += " visibility=\"\(layer.isVisible ? "visible" : "hidden")\" composite-op=\"\(compositeOp(layer.composite))\"/>\n"
         }
         xml += "  </stack>\n</image>\n"
         return xml
+    }
+
+    /// OpenRaster's name of a composite (its `composite-op` attribute).
+    static func compositeOp(_ composite: ExportLayer.Composite) -> String {
+        switch composite {
+        case .normal: "svg:src-over"
+        case .multiply: "svg:multiply"
+        case .screen: "svg:screen"
+        }
     }
 
     static func path(ofLayer index: Int) -> String { "data/layer\(index).png" }

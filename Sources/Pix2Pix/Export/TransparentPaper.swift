@@ -1,17 +1,5 @@
 import ImageCodecs
 
-/// Errors of an export a colorization cannot give.
-public enum ExportError: Error, CustomStringConvertible, Equatable {
-    /// Only line art has paper: a photo or a translated picture has no page to clear.
-    case noPaper
-
-    public var description: String {
-        switch self {
-        case .noPaper: "a transparent background needs line art: only line-art mode knows which pixels are the page's paper"
-        }
-    }
-}
-
 /// A line-art colorization with the page's paper transparent, so it can be placed on
 /// anything: over white it is exactly the opaque picture (up to 8-bit rounding).
 ///

@@ -20,8 +20,8 @@ struct ColorizeController: Sendable {
     }
 
     /// Colorizes one picture; answers `image/png` of the input's size (with `"format":
-    /// "png-transparent"`, its paper clear; with `"format": "ora"`, an OpenRaster file of
-    /// layers), or `{"error": ...}`.
+    /// "png-transparent"`, its paper clear; with `"format": "ora"` or `"psd"`, an OpenRaster or
+    /// Photoshop file of layers), or `{"error": ...}`.
     @Sendable func colorize(_ request: Request, context: AppRequestContext) async throws -> Response {
         let limits = inference.limits
         let body = try await request.decodeJSONBody(ColorizeRequestBody.self, maxBytes: limits.maxBodyBytes)

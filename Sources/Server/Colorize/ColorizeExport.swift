@@ -15,6 +15,8 @@ enum ColorizeExport {
             return try ResultEncodingError.encoding { try PNGEncoder.encode(picture, compression: .fast) }
         case .openRaster:
             return try ResultEncodingError.encoding { try LayeredExport.openRaster(result) }
+        case .photoshop:
+            return try LayeredExport.photoshop(result)
         }
     }
 }

@@ -8,12 +8,15 @@ enum ColorizeFormat: String, Sendable, CaseIterable {
     case transparentPNG = "png-transparent"
     /// An OpenRaster file of layers that flatten to the picture: `LayeredExport`.
     case openRaster = "ora"
+    /// A Photoshop file of the same layers: `LayeredExport.photoshop`.
+    case photoshop = "psd"
 
     /// The answer's `Content-Type`.
     var contentType: String {
         switch self {
         case .png, .transparentPNG: "image/png"
         case .openRaster: OpenRaster.mimeType
+        case .photoshop: PhotoshopDocument.mimeType
         }
     }
 
@@ -28,5 +31,12 @@ enum ColorizeFormat: String, Sendable, CaseIterable {
             throw .badField("format", "\"png-transparent\" needs mode \"lineart\": only line art has a page of paper to clear")
         }
         return format
+    }
+
+    /// Refuses, before any work, a picture the format cannot hold.
+    func check(width: Int, height: Int) throws(APIError) {
+        if self == .photoshop, max(width, height) > PhotoshopDocument.maximumSide {
+            throw .badField("format", ExportError.tooLargeForPhotoshop(width: width, height: height).description)
+        }
     }
 }

@@ -81,7 +81,7 @@ struct ColorizeRequestBody: Decodable {
     var mode: String
     var hints: [WireHint]?
     var model: String?
-    /// "png" (default), "png-transparent" or "ora" (`ColorizeFormat`).
+    /// "png" (default), "png-transparent", "ora" or "psd" (`ColorizeFormat`).
     var format: String?
 }
 
@@ -204,6 +204,7 @@ struct ColorizeJob: Sendable {
         let model = try Self.parseModelName(body.model)
         let (bytes, info) = try Self.inspectImage(base64: body.image, limits: limits)
         let format = try ColorizeFormat.parse(body.format, mode: mode)
+        try format.check(width: info.width, height: info.height)
         let hints = try Self.validateHints(body.hints ?? [], width: info.width, height: info.height, limits: limits)
         self.init(source: .encoded(bytes), width: info.width, height: info.height, mode: mode, hints: hints, model: model,
                   format: format)
