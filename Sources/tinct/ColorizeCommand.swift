@@ -27,6 +27,8 @@ struct ColorizeCommand: ParsableCommand {
     var layers: String?
     @Flag(help: "Line art: write the output PNG with the page's paper transparent (lines and colours opaque).")
     var transparent = false
+    @Option(help: "Colour with this variant: a seed (0 or more) for the generator's dropout, which gives another plausible colouring; the same seed gives the same picture. Default: the deterministic colouring.")
+    var variant: UInt64?
 
     func validate() throws {
         if let mode, mode != .lineart, lines != nil { throw ValidationError("--lines makes line art; it needs --mode lineart (or none)") }
@@ -80,7 +82,8 @@ struct ColorizeCommand: ParsableCommand {
         do { picture = try RGBImage(contentsOf: path) } catch { throw PictureFailure(error, context: DisplayPath.absolute(path)) }
         let plan = try planner.plan(for: picture)
         do {
-            let result = try plan.colorizer.colorizeLayered(plan.input(from: picture), hints: hints)
+            let result = try plan.colorizer.colorizeLayered(plan.input(from: picture), hints: hints,
+                                                            variant: variant.map(ColorVariant.init(seed:)))
             if transparent {
                 try writeFile(PNGEncoder.encode(TransparentPaper.picture(result)), to: target)
             } else {

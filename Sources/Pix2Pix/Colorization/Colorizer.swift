@@ -42,30 +42,57 @@ public final class Colorizer {
     }
 
     /// The colorized picture, same size as `image`. Hints are in `image`'s pixel coordinates.
-    public func colorize(_ image: RGBImage, hints: [ColorHint]) throws -> RGBImage {
-        try colorizeLayered(image, hints: hints).picture
+    /// With a `variant`, the colouring the generator gives with that variant's dropout
+    /// (`ColorVariant`); without, the deterministic one.
+    public func colorize(_ image: RGBImage, hints: [ColorHint], variant: ColorVariant? = nil) throws -> RGBImage {
+        try colorizeLayered(image, hints: hints, variant: variant).picture
     }
 
     /// The colorized picture (the same as `colorize`'s) with what its layers are made of
     /// (`LayeredColorization`), for a layered or transparent export.
-    public func colorizeLayered(_ image: RGBImage, hints: [ColorHint]) throws -> LayeredColorization {
-        for (i, h) in hints.enumerated() where h.x < 0 || h.y < 0 || h.x >= image.width || h.y >= image.height {
-            throw ColorizeError.hintOutside(index: i, x: h.x, y: h.y, width: image.width, height: image.height)
-        }
+    /// - Throws: `ColorizeError.hintOutside`, or `NoVariantsError` for a variant of a model
+    ///   without dropout.
+    public func colorizeLayered(_ image: RGBImage, hints: [ColorHint], variant: ColorVariant? = nil) throws -> LayeredColorization {
+        try checkHints(hints, in: image)
+        if variant != nil && !model.hasVariants { throw NoVariantsError() }
         switch model.mode {
-        case .lineart: return colorizeLineArt(image, hints: hints)
-        case .photo: return LayeredColorization(picture: colorizePhoto(image, hints: hints), source: .photo(input: image), hints: hints)
-        case .pix2pix: return LayeredColorization(picture: translate(image), source: .pictureOnly, hints: [])
+        case .lineart: return try colorizeLineArt(image, hints: hints, variant: variant)
+        case .photo:
+            return LayeredColorization(picture: try colorizePhoto(image, hints: hints, variant: variant), source: .photo(input: image),
+                                       hints: hints)
+        case .pix2pix: return LayeredColorization(picture: try translate(image, variant: variant), source: .pictureOnly, hints: [])
         }
     }
 
-    private func networkInput(channels: Int) -> Tensor {
+    /// - Throws: `ColorizeError.hintOutside` for the first hint outside `image`.
+    func checkHints(_ hints: [ColorHint], in image: RGBImage) throws(ColorizeError) {
+        for (i, h) in hints.enumerated() where h.x < 0 || h.y < 0 || h.x >= image.width || h.y >= image.height {
+            throw ColorizeError.hintOutside(index: i, x: h.x, y: h.y, width: image.width, height: image.height)
+        }
+    }
+
+    func networkInput(channels: Int) -> Tensor {
         let t = Tensor.reuse(input, shape: [1, channels, resolution, resolution])
         input = t
         return t
     }
 
-    private func colorizeLineArt(_ image: RGBImage, hints: [ColorHint]) -> LayeredColorization {
+    /// A line-art network input written into the colorizer's input tensor, with what the
+    /// composition needs besides the output.
+    struct LineArtInput {
+        let x: Tensor
+        let box: Letterbox
+        /// The drawing's lines at its own resolution, and as the network sees them.
+        let fullLines: FloatPlane
+        let squareLines: FloatPlane
+        /// The regions and hint fill; nil for a model from before the fill (5 planes).
+        let guide: LineArtGuide?
+        /// The fill as the network sees it, in its square; nil without a guide.
+        let squareFill: HintFill?
+    }
+
+    /// Writes the network's input for `image` and `hints` (line-art mode).
+    func lineArtInput(_ image: RGBImage, hints: [ColorHint]) -> LineArtInput {
         let box = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: resolution)
         let fullLines = lineArt(fromDrawing: image)
         let squareLines = lineArt(fromDrawing: box.place(image))
@@ -74,29 +101,45 @@ public final class Colorizer {
         let x = networkInput(channels: channels)
         guard ColorizationEncoding.lineartHasFill(channels: channels) else {
             ColorizationEncoding.lineartInput(lines: squareLines, hints: planes, into: x.data)
-            let y = model.run(x)
-            let colors = box.crop(ColorizationEncoding.lineartColors(output: y.data, lines: squareLines, side: resolution))
-                .resized(width: image.width, height: image.height)
-            // A model from before the fill: no regions to take flats from.
-            return LayeredColorization(picture: ColorizationEncoding.composeLineArt(colors, lines: fullLines, hints: hints),
-                                       source: .pictureOnly, hints: hints)
+            return LineArtInput(x: x, box: box, fullLines: fullLines, squareLines: squareLines, guide: nil, squareFill: nil)
         }
         let guide = LineArtGuide(lines: fullLines, hints: hints)
-        ColorizationEncoding.lineartInput(lines: squareLines, hints: planes, fill: guide.fill.placed(in: box),
-                                          channels: channels, into: x.data)
-        let y = model.run(x)
-        let paint = LineArtComposition.paint(output: y.data, networkLines: squareLines, box: box, guide: guide)
-        return LayeredColorization(picture: paint.multiplied(by: fullLines), source: .lineArt(paint: paint, guide: guide), hints: hints)
+        let squareFill = guide.fill.placed(in: box)
+        ColorizationEncoding.lineartInput(lines: squareLines, hints: planes, fill: squareFill, channels: channels, into: x.data)
+        return LineArtInput(x: x, box: box, fullLines: fullLines, squareLines: squareLines, guide: guide, squareFill: squareFill)
     }
 
-    private func colorizePhoto(_ image: RGBImage, hints: [ColorHint]) -> RGBImage {
+    private func colorizeLineArt(_ image: RGBImage, hints: [ColorHint], variant: ColorVariant?) throws -> LayeredColorization {
+        let input = lineArtInput(image, hints: hints)
+        let y = try model.run(input.x, variant: variant)
+        guard let guide = input.guide else {
+            let colors = input.box.crop(ColorizationEncoding.lineartColors(output: y.data, lines: input.squareLines, side: resolution))
+                .resized(width: image.width, height: image.height)
+            // A model from before the fill: no regions to take flats from.
+            return LayeredColorization(picture: ColorizationEncoding.composeLineArt(colors, lines: input.fullLines, hints: hints),
+                                       source: .pictureOnly, hints: hints)
+        }
+        let paint = LineArtComposition.paint(output: y.data, networkLines: input.squareLines, box: input.box, guide: guide)
+        return LayeredColorization(picture: paint.multiplied(by: input.fullLines), source: .lineArt(paint: paint, guide: guide),
+                                   hints: hints)
+    }
+
+    /// Writes the network's input for `image` and `hints` (photo mode); returns where the
+    /// photo lies in the square.
+    func photoInput(_ image: RGBImage, hints: [ColorHint]) -> (x: Tensor, box: Letterbox) {
         let box = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: resolution)
         let square = box.place(image, fill: 128)
         let planes = HintRasterizer(width: resolution, height: resolution).rasterize(box.place(hints))
         let channels = model.generator.config.inputChannels
         let x = networkInput(channels: channels)
         ColorizationEncoding.photoInput(lab: square.labPlanes(), hints: planes, channels: channels, into: x.data)
-        let y = model.run(x)
+        return (x, box)
+    }
+
+    private func colorizePhoto(_ image: RGBImage, hints: [ColorHint], variant: ColorVariant?) throws -> RGBImage {
+        let (x, box) = photoInput(image, hints: hints)
+        let channels = model.generator.config.inputChannels
+        let y = try model.run(x, variant: variant)
         let squareChroma = ColorizationEncoding.photoPrediction(output: y.data, input: x.data, channels: channels, side: resolution)
         let full = image.width * image.height
         let lab = image.labPlanes()
@@ -108,10 +151,10 @@ public final class Colorizer {
 
     /// pix2pix: the picture resized to the model's square (as training resized every pair,
     /// aspect ratio not kept), translated, and the output resized back to the input's size.
-    private func translate(_ image: RGBImage) -> RGBImage {
+    private func translate(_ image: RGBImage, variant: ColorVariant?) throws -> RGBImage {
         let x = networkInput(channels: model.config.inputChannels)
         ColorizationEncoding.rgbPlanes(image.resized(width: resolution, height: resolution), into: x.data)
-        let y = model.run(x)
+        let y = try model.run(x, variant: variant)
         return ColorizationEncoding.image(fromRGBPlanes: y.data, width: resolution, height: resolution)
             .resized(width: image.width, height: image.height)
     }

@@ -4,8 +4,9 @@ import Foundation
 /// `type` and a `version`; `Public/js/protocol.js` mirrors these types for the browser.
 ///
 /// Client → server:
-/// `{"type":"colorize","version":1,"id":7,"mode":"lineart","model":"name"?,"hints":[...]?,"image":"<base64>"?}`
-/// (`image` may be left out when it has not changed since the connection's last request).
+/// `{"type":"colorize","version":1,"id":7,"mode":"lineart","model":"name"?,"hints":[...]?,"image":"<base64>"?,"variant":{"seed":N}?}`
+/// (`image` may be left out when it has not changed since the connection's last request;
+/// `variant` asks for that dropout variant's colouring, as in `POST /api/colorize`).
 ///
 /// Server → client:
 /// `{"type":"result","version":1,"id":7,"image":"<base64 PNG>","width":W,"height":H,"ms":42.1}` or
@@ -30,6 +31,7 @@ struct ColorizeCommand: Decodable, Sendable {
     let model: String?
     let hints: [WireHint]?
     let image: String?
+    let variant: WireVariant?
 }
 
 /// What the server sends.

@@ -83,6 +83,8 @@ struct ColorizeRequestBody: Decodable {
     var model: String?
     /// "png" (default), "png-transparent", "ora" or "psd" (`ColorizeFormat`).
     var format: String?
+    /// `{"seed": N}`: the colouring of that dropout variant instead of the deterministic one.
+    var variant: WireVariant?
 }
 
 /// A hint that passed validation; `radius` nil means "the model's usual hint size".
@@ -116,6 +118,8 @@ struct ColorizeJob: Sendable {
     var model: String?
     /// How the result is answered; the editor's live previews are always PNG.
     var format: ColorizeFormat = .png
+    /// The dropout variant to colour with; nil for the deterministic colouring.
+    var variant: ColorVariant?
 
     /// Parses a `mode` field; only the editor's two modes are accepted.
     static func parseMode(_ text: String) throws(APIError) -> ModelMode {
@@ -206,13 +210,14 @@ struct ColorizeJob: Sendable {
         let format = try ColorizeFormat.parse(body.format, mode: mode)
         try format.check(width: info.width, height: info.height)
         let hints = try Self.validateHints(body.hints ?? [], width: info.width, height: info.height, limits: limits)
+        let variant = try body.variant?.validated()
         self.init(source: .encoded(bytes), width: info.width, height: info.height, mode: mode, hints: hints, model: model,
-                  format: format)
+                  format: format, variant: variant)
     }
 
     init(source: Source, width: Int, height: Int, mode: ModelMode, hints: [ValidHint], model: String?,
-         format: ColorizeFormat = .png) {
+         format: ColorizeFormat = .png, variant: ColorVariant? = nil) {
         (self.source, self.width, self.height, self.mode, self.hints, self.model) = (source, width, height, mode, hints, model)
-        self.format = format
+        (self.format, self.variant) = (format, variant)
     }
 }

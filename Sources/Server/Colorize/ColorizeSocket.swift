@@ -128,8 +128,10 @@ struct ColorizeSocket: Sendable {
             }
             guard let current else { throw APIError.badField("image", "is required in the connection's first request") }
             let hints = try ColorizeJob.validateHints(command.hints ?? [], width: current.width, height: current.height, limits: limits)
+            let variant = try command.variant?.validated()
             let job = ColorizeJob(
-                source: .encoded(current.bytes), width: current.width, height: current.height, mode: mode, hints: hints, model: model)
+                source: .encoded(current.bytes), width: current.width, height: current.height, mode: mode, hints: hints, model: model,
+                variant: variant)
             return (Pending(id: command.id, job: job, imageVersion: current.version), current)
         } catch {
             throw ParseFailure(id: id, error: error)

@@ -104,6 +104,8 @@ public actor InferenceService {
             throw APIError(.badRequest, error.description)
         } catch let error as ExportError {
             throw APIError.badField("format", error.description)
+        } catch let error as NoVariantsError {
+            throw APIError.badField("variant", error.description)
         } catch let error as ResultEncodingError {
             logger.error("Result could not be encoded", metadata: ["error": "\(error.reason)"])
             throw error.apiError
@@ -135,7 +137,7 @@ public actor InferenceService {
         let hints = job.hints.map {
             ColorHint(x: $0.x, y: $0.y, red: $0.red, green: $0.green, blue: $0.blue, radius: $0.radius ?? defaultRadius)
         }
-        let result = try colorizer.colorizeLayered(input, hints: hints)
+        let result = try colorizer.colorizeLayered(input, hints: hints, variant: job.variant)
         let encoded = try ColorizeExport.encode(result, as: job.format)
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
