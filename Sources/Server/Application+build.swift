@@ -114,6 +114,7 @@ func buildRouter(
     router.addRoutes(VersionController().endpoints, atPath: "/api")
     router.addRoutes(ColorizeController(inference: inference).endpoints, atPath: "/api")
     router.addRoutes(LineArtController(inference: inference).endpoints, atPath: "/api")
+    router.addRoutes(ArtistToolsController(inference: inference).endpoints, atPath: "/api")
     let training = training ?? TrainingService(configuration: configuration, inference: inference)
     router.addRoutes(TrainingController(training: training).endpoints, atPath: "/api")
     router.addRoutes(
