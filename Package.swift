@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // Tinct: line-art and photo colorization with an in-process pix2pix engine.
 // Dependency direction: CBLAS → Tensors → NN → Pix2Pix → Server → tinct,
-// CImageCodecs → ImageCodecs → Pix2Pix. See ../shared/STYLE.md.
+// CImageCodecs → ImageCodecs → Pix2Pix, Pix2Pix → ONNX → tinct. See ../shared/STYLE.md.
 import PackageDescription
 
 /// Release builds of numeric code drop bounds checks; debug builds keep them for tests.
@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         // Writes the OpenRaster (.ora) zip of a layered export (Pix2Pix/Export/).
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // Runtime of the generated ONNX protobuf code (Sources/ONNX/Generated/).
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -53,10 +55,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // `tinct export-onnx`: the generator as an ONNX graph.
+        .target(
+            name: "ONNX",
+            dependencies: ["Pix2Pix", "NN", "Tensors", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/NOTICE.md"]
+        ),
         .executableTarget(
             name: "tinct",
             dependencies: [
-                "Server", "Pix2Pix", "NN", "Tensors", "ImageCodecs",
+                "Server", "Pix2Pix", "NN", "Tensors", "ImageCodecs", "ONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,6 +78,7 @@ let package = Package(
         .testTarget(name: "Pix2PixTests", dependencies: ["Pix2Pix", "NN", "Tensors", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "tinctTests", dependencies: ["tinct", "Pix2Pix"]),
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX", "Pix2Pix", "NN"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
