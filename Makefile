@@ -16,7 +16,7 @@ FUZZ_MALLOC_MB ?= 256
 FUZZ_DIR := .build/fuzz
 CODEC_CORPUS := Tests/ImageCodecsTests/Fixtures
 
-.PHONY: run test test-browser test-numerics latency deps build bench bench-torch fixtures clean fuzz install
+.PHONY: run test test-browser test-interop test-numerics latency deps build bench bench-torch fixtures clean fuzz install
 
 ## Install the Debian packages Tinct links against, only those missing.
 deps:
@@ -37,6 +37,7 @@ run: build
 ## image decoders (about 80 s).
 test: deps
 	$(MAKE) test-browser
+	$(MAKE) test-interop
 	swift test
 	$(MAKE) test-numerics
 	$(MAKE) fuzz
@@ -72,6 +73,16 @@ test-browser: build
 	.venv/bin/python Tests/Browser/test_dashboard.py
 	.venv/bin/python Tests/Browser/test_cross_site.py
 	.venv/bin/python Tests/Browser/test_layers.py
+
+## Tinct beside other engines (about 1.5 minutes): `tinct export-onnx` run by ONNX Runtime
+## against Tinct's own generator, and two `tinct serve` replicas behind nginx (Debian) with one
+## killed mid-burst. Python packages (onnx, onnxruntime, websockets, Pillow, NumPy) go in .venv.
+test-interop: build
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q nginx; }
+	@[ -x .venv/bin/python ] || python3 -m venv .venv
+	@.venv/bin/python -c "import onnx, onnxruntime, websockets, PIL, numpy" 2>/dev/null || .venv/bin/pip install -q onnx onnxruntime websockets pillow numpy
+	.venv/bin/python Tests/Interop/test_onnx.py
+	.venv/bin/python Tests/Interop/test_load_balancer.py
 
 ## The editor's live-preview round trip with models/default-lineart (p50/p95, printed, never asserted).
 latency: build
