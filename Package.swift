@@ -35,7 +35,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: numericFlags),
-        .target(name: "NN", dependencies: ["Tensors"], swiftSettings: numericFlags),
+        // Open MPI for `mpirun -np N tinct train`, loaded at run time only under mpirun (NN/Distributed/).
+        .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "NN", dependencies: ["Tensors", "CMPI"], swiftSettings: numericFlags),
         .target(name: "ImageCodecs", dependencies: ["CImageCodecs"], swiftSettings: numericFlags),
         .target(
             name: "Pix2Pix",

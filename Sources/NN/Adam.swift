@@ -21,6 +21,8 @@ public final class Adam {
     /// First and second moment estimates, one per parameter, in `parameters` order.
     public let firstMoments: [Tensor]
     public let secondMoments: [Tensor]
+    /// In data-parallel training, averages the gradients over the ranks before each update.
+    public var gradientAverager: GradientAverager?
 
     public init(_ parameters: [(name: String, parameter: Parameter)], _ hyper: Hyperparameters = .init()) {
         self.parameters = parameters
@@ -31,6 +33,7 @@ public final class Adam {
 
     /// Applies one update from the accumulated gradients (it does not zero them).
     public func update() {
+        gradientAverager?.average()
         step += 1
         let (b1, b2, eps) = (hyper.beta1, hyper.beta2, hyper.eps)
         let correction1 = 1 - pow(Double(b1), Double(step))

@@ -21,6 +21,11 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
     /// then left untouched). pix2pix tests this way; it keeps a generator trained with small
     /// batches from drifting when its running averages lag behind its weights.
     public var evaluationUsesBatchStatistics = false
+    /// Synchronized batch norm for data-parallel training: in training mode the statistics
+    /// (and in backward the two gradient sums) are taken over the global batch of all ranks,
+    /// so each rank normalizes its slice exactly as one process would the whole batch.
+    /// Every rank's forward and backward are then collective calls. Nil: this process's batch.
+    public var collective: (any Collective)?
 
     private var normalized: Tensor?   // x̂ = (x − mean) · invStd, kept for backward
     /// 1/√(var + ε) per normalized plane group, kept for backward. A tensor (owned, stable
@@ -29,6 +34,7 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
     private var output: Tensor?
     private var gradInput: Tensor?
     private var usedBatchStatistics = true
+    private var synchronizedLastForward = false
 
     public init(_ channels: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
         weight = Parameter(Tensor(repeating: 1, shape: [channels]))
@@ -58,6 +64,8 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
         invStd = inverse
         usedBatchStatistics = isTraining || evaluationUsesBatchStatistics
         let m = d.n * d.plane
+        let global = isTraining ? collective.flatMap { $0.size > 1 ? globalStatistics(x, d, over: $0) : nil } : nil
+        synchronizedLastForward = global != nil
         let (px, ph, py) = (UncheckedSendable(x.data), UncheckedSendable(xhat.data), UncheckedSendable(y.data))
         let stats = UncheckedSendable(inverse.data)
         let training = usedBatchStatistics
@@ -68,7 +76,11 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
         Parallel.forEachChunk(d.c, costPerItem: 4 * m) { channels in
             for c in channels {
                 let mean: Float, variance: Float
-                if training {
+                if let global {
+                    (mean, variance) = (global.mean[c], global.variance[c])
+                    rm.value[c] = (1 - momentum) * rm.value[c] + momentum * mean
+                    rv.value[c] = (1 - momentum) * rv.value[c] + momentum * global.unbiased[c]
+                } else if training {
                     var s = 0.0, s2 = 0.0
                     for n in 0..<d.n {
                         let p = px.value + (n * d.c + c) * d.plane
@@ -120,6 +132,9 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
         let (gamma, dGamma, dBeta) = (UncheckedSendable(weight.value.data), UncheckedSendable(weight.grad.data), UncheckedSendable(bias.grad.data))
         let batchStats = usedBatchStatistics
         let paramGrads = computesParameterGradients
+        if synchronizedLastForward, let collective {
+            return synchronizedBackward(dy, d, over: collective)
+        }
         Parallel.forEachChunk(d.c, costPerItem: 4 * d.n * d.plane) { channels in
             for c in channels {
                 var sumDy: Float = 0, sumDyXhat: Float = 0
@@ -144,6 +159,95 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
                         }
                     } else {
                         for i in 0..<d.plane { pdx.value[o + i] = scale * pdy.value[o + i] }
+                    }
+                }
+            }
+        }
+        return dx
+    }
+}
+
+// Synchronized statistics (see `collective`). The sums are taken in the same order and
+// precision as the single-process path, then added over ranks in Double: the result differs
+// from one process's only by the order of that last addition.
+extension BatchNorm2d {
+    /// Per-channel mean, biased and unbiased variance over the global batch (two collective
+    /// sums: Σx, then Σ(x − mean)², as the single-process path's two passes).
+    fileprivate func globalStatistics(_ x: Tensor, _ d: NCHW, over collective: any Collective)
+        -> (mean: [Float], variance: [Float], unbiased: [Float]) {
+        let count = Double(d.n * d.plane * collective.size)
+        let sums = collective.sum(channelSums(x, d, centeredOn: nil))
+        let means = sums.map { $0 / count }
+        let squares = collective.sum(channelSums(x, d, centeredOn: means))
+        let unbiasedCount = max(count - 1, 1)
+        return (means.map { Float($0) }, squares.map { Float($0 / count) },
+                squares.map { count > 1 ? Float($0 / unbiasedCount) : Float($0 / count) })
+    }
+
+    /// Per channel, over this rank's N·H·W, in Double: Σx, or Σ(x − mean)² given the means.
+    private func channelSums(_ x: Tensor, _ d: NCHW, centeredOn means: [Double]?) -> [Double] {
+        var result = [Double](repeating: 0, count: d.c)
+        let px = UncheckedSendable(x.data)
+        result.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedSendable(buffer.baseAddress!)
+            Parallel.forEachChunk(d.c, costPerItem: 2 * d.n * d.plane) { channels in
+                for c in channels {
+                    var s = 0.0
+                    for n in 0..<d.n {
+                        let p = px.value + (n * d.c + c) * d.plane
+                        if let means {
+                            for i in 0..<d.plane { let t = Double(p[i]) - means[c]; s += t * t }
+                        } else {
+                            for i in 0..<d.plane { s += Double(p[i]) }
+                        }
+                    }
+                    out.value[c] = s
+                }
+            }
+        }
+        return result
+    }
+
+    /// Backward of a synchronized forward: Σdy and Σdy·x̂ per channel are summed over ranks
+    /// before dx; the parameter gradients keep this rank's own sums (the optimizer's gradient
+    /// averaging combines them).
+    fileprivate func synchronizedBackward(_ dy: Tensor, _ d: NCHW, over collective: any Collective) -> Tensor {
+        guard let xhat = normalized, let inverse = invStd else { preconditionFailure("BatchNorm2d.backward before forward") }
+        let dx = Tensor.reuse(gradInput, shape: dy.shape)
+        gradInput = dx
+        let (pdy, ph, pdx) = (UncheckedSendable(dy.data), UncheckedSendable(xhat.data), UncheckedSendable(dx.data))
+        let local = Tensor(zeros: [2 * d.c])  // Σdy, then Σdy·x̂, per channel
+        let sums = UncheckedSendable(local.data)
+        Parallel.forEachChunk(d.c, costPerItem: 2 * d.n * d.plane) { channels in
+            for c in channels {
+                var sumDy: Float = 0, sumDyXhat: Float = 0
+                for n in 0..<d.n {
+                    let o = (n * d.c + c) * d.plane
+                    for i in 0..<d.plane {
+                        sumDy += pdy.value[o + i]
+                        sumDyXhat += pdy.value[o + i] * ph.value[o + i]
+                    }
+                }
+                (sums.value[c], sums.value[d.c + c]) = (sumDy, sumDyXhat)
+            }
+        }
+        if computesParameterGradients {
+            for c in 0..<d.c {
+                weight.grad.data[c] += local.data[d.c + c]
+                bias.grad.data[c] += local.data[c]
+            }
+        }
+        collective.sum(local.data, count: local.count)
+        let m = Float(d.n * d.plane * collective.size)
+        let (gamma, stats) = (UncheckedSendable(weight.value.data), UncheckedSendable(inverse.data))
+        Parallel.forEachChunk(d.c, costPerItem: 2 * d.n * d.plane) { channels in
+            for c in channels {
+                let scale = gamma.value[c] * stats.value[c]
+                let meanDy = sums.value[c] / m, meanDyXhat = sums.value[d.c + c] / m
+                for n in 0..<d.n {
+                    let o = (n * d.c + c) * d.plane
+                    for i in 0..<d.plane {
+                        pdx.value[o + i] = scale * (pdy.value[o + i] - meanDy - ph.value[o + i] * meanDyXhat)
                     }
                 }
             }

@@ -13,6 +13,10 @@ public final class Dropout: Layer, TrainingModeDependent {
     private var output: Tensor?
     private var gradInput: Tensor?
     private var maskedLastForward = false
+    /// In data-parallel training, which items of the global batch this rank's input holds:
+    /// the mask is drawn for the whole global batch and this rank keeps its items' part, so
+    /// the ranks together apply exactly one process's mask. Nil: the input is the whole batch.
+    public var batchSlice: BatchSlice?
 
     public init(p: Float = 0.5, seed: UInt64 = 0) {
         precondition(p >= 0 && p < 1, "Dropout: p must be in [0, 1), got \(p)")
@@ -28,8 +32,16 @@ public final class Dropout: Layer, TrainingModeDependent {
         let m = Tensor.reuse(mask, shape: x.shape)
         mask = m
         let keep = 1 / (1 - p)
+        let perItem = x.shape.dropFirst().reduce(1, *)
+        if let batchSlice { skipDraws(batchSlice.first * perItem) }
         for i in 0..<m.count { m.data[i] = rng.nextUniform() < p ? 0 : keep }
+        if let batchSlice { skipDraws((batchSlice.globalCount - batchSlice.first - x.shape[0]) * perItem) }
         return apply(mask: m, to: x)
+    }
+
+    /// Draws `count` uniforms that other ranks' items use.
+    private func skipDraws(_ count: Int) {
+        for _ in 0..<max(count, 0) { _ = rng.nextUniform() }
     }
 
     /// Forward with a given 0/1 mask (tests compare against PyTorch with the same mask).
