@@ -18,7 +18,6 @@ import json
 import os
 import struct
 import subprocess
-import sys
 import tempfile
 import zlib
 from pathlib import Path
