@@ -109,13 +109,18 @@ struct TrainCommand: ParsableCommand {
         }
         let progress = ProgressPrinter(json: json)
         let trainer: Trainer
+        // Started by mpirun: this process is one rank of a data-parallel run (see DataParallelTraining).
+        let ranks: MPICommunicator?
         do {
+            ranks = try MPICommunicator.fromLauncher()
             trainer = try Trainer(config: config, runDirectory: out, resume: resume,
-                                  steps: resume ? steps : nil) { progress.show($0) }
+                                  steps: resume ? steps : nil, ranks: ranks) { progress.show($0) }
         } catch {
             throw CommandFailure(error)
         }
+        defer { ranks?.finalize() }
         progress.paired = trainer.config.mode == .pix2pix
+        let firstStep = trainer.currentStep
         let stop = StopSignal()
         let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
             signal(sig, SIG_IGN)
@@ -132,6 +137,9 @@ struct TrainCommand: ParsableCommand {
             throw CommandFailure(error, context: "training failed")
         }
         progress.finishLine()
+        if let parallel = trainer.dataParallel, parallel.isLeader {
+            FileHandle.standardError.write(Data((parallel.summary(steps: trainer.currentStep - firstStep) + "\n").utf8))
+        }
         if progress.failed { throw ExitCode.failure }
     }
 }

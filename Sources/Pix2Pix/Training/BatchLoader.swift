@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Tensors
 
 /// A batch of training samples stacked into network tensors.
@@ -13,10 +14,14 @@ public struct TrainingBatch: @unchecked Sendable {
 /// order of an epoch is a seeded shuffle, each sample's augmentation and hints come from a
 /// generator seeded by (seed, step, slot) — so a resumed run sees exactly the batches an
 /// uninterrupted run would. A background thread prepares the next batches ahead of the
-/// engine (bounded to `lookahead`).
+/// engine (bounded to `lookahead`). In data-parallel training each rank's loader makes only
+/// its `slice` of every global batch, each item exactly as the whole batch's loader would.
 public final class BatchLoader: @unchecked Sendable {
     public let examples: any TrainingExamples
+    /// The global batch size.
     private let batchSize: Int
+    /// The global slots this loader makes.
+    private let slots: Range<Int>
     private let seed: UInt64
     private let lookahead: Int
     private let condition = NSCondition()
@@ -26,10 +31,13 @@ public final class BatchLoader: @unchecked Sendable {
     private var lastRequested = Int.min
     private var stopped = false
 
-    public init(examples: any TrainingExamples, batchSize: Int, seed: UInt64, firstStep: Int, lookahead: Int = 3) {
+    public init(examples: any TrainingExamples, batchSize: Int, seed: UInt64, firstStep: Int, lookahead: Int = 3,
+                slice: BatchSlice? = nil) {
         precondition(examples.count > 0, "BatchLoader: no examples")
+        precondition(slice.map { $0.globalCount == batchSize } ?? true, "BatchLoader: slice of another batch size")
         self.examples = examples
         self.batchSize = batchSize
+        self.slots = slice?.slots ?? 0..<batchSize
         self.seed = seed
         self.lookahead = lookahead
         self.nextToMake = firstStep
@@ -104,12 +112,12 @@ public final class BatchLoader: @unchecked Sendable {
     func makeBatch(_ step: Int) -> TrainingBatch {
         let s = examples.size
         let inC = examples.inputChannels, outC = examples.outputChannels
-        let input = Tensor(zeros: [batchSize, inC, s, s]), target = Tensor(zeros: [batchSize, outC, s, s])
-        for slot in 0..<batchSize {
+        let input = Tensor(zeros: [slots.count, inC, s, s]), target = Tensor(zeros: [slots.count, outC, s, s])
+        for (row, slot) in slots.enumerated() {
             var rng = SeededGenerator(seed: Self.mix(seed, UInt64(step), UInt64(slot)))
             let sample = examples.trainingPlanes(at: pictureIndex(step: step, slot: slot), rng: &rng)
-            sample.input.withUnsafeBufferPointer { (input.data + slot * inC * s * s).update(from: $0.baseAddress!, count: $0.count) }
-            sample.target.withUnsafeBufferPointer { (target.data + slot * outC * s * s).update(from: $0.baseAddress!, count: $0.count) }
+            sample.input.withUnsafeBufferPointer { (input.data + row * inC * s * s).update(from: $0.baseAddress!, count: $0.count) }
+            sample.target.withUnsafeBufferPointer { (target.data + row * outC * s * s).update(from: $0.baseAddress!, count: $0.count) }
         }
         return TrainingBatch(step: step, input: input, target: target)
     }

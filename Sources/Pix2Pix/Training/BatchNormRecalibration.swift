@@ -14,6 +14,7 @@ import Tensors
 ///
 /// The batches come from a generator seeded with `seed` alone, so the result does not touch
 /// the training's random state and a resumed run recomputes exactly the same statistics.
+/// In data-parallel training only rank 0 recalibrates, with its layers' synchronization off.
 public enum BatchNormRecalibration {
     public static func recalibrate(_ generator: UNetGenerator, examples: any TrainingExamples,
                                    batches: Int = 25, batchSize: Int, seed: UInt64) {
@@ -22,7 +23,8 @@ public enum BatchNormRecalibration {
         generator.visit { _, module in if let bn = module as? BatchNorm2d { layers.append(bn) } }
         guard !layers.isEmpty else { return }
         generator.setTraining(false)  // dropout off
-        let saved = layers.map { ($0.momentum, $0.isTraining) }
+        let saved = layers.map { ($0.momentum, $0.isTraining, $0.collective) }
+        for layer in layers { layer.collective = nil }
         var rng = SeededGenerator(seed: seed)
         let (c, s) = (examples.inputChannels, examples.size)
         for k in 0..<batches {
@@ -39,9 +41,10 @@ public enum BatchNormRecalibration {
             }
             _ = generator.forward(Tensor(planes, shape: [batchSize, c, s, s]))
         }
-        for (layer, (momentum, training)) in zip(layers, saved) {
+        for (layer, (momentum, training, collective)) in zip(layers, saved) {
             layer.momentum = momentum
             layer.isTraining = training
+            layer.collective = collective
         }
     }
 }

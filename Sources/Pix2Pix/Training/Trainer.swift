@@ -25,7 +25,8 @@ public enum TrainerError: Error, CustomStringConvertible {
 /// Run folder layout: `config.json`, `events.jsonl` (every event, one JSON object per line:
 /// `RunEventLog`), `checkpoints/step-XXXXXXXX.safetensors` (the last `keepLast`:
 /// `CheckpointRotation`) and `best.safetensors`, `samples/step-XXXXXXXX.png`. Call `run` on a
-/// dedicated thread: it blocks until the run ends, is stopped, or fails.
+/// dedicated thread: it blocks until the run ends, is stopped, or fails. In data-parallel
+/// training (`DataParallelTraining`) every rank runs a trainer and only rank 0 writes the folder.
 public final class Trainer {
     public let config: TrainingConfig
     public let runDirectory: String
@@ -33,7 +34,12 @@ public final class Trainer {
     private let model: Pix2PixModel
     private var step = 0
     private var bestDeltaE: Double?
-    private let eventLog: RunEventLog
+    /// Nil on the ranks other than 0 of a data-parallel run: they write nothing.
+    private let eventLog: RunEventLog?
+    /// This process's part in a data-parallel run; nil when training alone.
+    public let dataParallel: DataParallelTraining?
+    /// Whether this process writes the run folder (always, unless it is a rank other than 0).
+    private var isLeader: Bool { dataParallel?.isLeader ?? true }
     private let rotation: CheckpointRotation
     /// Said at the start of `run` (the event sink is not ready during `init`).
     private var startupWarnings: [String] = []
@@ -49,9 +55,10 @@ public final class Trainer {
     /// Prepares a new run, or with `resume` continues the latest checkpoint in `runDirectory`
     /// (its saved config wins; `steps` may extend it). A new run whose config names
     /// `initializedFrom` starts from that checkpoint's networks (same architecture) with fresh
-    /// optimizers at step 0: fine-tuning with other options.
+    /// optimizers at step 0: fine-tuning with other options. With `ranks` (a job started by
+    /// mpirun), this process trains its slice of every batch as that rank.
     public init(config requested: TrainingConfig, runDirectory: String, resume: Bool, steps: Int? = nil,
-                events: @escaping (TrainingEvent) -> Void) throws {
+                ranks: (any Collective)? = nil, events: @escaping (TrainingEvent) -> Void) throws {
         let fm = FileManager.default
         var config = requested
         var restore: (SafetensorsFile, String)?
@@ -65,19 +72,24 @@ public final class Trainer {
             restore = (file, latest.path)
         }
         guard config.problems.isEmpty else { throw TrainerError.invalidConfig(config.problems) }
-        for sub in ["", "/checkpoints", "/samples"] {
-            try fm.createDirectory(atPath: runDirectory + sub, withIntermediateDirectories: true)
-        }
-        guard let lock = RunLock(folder: runDirectory) else { throw TrainerError.busy(runDirectory) }
-        self.lock = lock
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(config), to: "\(runDirectory)/config.json")
-        eventLog = RunEventLog(path: "\(runDirectory)/events.jsonl")
+        dataParallel = try ranks.map { try DataParallelTraining($0, batch: config.batch) }
         rotation = CheckpointRotation(folder: "\(runDirectory)/checkpoints", keepLast: config.keepLast)
-        let abandoned = TrainingCheckpoint.removeAbandonedTemporaryFiles(in: [runDirectory, "\(runDirectory)/checkpoints"])
-        startupWarnings = abandoned.isEmpty ? []
-            : ["removed \(abandoned.count) partial file(s) left by an interrupted run: \(abandoned.joined(separator: ", "))"]
+        if dataParallel?.isLeader ?? true {
+            for sub in ["", "/checkpoints", "/samples"] {
+                try fm.createDirectory(atPath: runDirectory + sub, withIntermediateDirectories: true)
+            }
+            guard let lock = RunLock(folder: runDirectory) else { throw TrainerError.busy(runDirectory) }
+            self.lock = lock
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(try encoder.encode(config), to: "\(runDirectory)/config.json")
+            eventLog = RunEventLog(path: "\(runDirectory)/events.jsonl")
+            let abandoned = TrainingCheckpoint.removeAbandonedTemporaryFiles(in: [runDirectory, "\(runDirectory)/checkpoints"])
+            startupWarnings = abandoned.isEmpty ? []
+                : ["removed \(abandoned.count) partial file(s) left by an interrupted run: \(abandoned.joined(separator: ", "))"]
+        } else {
+            eventLog = nil
+        }
 
         self.config = config
         self.runDirectory = runDirectory
@@ -94,12 +106,14 @@ public final class Trainer {
                 try TrainingCheckpoint.loadNetworks(into: model, from: source)
             }
         }
+        dataParallel?.attach(to: model)
     }
 
     /// Logs `event` to `events.jsonl` and hands it to the listener. A log that cannot be
     /// written (disk full) is reported once as a warning; events still reach the listener.
     private func report(_ event: TrainingEvent) {
-        if let failure = eventLog.append(event) {
+        guard isLeader else { return }
+        if let failure = eventLog?.append(event) {
             emit(.warning(message: "events.jsonl can no longer be written (\(failure)); events are still reported here"))
         }
         emit(event)
@@ -108,7 +122,7 @@ public final class Trainer {
     /// Trains until `config.steps` (or `pauseAt`, which saves a checkpoint as a stop does),
     /// a stop request, or a non-finite loss.
     public func run(stop: StopSignal, pauseAt: Int? = nil) throws {
-        if lock == nil {
+        if isLeader && lock == nil {
             guard let taken = RunLock(folder: runDirectory) else { throw TrainerError.busy(runDirectory) }
             lock = taken
         }
@@ -119,7 +133,8 @@ public final class Trainer {
         for message in data.warnings { report(.warning(message: message)) }
         guard data.examples.count > 0 else { throw TrainerError.noPictures(config.dataPath) }
         examples = data.examples
-        let loader = BatchLoader(examples: data.examples, batchSize: config.batch, seed: config.seed, firstStep: step)
+        let loader = BatchLoader(examples: data.examples, batchSize: config.batch, seed: config.seed, firstStep: step,
+                                 slice: dataParallel?.slice)
         defer { loader.stop() }
         let validator = data.validation
         report(.started(step: step, totalSteps: config.steps, pictures: data.examples.count,
@@ -134,8 +149,8 @@ public final class Trainer {
         remaining.record(step: step, at: ProcessInfo.processInfo.systemUptime)
         while step < config.steps {
             if let pauseAt, step >= pauseAt { stop.stop(reason: "paused at step \(pauseAt)") }
-            if let reason = stop.requested {
-                if step > lastSaved { guard saveCheckpointOrReport(validator: nil) else { return } }
+            if let reason = agreedStopReason(stop) {
+                if step > lastSaved { guard saveOnLeader(validator: nil) else { return } }
                 report(.stopped(step: step, reason: reason))
                 return
             }
@@ -145,7 +160,8 @@ public final class Trainer {
             model.setLearningRate(lr)
             reseedDropout(step: step)
             let batch = loader.batch(for: step)
-            let losses = model.trainingStep(realA: batch.input, realB: batch.target)
+            var losses = model.trainingStep(realA: batch.input, realB: batch.target)
+            if let dataParallel { losses = dataParallel.average(losses) }
             let values = [losses.lossDFake, losses.lossDReal, losses.lossGGAN, losses.lossGL1, losses.lossGFeature]
             guard values.allSatisfy(\.isFinite) else {
                 report(.failed(step: step, message: "a loss became \(values.first { !$0.isFinite }!) at step \(step + 1); the last good checkpoint is kept"))
@@ -161,7 +177,7 @@ public final class Trainer {
                     ?? Double(config.steps - step) * Double(config.batch) / max(rate, 1e-9)
                 report(.progress(step: step, totalSteps: config.steps, imagesPerSecond: rate, etaSeconds: eta, learningRate: lr, losses: losses))
             }
-            if step % config.sampleEvery == 0 || step == config.steps {
+            if isLeader && (step % config.sampleEvery == 0 || step == config.steps) {
                 let path = "\(runDirectory)/samples/" + String(format: "step-%08d.png", step)
                 let grid = SampleGrid.make(input: firstItem(batch.input), output: firstItem(model.fakeB!), target: firstItem(batch.target), mode: config.mode)
                 do {
@@ -172,11 +188,27 @@ public final class Trainer {
                 }
             }
             if step % config.checkpointEvery == 0 || step == config.steps {
-                guard saveCheckpointOrReport(validator: validator) else { return }
+                guard saveOnLeader(validator: validator) else { return }
                 lastSaved = step
             }
         }
         report(.finished(step: step))
+    }
+
+    /// This process's stop request or, in data-parallel training, any rank's (a collective
+    /// call, so that all ranks stop at the same step).
+    private func agreedStopReason(_ stop: StopSignal) -> String? {
+        let own = stop.requested
+        guard let dataParallel else { return own }
+        return dataParallel.anyRank(own != nil) ? (own ?? "another rank was stopped") : nil
+    }
+
+    /// Saves a checkpoint on the leader (other ranks write nothing); in data-parallel training
+    /// every rank then learns whether it worked, so that all stop when it did not.
+    private func saveOnLeader(validator: (any ValidationSet)?) -> Bool {
+        let saved = isLeader ? saveCheckpointOrReport(validator: validator) : true
+        guard let dataParallel else { return saved }
+        return !dataParallel.anyRank(!saved)
     }
 
     /// Saves a checkpoint; when that fails (typically a full disk) reports `failed` — naming
