@@ -45,8 +45,9 @@ public final class Trainer {
     private var startupWarnings: [String] = []
     /// The run's training examples, for recomputing batch-norm statistics at checkpoints.
     private var examples: (any TrainingExamples)?
-    /// Called on the training thread before every step; may block (the web server uses it to
-    /// let interactive colorizations run first).
+    /// Called on the training thread before every step, before the stop request is read; may
+    /// block (the web server's training process asks the server here, which lets interactive
+    /// colorizations run first and may answer with a stop).
     public var beforeEachStep: (() -> Void)?
     /// Held from `init` until `run` returns (taken again by a later `run`): no other trainer,
     /// here or in another process, writes the folder meanwhile.
@@ -148,13 +149,14 @@ public final class Trainer {
         var remaining = RemainingTimeEstimator()
         remaining.record(step: step, at: ProcessInfo.processInfo.systemUptime)
         while step < config.steps {
+            // First, so a stop that arrives while it waits (the dashboard's answer) ends the run here.
+            beforeEachStep?()
             if let pauseAt, step >= pauseAt { stop.stop(reason: "paused at step \(pauseAt)") }
             if let reason = agreedStopReason(stop) {
                 if step > lastSaved { guard saveOnLeader(validator: nil) else { return } }
                 report(.stopped(step: step, reason: reason))
                 return
             }
-            beforeEachStep?()
             let started = Date()
             let lr = config.schedule.rate(at: step)
             model.setLearningRate(lr)
