@@ -1,3 +1,4 @@
+import Foundation
 import Pix2Pix
 
 /// Everything `buildApplication(configuration:)` needs to know about where it listens and which
@@ -28,6 +29,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Most memory one training run may need (`TrainingMemory`); larger runs are refused
     /// before they start. Default: half of the machine's memory.
     public var trainingMemoryBudget: Int
+    /// The `tinct` executable each dashboard training run is started from, as
+    /// `tinct train-worker`, in a process of its own (`TrainingProcess`); nil: runs are
+    /// refused. `tinct serve` gives its own executable (`currentExecutable`).
+    public var trainingWorker: URL?
+    /// The memory cap of every training run's process, in bytes; nil: each run's own, from its
+    /// estimate (`TrainingProcessMemoryCap`).
+    public var trainingProcessMemoryCap: Int?
     /// Bounds on connections and on the request bodies held for them.
     public var connections: ConnectionLimits
     /// How long a WebSocket message may wait for a client that reads nothing before the
@@ -51,6 +59,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         accessToken: AccessToken? = nil,
         allowedHosts: [String] = [],
         trainingMemoryBudget: Int = TrainingMemory.defaultBudgetBytes,
+        trainingWorker: URL? = nil,
+        trainingProcessMemoryCap: Int? = nil,
         connections: ConnectionLimits = .init(),
         webSocketSendTimeout: Duration = .seconds(30)
     ) {
@@ -65,6 +75,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.accessToken = accessToken
         self.allowedHosts = allowedHosts
         self.trainingMemoryBudget = trainingMemoryBudget
+        self.trainingWorker = trainingWorker
+        self.trainingProcessMemoryCap = trainingProcessMemoryCap
         self.connections = connections
         self.webSocketSendTimeout = webSocketSendTimeout
     }

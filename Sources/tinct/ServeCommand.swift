@@ -73,6 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.accessToken = try accessToken()
         configuration.allowedHosts = allowedHosts
         if let trainingMemory { configuration.trainingMemoryBudget = trainingMemory << 20 }
+        // Each dashboard run trains in a process of its own, started from this executable.
+        configuration.trainingWorker = ServerConfiguration.currentExecutable
         let app = try await buildApplication(configuration: configuration)
         try await app.runService()
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Server
+import Testing
 
 /// Where the real `Public/` and `templates/` live, found from this file's path so tests do not
 /// depend on the working directory: the repository root is three levels up.
@@ -9,7 +10,8 @@ enum TestConfiguration {
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()  // repository root
 
-    /// The repository's own folders, on a port the OS picks.
+    /// The repository's own folders, on a port the OS picks; training runs start the `tinct`
+    /// built beside this test bundle.
     static func server(templatesDirectory: String? = nil) -> ServerConfiguration {
         ServerConfiguration(
             host: "127.0.0.1",
@@ -17,7 +19,34 @@ enum TestConfiguration {
             publicDirectory: repositoryRoot.appendingPathComponent("Public").path,
             templatesDirectory: templatesDirectory ?? repositoryRoot.appendingPathComponent("templates").path,
             modelsDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("tinct-test-models").path,
-            dataRoot: FileManager.default.temporaryDirectory.appendingPathComponent("tinct-test-data").path
+            dataRoot: FileManager.default.temporaryDirectory.appendingPathComponent("tinct-test-data").path,
+            trainingWorker: tinctExecutable
         )
     }
+
+    /// Records a failure (never a skip) when the `tinct` executable training runs start is
+    /// missing: those tests cannot mean anything without it.
+    static func requireTinctExecutable() {
+        if !FileManager.default.isExecutableFile(atPath: tinctExecutable.path) {
+            Issue.record("""
+                The tinct executable is missing at \(tinctExecutable.path): training runs start it as a process of \
+                their own. `swift test` builds it; with `swift build --build-tests`, build the whole package.
+                """)
+        }
+    }
+
+    /// The `tinct` executable SwiftPM builds beside this test bundle (`swift test` and
+    /// `swift build --build-tests` build it in the same scratch path, e.g. `.build/debug/`),
+    /// found from this process's own path so any `--scratch-path` works.
+    static let tinctExecutable: URL = {
+        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            .map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        // Linux: <scratch>/<triple>/debug/tinctPackageTests.xctest; macOS: …/debug/tinctPackageTests.xctest/Contents/MacOS/….
+        var bundleFolder = bundle
+        while bundleFolder.path != "/", !bundleFolder.lastPathComponent.hasSuffix(".xctest") {
+            bundleFolder = bundleFolder.deletingLastPathComponent()
+        }
+        let products = bundleFolder.path == "/" ? bundle.deletingLastPathComponent() : bundleFolder.deletingLastPathComponent()
+        return products.appendingPathComponent("tinct")
+    }()
 }

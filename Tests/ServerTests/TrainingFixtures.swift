@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ImageCodecs
+import Testing
 
 @testable import Server
 
@@ -32,8 +33,10 @@ struct TrainingFixture {
         try fm.createSymbolicLink(atPath: "\(dataRoot)/escape", withDestinationPath: "\(base)/outside")
     }
 
-    /// The server configuration pointing at this fixture's folders.
+    /// The server configuration pointing at this fixture's folders; runs train in the `tinct`
+    /// built beside the tests (a test fails when it is missing).
     var configuration: ServerConfiguration {
+        TestConfiguration.requireTinctExecutable()
         var configuration = TestConfiguration.server()
         configuration.dataRoot = dataRoot
         configuration.runsDirectory = runs

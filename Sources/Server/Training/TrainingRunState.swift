@@ -6,8 +6,9 @@ import Pix2Pix
 /// tasks waiting for it to end. Every change of state is fanned out to the clients under the
 /// same lock, so each client sees every event exactly once and in order.
 ///
-/// A lock rather than an actor: the trainer reports from its own thread and must never wait
-/// for the server, and every operation here is short (no training work happens under it).
+/// A lock rather than an actor: the thread that follows the run's process (`TrainingProcess`)
+/// reports from outside the concurrency pool and must never wait for it, and every operation
+/// here is short (no training work happens under it).
 final class TrainingRunState: @unchecked Sendable {
     private let lock = NSLock()
     private var status = TrainingStatus()
@@ -119,7 +120,7 @@ final class TrainingRunState: @unchecked Sendable {
         lock.withLock { stopSignal?.stop(reason: reason) }
     }
 
-    /// Settles the final state when the run's thread ends (`failure`: why it could not run
+    /// Settles the final state when the run's process ends (`failure`: why it could not run
     /// on, as a `failed` event) and wakes the tasks waiting for it.
     func finish(failure: String?) -> TrainingStatus {
         let (waiters, final) = lock.withLock { () -> ([CheckedContinuation<Void, Never>], TrainingStatus) in

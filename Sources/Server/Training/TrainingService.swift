@@ -3,9 +3,10 @@ import Logging
 import Pix2Pix
 
 /// Owns the dashboard's training: at most one run at a time, checked before it starts
-/// (options, dataset, memory and disk), trained on its own thread (`TrainingRunThread`), its
-/// state and events kept and fanned out to every `/ws/train` client (`TrainingRunState`), and
-/// published as a model on request (`ModelPublisher`).
+/// (options, dataset, memory and disk), trained in a process of its own under a memory cap
+/// (`TrainingProcess`), so a run that crashes or runs out of memory ends alone, its state and
+/// events kept and fanned out to every `/ws/train` client (`TrainingRunState`), and published
+/// as a model on request (`ModelPublisher`).
 public final class TrainingService: Sendable {
     let datasets: DatasetFolders
     let runs: RunFolders
@@ -14,7 +15,11 @@ public final class TrainingService: Sendable {
     /// The machine's memory available now (`TrainingMemory.availableMemoryBytes`; tests fake it).
     let availableMemory: @Sendable () -> Int?
     let state = TrainingRunState()
-    private let thread: TrainingRunThread
+    /// Starts and follows the runs' processes.
+    let process: TrainingProcess
+    /// The memory cap of every run's process (`ServerConfiguration.trainingProcessMemoryCap`);
+    /// nil: each run's own, from its estimate (`TrainingProcessMemoryCap`).
+    let memoryCapOverride: Int?
     private let publisher: ModelPublisher
     private let logger: Logger
 
@@ -29,7 +34,8 @@ public final class TrainingService: Sendable {
         runs = RunFolders(root: configuration.runsDirectory)
         memoryBudget = configuration.trainingMemoryBudget
         self.availableMemory = availableMemory
-        thread = TrainingRunThread(state: state, inference: inference, logger: logger)
+        process = TrainingProcess(executable: configuration.trainingWorker, state: state, inference: inference, logger: logger)
+        memoryCapOverride = configuration.trainingProcessMemoryCap
         publisher = ModelPublisher(runs: runs, modelsDirectory: configuration.modelsDirectory, inference: inference, logger: logger)
         self.logger = logger
     }
@@ -71,10 +77,11 @@ public final class TrainingService: Sendable {
         }
         try FileManager.default.createDirectoryOrFail(runs.root)
         let config = request.options.config(dataPath: folder)
-        try checkResources(config, pictures: pictures)
+        let memory = try checkResources(config, pictures: pictures)
+        try process.checkExecutable()
         let name = runs.newName(dataset: request.dataset, mode: config.mode)
         let (status, stop) = try state.begin(run: name, dataset: datasets.displayName(of: folder), config: config, previous: [])
-        launch(run: name, config: config, resume: false, steps: nil, stop: stop)
+        launch(run: name, config: config, resume: false, steps: nil, memory: memory, stop: stop)
         return status
     }
 
@@ -94,7 +101,8 @@ public final class TrainingService: Sendable {
         guard datasets.contains(path: config.dataPath) else {
             throw .badField("run", "its dataset \(config.dataPath) is not under the data root")
         }
-        try checkResources(config, pictures: ImageFolder.listPictures(under: config.dataPath).count)
+        let memory = try checkResources(config, pictures: ImageFolder.listPictures(under: config.dataPath).count)
+        try process.checkExecutable()
         // A long run's event log can be tens of megabytes: read it off the cooperative pool.
         let runs = self.runs
         let previous: [TrainingEvent]
@@ -112,7 +120,7 @@ public final class TrainingService: Sendable {
             guard current.run != request.run, runs.isBusyElsewhere(folder: folder) else { return nil }
             return APIError(.conflict, "run: \"\(request.run)\" is being written by another process")
         }
-        launch(run: request.run, config: config, resume: true, steps: request.steps, stop: stop)
+        launch(run: request.run, config: config, resume: true, steps: request.steps, memory: memory, stop: stop)
         return status
     }
 
@@ -142,7 +150,8 @@ public final class TrainingService: Sendable {
     /// one request cannot exhaust the machine and end the server, or the memory available now
     /// (503: other programs hold it), and (507) a run whose checkpoints and samples would not
     /// fit on the disk.
-    private func checkResources(_ config: TrainingConfig, pictures: Int) throws(APIError) {
+    /// - Returns: the run's memory estimate.
+    private func checkResources(_ config: TrainingConfig, pictures: Int) throws(APIError) -> TrainingMemory {
         let memory = TrainingMemory(config: config, pictures: pictures)
         if let refusal = memory.refusal(budgetBytes: memoryBudget) {
             logger.notice("Refused a training run", metadata: ["memory": "\(memory)", "budget": "\(memoryBudget)"])
@@ -155,12 +164,14 @@ public final class TrainingService: Sendable {
         if let free = TrainingMemory.freeDiskBytes(at: runs.root), let refusal = memory.diskRefusal(config: config, freeBytes: free) {
             throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "disk: \(refusal)")
         }
+        return memory
     }
 
-    /// Starts the run's thread.
-    private func launch(run: String, config: TrainingConfig, resume: Bool, steps: Int?, stop: StopSignal) {
-        logger.info("Training started", metadata: ["run": "\(run)", "resume": "\(resume)"])
-        thread.start(folder: "\(runs.root)/\(run)", config: config, resume: resume, steps: steps, stop: stop)
+    /// Starts the run's process, capped at its memory (`TrainingProcessMemoryCap`).
+    private func launch(run: String, config: TrainingConfig, resume: Bool, steps: Int?, memory: TrainingMemory, stop: StopSignal) {
+        let cap = memoryCapOverride ?? TrainingProcessMemoryCap.bytes(for: memory)
+        logger.info("Training started", metadata: ["run": "\(run)", "resume": "\(resume)", "memoryCapMiB": "\(cap >> 20)"])
+        process.start(TrainingJob(folder: "\(runs.root)/\(run)", config: config, resume: resume, steps: steps, memoryCapBytes: cap), stop: stop)
     }
 }
 
