@@ -16,7 +16,7 @@ FUZZ_MALLOC_MB ?= 256
 FUZZ_DIR := .build/fuzz
 CODEC_CORPUS := Tests/ImageCodecsTests/Fixtures
 
-.PHONY: run test test-browser test-interop test-numerics latency deps build bench bench-torch fixtures clean fuzz install
+.PHONY: run test test-browser test-interop test-mpi test-numerics latency deps build bench bench-torch fixtures clean fuzz install
 
 ## Install the Debian packages Tinct links against, only those missing.
 deps:
@@ -38,6 +38,7 @@ run: build
 test: deps
 	$(MAKE) test-browser
 	$(MAKE) test-interop
+	$(MAKE) test-mpi
 	swift test
 	$(MAKE) test-numerics
 	$(MAKE) fuzz
@@ -83,6 +84,14 @@ test-interop: build
 	@.venv/bin/python -c "import onnx, onnxruntime, websockets, PIL, numpy" 2>/dev/null || .venv/bin/pip install -q onnx onnxruntime websockets pillow numpy
 	.venv/bin/python Tests/Interop/test_onnx.py
 	.venv/bin/python Tests/Interop/test_load_balancer.py
+
+## Data-parallel training (about 1.5 minutes): `mpirun -np 2 tinct train` ends with the weights of
+## one process at the same global batch, rank 0 alone writes the run, a killed rank stops the
+## job and it resumes exactly. Open MPI (Debian openmpi-bin) is needed only here: tinct loads
+## libmpi at run time, and only when mpirun started it (Sources/CMPI).
+test-mpi: build
+	@command -v mpirun >/dev/null || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q openmpi-bin; }
+	python3 Tests/MPI/test_data_parallel.py
 
 ## The editor's live-preview round trip with models/default-lineart (p50/p95, printed, never asserted).
 latency: build
