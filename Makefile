@@ -63,17 +63,18 @@ test-numerics:
 
 ## The editor and the training dashboard end to end in headless Chromium (Debian's chromium
 ## + Playwright from PyPI in .venv); screenshots and the downloaded result land in test-artifacts/.
-## test_layers.py reads the layered exports with a real OpenRaster reader (pyora, from PyPI).
+## test_layers.py reads the layered exports with real readers (pyora and psd-tools, from PyPI).
 test-browser: build
 	@[ -x /usr/lib/chromium/chromium ] || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 	@[ -x .venv/bin/python ] || python3 -m venv .venv
 	@.venv/bin/python -c "import playwright" 2>/dev/null || .venv/bin/pip install -q playwright
-	@.venv/bin/python -c "import pyora, PIL, numpy" 2>/dev/null || .venv/bin/pip install -q pyora pillow numpy
+	@.venv/bin/python -c "import pyora, psd_tools, PIL, numpy" 2>/dev/null || .venv/bin/pip install -q pyora psd-tools pillow numpy
 	.venv/bin/python Tests/Browser/test_editor.py
 	.venv/bin/python Tests/Browser/test_first_hour.py
 	.venv/bin/python Tests/Browser/test_dashboard.py
 	.venv/bin/python Tests/Browser/test_cross_site.py
 	.venv/bin/python Tests/Browser/test_layers.py
+	.venv/bin/python Tests/Browser/test_artist.py
 
 ## Tinct beside other engines (about 1.5 minutes): `tinct export-onnx` run by ONNX Runtime
 ## against Tinct's own generator, and two `tinct serve` replicas behind nginx (Debian) with one

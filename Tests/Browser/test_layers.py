@@ -1,4 +1,4 @@
-"""Layered (.ora) and transparent exports, read by a real OpenRaster reader (issue #16).
+"""Layered (.ora, .psd) and transparent exports, read by real readers (issue #16).
 
 With the shipped models (models/default-lineart, models/default-photo):
 1. the CLI: `tinct colorize --layers out.ora` and `--transparent` on a line drawing, and
@@ -6,7 +6,11 @@ With the shipped models (models/default-lineart, models/default-photo):
 2. the editor, in headless Chromium: the Layers (.ora) and Transparent PNG buttons beside
    Download PNG;
 3. the API: a transparent picture asked of a photo is refused with a sentence naming `format`;
-4. where Krita is installed, Krita's own flattening of the CLI's .ora (skipped otherwise).
+4. where Krita is installed, Krita's own flattening of the CLI's .ora (skipped otherwise);
+5. the same layers as a Photoshop file, from the CLI (`--layers out.psd`) and the API
+   (`"format": "psd"`), opened with psd-tools (PyPI): its layer list (names bottom first,
+   blend modes, visibility, sizes), the merged picture Tinct stores (equal to the PNG) and
+   psd-tools' own compositing of the visible layers (within 2 levels of the PNG).
 Each .ora is checked as a zip (mimetype first, stored, at byte 38 as the spec asks), then
 opened with pyora (PyPI): its layers listed, composited by pyora's own renderer, and compared
 with Tinct's PNG of the same request — at most 2 levels apart per channel (each layer is
@@ -34,6 +38,8 @@ from types import SimpleNamespace
 
 import numpy as np
 from PIL import Image
+from psd_tools import PSDImage
+from psd_tools.constants import BlendMode
 from pyora import Project
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -127,6 +133,25 @@ def compare(name: str, flattened: np.ndarray, png: np.ndarray) -> int:
           f" {np.count_nonzero(difference.max(axis=2))} of {difference.shape[0] * difference.shape[1]} pixels differ")
     assert difference.max() <= TOLERANCE, f"{name}: flattened layers differ from the PNG by {difference.max()} levels"
     return int(difference.max())
+
+
+def check_psd(name: str, data: bytes, names: list, hidden: set, png: np.ndarray) -> None:
+    """psd-tools' reading of a .psd: the layers bottom first with their blend modes and
+    visibility, the stored merged picture, and its own compositing of the visible layers."""
+    psd = PSDImage.open(io.BytesIO(data))
+    assert (psd.width, psd.height) == (WIDTH, HEIGHT), (psd.width, psd.height)
+    layers = list(psd)
+    listed = [(layer.name, layer.blend_mode.name.lower(), layer.visible) for layer in layers]
+    print(f"  psd-tools reads {name}: " + ", ".join(f"{n} ({mode}{'' if shown else ', hidden'})" for n, mode, shown in listed))
+    assert [layer.name for layer in layers] == names, listed
+    blend_modes = {"Shading": BlendMode.MULTIPLY, "Light": BlendMode.SCREEN}
+    for layer in layers:
+        assert layer.blend_mode == blend_modes.get(layer.name, BlendMode.NORMAL), (layer.name, layer.blend_mode)
+        assert layer.visible == (layer.name not in hidden), (layer.name, layer.visible)
+        assert layer.size == (WIDTH, HEIGHT), (layer.name, layer.size)
+    merged = np.asarray(psd.topil().convert("RGB")).astype(int)
+    assert (merged == png).all(), f"{name}: the stored merged picture differs from the PNG by {np.abs(merged - png).max()}"
+    compare(f"{name} composited by psd-tools", np.asarray(psd.composite(ignore_preview=True).convert("RGB")).astype(int), png)
 
 
 def check_transparent(name: str, transparent: np.ndarray, png: np.ndarray) -> None:
@@ -278,7 +303,36 @@ def test_editor_downloads(ctx) -> None:
     context.close()
 
 
-TESTS = [test_cli, test_krita, test_api, test_editor_downloads]
+def test_psd_cli(ctx) -> None:
+    """`tinct colorize --layers out.psd` (picked by the extension); another extension refused."""
+    work = ctx.work
+    arguments = ["--models", MODELS, "--hints", work / "hints.json"]
+    run = subprocess.run([str(TINCT), "colorize", str(work / "drawing.png"), "-o", str(work / "psd.png"), "--layers",
+                          str(work / "lineart.psd"), *map(str, arguments)], cwd=work, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    check_psd("CLI line art .psd", (work / "lineart.psd").read_bytes(), LINEART_LAYERS, {"Hints"}, rgb(work / "psd.png"))
+    shutil.copy(work / "lineart.psd", ARTIFACTS / "layers-cli.psd")
+    refused = subprocess.run([str(TINCT), "colorize", str(work / "drawing.png"), "-o", str(work / "x.png"), "--layers",
+                              str(work / "x.tiff"), *map(str, arguments)], cwd=work, capture_output=True, text=True, timeout=300)
+    assert refused.returncode != 0 and ".psd" in refused.stderr, refused.stderr
+
+
+def test_psd_api(ctx) -> None:
+    """`"format": "psd"` for line art and a photo: the PNG of the same request, as layers."""
+    def post(source: str, mode: str, format: str) -> tuple:
+        body = json.dumps({"image": base64.b64encode((ctx.work / source).read_bytes()).decode(), "mode": mode,
+                           "hints": HINTS, "format": format}).encode()
+        request = urllib.request.Request(f"{ctx.url}/api/colorize", data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.headers["Content-Type"], response.read()
+    for source, mode, names, hidden in [("drawing.png", "lineart", LINEART_LAYERS, {"Hints"}),
+                                        ("photo.png", "photo", ["Photo", "Colours", "Hints"], {"Photo", "Hints"})]:
+        kind, data = post(source, mode, "psd")
+        assert kind == "image/vnd.adobe.photoshop", kind
+        check_psd(f"API {mode} .psd", data, names, hidden, rgb(post(source, mode, "png")[1]))
+
+
+TESTS = [test_cli, test_krita, test_api, test_psd_cli, test_psd_api, test_editor_downloads]
 
 
 def main() -> int:
