@@ -14,7 +14,10 @@ struct TestCommand: ParsableCommand {
             metrics.json), and as a user meets it — pictures at up to --side pixels, lines by a fixed XDoG, \
             hints sampled from the original's colours, colorized as the server does (fidelity.json): mean \
             ΔE and PSNR to the original, adherence (ΔE between each hint's colour and the result in the 7×7 \
-            window around it, within its lines) and bleed (ΔE on the original's white page).
+            window around it, within its lines) and bleed (ΔE on the original's white page). Photos are \
+            measured the same two ways: the full-resolution pass makes each picture grey, samples hints \
+            from the original and reports ΔE, PSNR and adherence beside the grey input and both fills at \
+            full resolution.
             """)
 
     @Option(help: "Model name (folder under --models) or path: a model folder, a training checkpoint, or a run folder (its best checkpoint, else its latest).")
@@ -33,7 +36,7 @@ struct TestCommand: ParsableCommand {
     var direction: PairDirection?
     @Option(help: "pix2pix: side-by-side or folders; detected when omitted.")
     var layout: PairedLayout?
-    @Option(help: "Line art: longer side of the pictures of the full-resolution fidelity pass (0 skips it).")
+    @Option(help: "Line art and photos: longer side of the pictures of the full-resolution fidelity pass (0 skips it).")
     var side: Int = 512
 
     func run() throws {
@@ -59,6 +62,29 @@ struct TestCommand: ParsableCommand {
         }
         print("gallery: \(out)/index.html")
         if generatorModel.mode == .lineart && side > 0 { try testFidelity(generatorModel, folder: folder) }
+        if generatorModel.mode == .photo && side > 0 { try testPhotoFidelity(generatorModel, folder: folder) }
+    }
+
+    /// Photos as a user meets them: see `PhotoFidelityEvaluation`.
+    private func testPhotoFidelity(_ generatorModel: GeneratorModel, folder: String) throws {
+        let originals = ImageFolder(root: folder, maxSide: side, maxPictures: pictures)
+        let evaluation = PhotoFidelityEvaluation(pictures: originals.images, seed: seed)
+        let shown = min(12, originals.count), shownCounts = [0, 16, 64]
+        var strips = [[RGBImage]](repeating: [], count: shown)
+        let rows = try evaluation.evaluate(Colorizer(model: generatorModel)) { index, k, grey, result in
+            guard index < shown, shownCounts.contains(k) else { return }
+            strips[index] += [grey, result]
+        }
+        let galleryFolder = try writeFidelityGallery(strips, originals: originals)
+        print("As a user meets it (pictures at up to \(side) px, made grey, hints from the original, full resolution), \(originals.count) pictures:")
+        for row in rows {
+            print(String(format: "%3d hints  ΔE %.2f  PSNR %.2f dB%@   grey input %.2f / %.2f dB   nearest-hint %.2f / %.2f dB   edge-aware %.2f / %.2f dB  %@",
+                         row.hints, row.deltaE, row.psnr, Self.fidelity(row.adherence, nil), row.inputDeltaE, row.inputPSNR,
+                         row.nearestHintDeltaE, row.nearestHintPSNR, row.edgeAwareDeltaE, row.edgeAwarePSNR,
+                         row.hints > 0 && row.modelWins ? "model beats every baseline" : ""))
+        }
+        try writeFidelityFigures(rows)
+        print("figures: \(out)/fidelity.json; gallery (original, then grey input with hints and result at 0, 16, 64 hints): \(galleryFolder)/")
     }
 
     /// Line art as a user meets it: see the command's discussion.
@@ -72,20 +98,30 @@ struct TestCommand: ParsableCommand {
             guard index < shown, shownCounts.contains(k) else { return }
             strips[index] += [drawing, result]
         }
-        let galleryFolder = "\(out)/fidelity"
-        try FileManager.default.createDirectory(atPath: galleryFolder, withIntermediateDirectories: true)
-        for (index, strip) in strips.enumerated() where !strip.isEmpty {
-            try SampleGrid.sideBySide([originals.images[index]] + strip).write(to: "\(galleryFolder)/\(index).png")
-        }
+        let galleryFolder = try writeFidelityGallery(strips, originals: originals)
         print("As a user meets it (pictures at up to \(side) px, XDoG lines, hints from the original), \(originals.count) pictures:")
         for row in rows {
             print(String(format: "%3d hints  ΔE %.2f  PSNR %.2f dB%@   (input unchanged: ΔE %.2f)", row.hints, row.deltaE, row.psnr,
                          Self.fidelity(row.adherence, row.bleed), row.inputDeltaE))
         }
+        try writeFidelityFigures(rows)
+        print("figures: \(out)/fidelity.json; gallery (original, then drawing and result at 0, 16, 128 hints): \(galleryFolder)/")
+    }
+
+    /// Writes each picture's strip (original first) to `out`/fidelity/ and returns that folder.
+    private func writeFidelityGallery(_ strips: [[RGBImage]], originals: ImageFolder) throws -> String {
+        let galleryFolder = "\(out)/fidelity"
+        try FileManager.default.createDirectory(atPath: galleryFolder, withIntermediateDirectories: true)
+        for (index, strip) in strips.enumerated() where !strip.isEmpty {
+            try SampleGrid.sideBySide([originals.images[index]] + strip).write(to: "\(galleryFolder)/\(index).png")
+        }
+        return galleryFolder
+    }
+
+    private func writeFidelityFigures<Row: Encodable>(_ rows: [Row]) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(rows).write(to: URL(fileURLWithPath: "\(out)/fidelity.json"))
-        print("figures: \(out)/fidelity.json; gallery (original, then drawing and result at 0, 16, 128 hints): \(galleryFolder)/")
     }
 
     /// Photos: the edge-aware fill's PSNR / ΔE.

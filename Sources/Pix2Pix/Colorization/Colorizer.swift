@@ -24,13 +24,24 @@ public enum ColorizeError: Error, CustomStringConvertible, Equatable {
 /// Not thread-safe (the generator reuses its buffers): one colorizer per worker.
 public final class Colorizer {
     public let model: GeneratorModel
-    /// Side of the square the network sees.
+    /// Side of the square the network sees: the model's training resolution unless another
+    /// is given. A photo at least 1.5 times that large is seen at `PhotoNetworkSide` instead,
+    /// unless a side was given.
     public let resolution: Int
+    private let resolutionGiven: Bool
     private var input: Tensor?
 
     public init(model: GeneratorModel, resolution: Int? = nil) {
         self.model = model
         self.resolution = resolution ?? model.resolution
+        resolutionGiven = resolution != nil
+    }
+
+    /// The side of the square a `width × height` photo is seen at.
+    public func photoSide(width: Int, height: Int) -> Int {
+        guard !resolutionGiven else { return resolution }
+        return PhotoNetworkSide.side(width: width, height: height, trainedAt: resolution,
+                                     multiple: 1 << model.generator.config.downsamplings)
     }
 
     public var mode: ModelMode { model.mode }
@@ -71,8 +82,9 @@ public final class Colorizer {
         }
     }
 
-    func networkInput(channels: Int) -> Tensor {
-        let t = Tensor.reuse(input, shape: [1, channels, resolution, resolution])
+    func networkInput(channels: Int, side: Int? = nil) -> Tensor {
+        let side = side ?? resolution
+        let t = Tensor.reuse(input, shape: [1, channels, side, side])
         input = t
         return t
     }
@@ -124,14 +136,15 @@ public final class Colorizer {
                                    hints: hints)
     }
 
-    /// Writes the network's input for `image` and `hints` (photo mode); returns where the
-    /// photo lies in the square.
+    /// Writes the network's input for `image` and `hints` (photo mode, a square of
+    /// `photoSide`); returns where the photo lies in the square.
     func photoInput(_ image: RGBImage, hints: [ColorHint]) -> (x: Tensor, box: Letterbox) {
-        let box = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: resolution)
+        let side = photoSide(width: image.width, height: image.height)
+        let box = Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: side)
         let square = box.place(image, fill: 128)
-        let planes = HintRasterizer(width: resolution, height: resolution).rasterize(box.place(hints))
+        let planes = HintRasterizer(width: side, height: side).rasterize(box.place(hints))
         let channels = model.generator.config.inputChannels
-        let x = networkInput(channels: channels)
+        let x = networkInput(channels: channels, side: side)
         ColorizationEncoding.photoInput(lab: square.labPlanes(), hints: planes, channels: channels, into: x.data)
         return (x, box)
     }
@@ -140,7 +153,7 @@ public final class Colorizer {
         let (x, box) = photoInput(image, hints: hints)
         let channels = model.generator.config.inputChannels
         let y = try model.run(x, variant: variant)
-        let squareChroma = ColorizationEncoding.photoPrediction(output: y.data, input: x.data, channels: channels, side: resolution)
+        let squareChroma = ColorizationEncoding.photoPrediction(output: y.data, input: x.data, channels: channels, side: box.side)
         let full = image.width * image.height
         let lab = image.labPlanes()
         let chroma = PhotoChromaUpsampling.upsample(squareChroma, box: box, lightness: lab[0..<full])

@@ -53,13 +53,21 @@ public struct HintFidelityEvaluation {
     /// white, 2 pixels or more from the border; fewer when there are not enough such points.
     public static func sampleHints(truth: RGBImage, lines: FloatPlane, count: Int, radius: Int,
                                    rng: inout SeededGenerator) -> [ColorHint] {
+        sampleHints(truth: truth, count: count, radius: radius, rng: &rng) { x, y in
+            let p = truth[x, y]
+            return lines[x, y] > hintPaperLevel && Int(p.red) + Int(p.green) + Int(p.blue) < hintWhiteSum
+        }
+    }
+
+    /// `count` hints at distinct random points of `truth` where `allowed` holds, 2 pixels or
+    /// more from the border, each the median colour of the 3×3 around its point; fewer when
+    /// there are not enough such points.
+    public static func sampleHints(truth: RGBImage, count: Int, radius: Int, rng: inout SeededGenerator,
+                                   allowed: (Int, Int) -> Bool) -> [ColorHint] {
         guard count > 0, truth.width > 4, truth.height > 4 else { return [] }
         var candidates: [Int] = []
         for y in 2..<(truth.height - 2) {
-            for x in 2..<(truth.width - 2) where lines[x, y] > hintPaperLevel {
-                let p = truth[x, y]
-                if Int(p.red) + Int(p.green) + Int(p.blue) < hintWhiteSum { candidates.append(y * truth.width + x) }
-            }
+            for x in 2..<(truth.width - 2) where allowed(x, y) { candidates.append(y * truth.width + x) }
         }
         var hints: [ColorHint] = []
         for _ in 0..<min(count, candidates.count) {

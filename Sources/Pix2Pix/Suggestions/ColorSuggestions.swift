@@ -126,7 +126,7 @@ extension Colorizer {
     /// the 3×3 network pixels around it), per variant.
     private func photoColors(_ image: RGBImage, hints: [ColorHint], x: Int, y: Int, seeds: [ColorVariant]) throws -> [LabColor] {
         let (input, box) = photoInput(image, hints: hints)
-        let side = resolution, plane = side * side
+        let side = box.side, plane = side * side
         let channels = model.generator.config.inputChannels
         let p = image[x, y]
         let lightness = LabColor.rgbToLab(Float(p.red) / 255, Float(p.green) / 255, Float(p.blue) / 255).l
