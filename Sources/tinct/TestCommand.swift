@@ -69,13 +69,10 @@ struct TestCommand: ParsableCommand {
     private func testPhotoFidelity(_ generatorModel: GeneratorModel, folder: String) throws {
         let originals = ImageFolder(root: folder, maxSide: side, maxPictures: pictures)
         let evaluation = PhotoFidelityEvaluation(pictures: originals.images, seed: seed)
-        let shown = min(12, originals.count), shownCounts = [0, 16, 64]
-        var strips = [[RGBImage]](repeating: [], count: shown)
-        let rows = try evaluation.evaluate(Colorizer(model: generatorModel)) { index, k, grey, result in
-            guard index < shown, shownCounts.contains(k) else { return }
-            strips[index] += [grey, result]
-        }
-        let galleryFolder = try writeFidelityGallery(strips, originals: originals)
+        var gallery = FidelityGallery(pictures: originals.count, counts: [0, 16, 64])
+        let rows = try evaluation.evaluate(Colorizer(model: generatorModel)) { gallery.add(index: $0, hints: $1, input: $2, result: $3) }
+        let galleryFolder = "\(out)/fidelity"
+        try gallery.write(originals: originals, to: galleryFolder)
         print("As a user meets it (pictures at up to \(side) px, made grey, hints from the original, full resolution), \(originals.count) pictures:")
         for row in rows {
             print(String(format: "%3d hints  ΔE %.2f  PSNR %.2f dB%@   grey input %.2f / %.2f dB   nearest-hint %.2f / %.2f dB   edge-aware %.2f / %.2f dB  %@",
@@ -91,14 +88,10 @@ struct TestCommand: ParsableCommand {
     private func testFidelity(_ generatorModel: GeneratorModel, folder: String) throws {
         let originals = ImageFolder(root: folder, maxSide: side, maxPictures: pictures)
         let evaluation = HintFidelityEvaluation(pictures: originals.images, seed: seed)
-        // A gallery of the first pictures: original, then drawing with hints and result at 0, 16 and 128 hints.
-        let shown = min(12, originals.count), shownCounts = [0, 16, 128]
-        var strips = [[RGBImage]](repeating: [], count: shown)
-        let rows = try evaluation.evaluate(Colorizer(model: generatorModel)) { index, k, drawing, result in
-            guard index < shown, shownCounts.contains(k) else { return }
-            strips[index] += [drawing, result]
-        }
-        let galleryFolder = try writeFidelityGallery(strips, originals: originals)
+        var gallery = FidelityGallery(pictures: originals.count, counts: [0, 16, 128])
+        let rows = try evaluation.evaluate(Colorizer(model: generatorModel)) { gallery.add(index: $0, hints: $1, input: $2, result: $3) }
+        let galleryFolder = "\(out)/fidelity"
+        try gallery.write(originals: originals, to: galleryFolder)
         print("As a user meets it (pictures at up to \(side) px, XDoG lines, hints from the original), \(originals.count) pictures:")
         for row in rows {
             print(String(format: "%3d hints  ΔE %.2f  PSNR %.2f dB%@   (input unchanged: ΔE %.2f)", row.hints, row.deltaE, row.psnr,
@@ -106,16 +99,6 @@ struct TestCommand: ParsableCommand {
         }
         try writeFidelityFigures(rows)
         print("figures: \(out)/fidelity.json; gallery (original, then drawing and result at 0, 16, 128 hints): \(galleryFolder)/")
-    }
-
-    /// Writes each picture's strip (original first) to `out`/fidelity/ and returns that folder.
-    private func writeFidelityGallery(_ strips: [[RGBImage]], originals: ImageFolder) throws -> String {
-        let galleryFolder = "\(out)/fidelity"
-        try FileManager.default.createDirectory(atPath: galleryFolder, withIntermediateDirectories: true)
-        for (index, strip) in strips.enumerated() where !strip.isEmpty {
-            try SampleGrid.sideBySide([originals.images[index]] + strip).write(to: "\(galleryFolder)/\(index).png")
-        }
-        return galleryFolder
     }
 
     private func writeFidelityFigures<Row: Encodable>(_ rows: [Row]) throws {
