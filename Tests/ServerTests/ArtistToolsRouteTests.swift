@@ -153,10 +153,10 @@ struct ArtistToolsRouteTests {
         }
     }
 
-    @Test("suggestions refuse a point outside the picture, a variant count out of range, a model without dropout",
+    @Test("suggestions refuse a point outside the picture, a variant count out of range",
           arguments: [(#""x":60,"y":0"#, "tiny-dropout", "x:"), (#""x":0,"y":-1"#, "tiny-dropout", "y:"),
                       (#""x":1,"y":1,"variants":0"#, "tiny-dropout", "variants:"), (#""x":1,"y":1,"variants":33"#, "tiny-dropout", "variants:"),
-                      (#""y":1"#, "tiny-dropout", "x:"), (#""x":1,"y":1"#, "tiny-plain", "model:")])
+                      (#""y":1"#, "tiny-dropout", "x:")])
     func suggestionsRefused(fields: String, model: String, prefix: String) async throws {
         let app = try await buildApplication(configuration: VariantModelFixtures.configuration())
         let body = #"{"image":"\#(try VariantModelFixtures.drawing())","mode":"lineart","model":"\#(model)",\#(fields)}"#
@@ -166,6 +166,19 @@ struct ArtistToolsRouteTests {
                 let message = try errorMessage(response)
                 #expect(message.hasPrefix(prefix), "\(message)")
             }
+        }
+    }
+
+    @Test("a model without dropout suggests its one colour (1 vote of 1)")
+    func suggestionsWithoutDropout() async throws {
+        let app = try await buildApplication(configuration: VariantModelFixtures.configuration())
+        let body = #"{"image":"\#(try VariantModelFixtures.drawing())","mode":"lineart","model":"tiny-plain","x":30,"y":20}"#
+        try await app.test(.router) { client in
+            let answer = try await client.post("/api/suggestions", body) { response in
+                #expect(response.status == .ok)
+                return try JSONDecoder().decode(Suggestions.self, from: Data(buffer: response.body))
+            }
+            #expect(answer.suggestions.map(\.votes) == [1])
         }
     }
 

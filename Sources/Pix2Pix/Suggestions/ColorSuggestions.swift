@@ -83,9 +83,9 @@ public enum SuggestionError: Error, CustomStringConvertible, Equatable {
 
 extension Colorizer {
     /// The network's colours at (`x`, `y`) of `image` with `hints`, in `variants` dropout
-    /// variants, ranked (`ColorSuggestions.rank`).
-    /// - Throws: `ColorizeError.hintOutside`, `SuggestionError`, or `NoVariantsError` for a
-    ///   model without dropout.
+    /// variants, ranked (`ColorSuggestions.rank`). A model without dropout has one colouring:
+    /// its one colour there is the only suggestion (1 vote).
+    /// - Throws: `ColorizeError.hintOutside` or `SuggestionError`.
     public func suggestColors(for image: RGBImage, hints: [ColorHint], x: Int, y: Int,
                               variants: Int = ColorSuggestions.defaultVariantCount) throws -> [ColorSuggestion] {
         precondition(variants >= 1, "at least one variant")
@@ -93,8 +93,7 @@ extension Colorizer {
         guard (0..<image.width).contains(x), (0..<image.height).contains(y) else {
             throw SuggestionError.pointOutside(x: x, y: y, width: image.width, height: image.height)
         }
-        guard model.hasVariants else { throw NoVariantsError() }
-        let seeds = (1...variants).map { ColorVariant(seed: UInt64($0)) }
+        let seeds: [ColorVariant?] = model.hasVariants ? (1...variants).map { ColorVariant(seed: UInt64($0)) } : [nil]
         switch model.mode {
         case .lineart: return ColorSuggestions.rank(try lineArtColors(image, hints: hints, x: x, y: y, seeds: seeds))
         case .photo: return ColorSuggestions.rank(try photoColors(image, hints: hints, x: x, y: y, seeds: seeds))
@@ -106,7 +105,7 @@ extension Colorizer {
     /// inside the regions its lines enclose, as the composition smooths it, added to the hint
     /// fill where the model predicts relative to one (the composition then keeps the hints'
     /// own colours where they reach; a suggestion is what the network itself would paint).
-    private func lineArtColors(_ image: RGBImage, hints: [ColorHint], x: Int, y: Int, seeds: [ColorVariant]) throws -> [LabColor] {
+    private func lineArtColors(_ image: RGBImage, hints: [ColorHint], x: Int, y: Int, seeds: [ColorVariant?]) throws -> [LabColor] {
         let input = lineArtInput(image, hints: hints)
         let side = resolution
         let point = Self.paperPixel(near: input.box.squarePoint(x: x, y: y), lines: input.squareLines)
@@ -124,7 +123,7 @@ extension Colorizer {
 
     /// The photo's own lightness at the point with the network's chroma there (averaged over
     /// the 3×3 network pixels around it), per variant.
-    private func photoColors(_ image: RGBImage, hints: [ColorHint], x: Int, y: Int, seeds: [ColorVariant]) throws -> [LabColor] {
+    private func photoColors(_ image: RGBImage, hints: [ColorHint], x: Int, y: Int, seeds: [ColorVariant?]) throws -> [LabColor] {
         let (input, box) = photoInput(image, hints: hints)
         let side = box.side, plane = side * side
         let channels = model.generator.config.inputChannels

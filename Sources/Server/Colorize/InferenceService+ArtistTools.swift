@@ -56,8 +56,6 @@ extension InferenceService {
             throw APIError(.badRequest, error.description)
         } catch let error as SuggestionError {
             throw APIError.badField(error == .noHints ? "model" : "x", error.description)
-        } catch let error as NoVariantsError {
-            throw APIError.badField("model", error.description)
         } catch let error as ModelLoadError {
             throw APIError(.internalServerError, "model: \"\(model ?? "")\" could not be loaded: \(error.reason)")
         }
