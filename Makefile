@@ -86,7 +86,7 @@ test-interop: build
 	.venv/bin/python Tests/Interop/test_onnx.py
 	.venv/bin/python Tests/Interop/test_load_balancer.py
 
-## Data-parallel training (about 1.5 minutes): `mpirun -np 2 tinct train` ends with the weights of
+## Data-parallel training (about 15 seconds): `mpirun -np 2 tinct train` ends with the weights of
 ## one process at the same global batch, rank 0 alone writes the run, a killed rank stops the
 ## job and it resumes exactly. Open MPI (Debian openmpi-bin) is needed only here: tinct loads
 ## libmpi at run time, and only when mpirun started it (Sources/CMPI).
