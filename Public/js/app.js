@@ -22,6 +22,10 @@ import { ModelList } from "./model-list.js";
 import { Palette } from "./palette.js";
 import { setUpPictureFiles } from "./picture-files.js";
 import { setUpProjectFiles } from "./project-files.js";
+import { setUpReferencePalette } from "./reference-palette.js";
+import { setUpRegionOutline } from "./region-outline.js";
+import { setUpSuggestions } from "./suggestions.js";
+import { setUpVariants } from "./variants.js";
 import { Mode } from "./protocol.js";
 import { ResultPane } from "./result-pane.js";
 import { setUpKeys } from "./keys.js";
@@ -192,6 +196,10 @@ const editor = {
 };
 const { saveProject, downloadExport } = setUpProjectFiles(editor);
 setUpPictureFiles(editor);
+const variants = setUpVariants(editor);
+const reference = setUpReferencePalette(editor);
+setUpSuggestions(editor, overlay);
+setUpRegionOutline(editor);
 
 for (const button of document.querySelectorAll("button[data-tool]")) {
   button.addEventListener("click", () => setTool(button.dataset.tool));
@@ -225,6 +233,8 @@ setUpKeys({
   [Shortcut.open]: () => byId("open-file").click(),
   [Shortcut.downloadLayers]: () => downloadExport(ExportFormat.openRaster),
   [Shortcut.downloadTransparent]: () => downloadExport(ExportFormat.transparentPNG),
+  [Shortcut.variants]: () => variants.show(),
+  [Shortcut.referencePalette]: () => reference.open(),
   [Shortcut.help]: setUpShortcutHelp(byId("shortcut-help"), byId("show-shortcuts")),
 }, byId("shortcut-help"));
 

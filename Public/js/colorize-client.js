@@ -86,7 +86,7 @@ export class ColorizeClient {
     const startedAt = performance.now();
     const image = includeImage ? state.image() : undefined;
     const encodeMs = performance.now() - startedAt;
-    const text = colorizeMessage({ id, mode: state.mode, model: state.model, hints: state.hints, image });
+    const text = colorizeMessage({ id, mode: state.mode, model: state.model, hints: state.hints, image, variant: state.variant });
     this.wanted = false;
     this.inFlight = { id, startedAt, encodeMs, sentAt: performance.now(), imageVersion: state.imageVersion, includeImage };
     this.socket.send(text);
@@ -139,7 +139,7 @@ export class ColorizeClient {
     let response;
     try {
       response = await request(COLORIZE_PATH, {
-        body: colorizeRequestBody({ mode: state.mode, model: state.model, hints: state.hints, image: state.image() }),
+        body: colorizeRequestBody({ mode: state.mode, model: state.model, hints: state.hints, image: state.image(), variant: state.variant }),
       });
     } catch (error) {
       if (!(error instanceof ServerError)) throw error;

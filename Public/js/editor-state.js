@@ -21,7 +21,8 @@ export const MAX_HINTS = 500;
  *   `models` (the installed ones, `[{name, mode, resolution}]`);
  * - `hints` (`[{x, y, color, r}]` in drawing pixels), `selectedHint` (an index, -1 for none);
  * - `live` (colorize after every edit), `hasResult` (the result pane shows a colorization),
- *   `cursor` (the pointer over the drawing, in drawing pixels, or null).
+ *   `cursor` (the pointer over the drawing, in drawing pixels, or null), `variant` (the seed
+ *   of the adopted colouring variant, variants.js; null for the deterministic colouring).
  */
 export function createEditorState() {
   return {
@@ -34,6 +35,7 @@ export function createEditorState() {
     live: true,
     hasResult: false,
     cursor: null,
+    variant: null,
   };
 }
 

@@ -26,6 +26,7 @@ export class LiveColorizer {
         mode: state.mode,
         model: state.model || undefined,
         hints: state.hints,
+        variant: state.variant,
         imageVersion: drawing.version,
         image: () => drawing.toBase64PNG(),
       }),

@@ -21,6 +21,7 @@ export function setUpProjectFiles(editor) {
       hints: state.hints,
       mode: state.mode,
       model: state.model,
+      variant: state.variant,
     });
     downloadBlob(new Blob([text], { type: "application/json" }), "tinct-project.json");
     status.show("Saved the project (drawing, hints, mode and model).");
@@ -33,6 +34,7 @@ export function setUpProjectFiles(editor) {
       const image = await createImageBitmap(dataURLToBlob(project.image));
       editor.replacePicture(image, project.hints);
       if (project.model) state.model = project.model;
+      state.variant = project.variant;
       editor.setMode(project.mode, { quiet: true });
       editor.edited();
       status.show(`Loaded ${file.name}.`);
@@ -50,6 +52,7 @@ export function setUpProjectFiles(editor) {
     try {
       const blob = await fetchExport({
         mode: state.mode, model: state.model || undefined, hints: state.hints, image: drawing.toBase64PNG(), format,
+        variant: state.variant,
       });
       downloadBlob(blob, exportFileName(format, state.mode, drawing.width, drawing.height));
       status.show(format === ExportFormat.openRaster

@@ -6,9 +6,9 @@ export const PROJECT_FORMAT = "tinct-project";
 export const PROJECT_VERSION = 1;
 
 /** The project as JSON text. */
-export function serializeProject({ imageDataURL, width, height, hints, mode, model }) {
+export function serializeProject({ imageDataURL, width, height, hints, mode, model, variant = null }) {
   return JSON.stringify(
-    { format: PROJECT_FORMAT, version: PROJECT_VERSION, mode, model: model || null, width, height, hints, image: imageDataURL },
+    { format: PROJECT_FORMAT, version: PROJECT_VERSION, mode, model: model || null, variant, width, height, hints, image: imageDataURL },
     null,
     1,
   );
@@ -34,6 +34,8 @@ export function parseProject(text) {
   return {
     mode: project.mode === "photo" ? "photo" : "lineart",
     model: typeof project.model === "string" ? project.model : null,
+    // The adopted variant's seed (variants.js): the same seed re-renders the same colouring.
+    variant: Number.isSafeInteger(project.variant) && project.variant >= 0 ? project.variant : null,
     hints: valid,
     image: project.image,
   };

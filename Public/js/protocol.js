@@ -55,7 +55,7 @@ export function wireHint({ x, y, color, r }) {
  * picture has not changed since the connection's previous request; `model` when the mode's
  * default model should be used.
  */
-export function colorizeMessage({ id, mode, model, hints, image }) {
+export function colorizeMessage({ id, mode, model, hints, image, variant }) {
   const message = {
     type: MessageType.colorize,
     version: PROTOCOL_VERSION,
@@ -65,6 +65,7 @@ export function colorizeMessage({ id, mode, model, hints, image }) {
   };
   if (model) message.model = model;
   if (image) message.image = image;
+  if (variant != null) message.variant = { seed: variant };
   return JSON.stringify(message);
 }
 
@@ -110,10 +111,29 @@ export function parseServerMessage(text) {
  * The body of `POST /api/colorize`: the HTTP fallback when the socket is down, and the
  * exports, which name a `format` (see export-download.js).
  */
-export function colorizeRequestBody({ mode, model, hints, image, format }) {
+export function colorizeRequestBody({ mode, model, hints, image, format, variant }) {
   const body = { image, mode, hints: hints.map(wireHint) };
   if (model) body.model = model;
   if (format) body.format = format;
+  if (variant != null) body.variant = { seed: variant };
+  return JSON.stringify(body);
+}
+
+// ---- The artist's helpers — mirrors Sources/Server/Colorize/ArtistToolRequests.swift.
+
+/** POST `{image, mode, hints, model?, x, y, variants?}` → `{suggestions: [{color, votes}], variants, ms}`. */
+export const SUGGESTIONS_PATH = "/api/suggestions";
+/** POST `{image, colors?}` → `{colors: [{color, share}]}`: a reference picture's dominant colours. */
+export const PALETTE_PATH = "/api/palette";
+/** POST `{image}` → `{width, height, runs, areas, pageReach}`: the area a hint would colour, per pixel. */
+export const REGIONS_PATH = "/api/regions";
+/** `/api/regions` labels that are no area: the open page (a disc of `pageReach`), deep ink. */
+export const RegionLabel = Object.freeze({ page: -2, ink: -1 });
+
+/** The body of `POST /api/suggestions`. */
+export function suggestionsRequestBody({ mode, model, hints, image, x, y }) {
+  const body = { image, mode, hints: hints.map(wireHint), x: Math.round(x), y: Math.round(y) };
+  if (model) body.model = model;
   return JSON.stringify(body);
 }
 

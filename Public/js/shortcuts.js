@@ -18,6 +18,8 @@ export const Shortcut = Object.freeze({
   open: "open",
   downloadLayers: "download-layers",
   downloadTransparent: "download-transparent",
+  variants: "variants",
+  referencePalette: "reference-palette",
   help: "help",
 });
 
@@ -41,6 +43,8 @@ export const SHORTCUTS = Object.freeze([
   { id: Shortcut.open, keys: ["ctrl+o"], label: "Open a picture (or drop or paste one)" },
   { id: Shortcut.downloadLayers, keys: ["shift+d"], label: "Download the result as layers (.ora) for Krita, GIMP or MyPaint" },
   { id: Shortcut.downloadTransparent, keys: ["shift+t"], label: "Download the result with the page's paper transparent (line art)" },
+  { id: Shortcut.variants, keys: ["v"], label: "Show four other colourings (variants); click one to use it" },
+  { id: Shortcut.referencePalette, keys: ["r"], label: "Take a palette from a reference picture" },
   { id: Shortcut.help, keys: ["?"], label: "Show or hide this list" },
 ]);
 
@@ -48,6 +52,7 @@ export const SHORTCUTS = Object.freeze([
 export const GESTURES = Object.freeze([
   { keys: "Click the result", label: "Pick its colour for the next hint" },
   { keys: "Right-click a hint", label: "Delete it" },
+  { keys: "Rest the hint tool", label: "Suggested colours there; the area a hint would colour is outlined" },
 ]);
 
 /** The combination a key event makes, in `SHORTCUTS`' notation. */

@@ -20,6 +20,7 @@ export const TEST_API_VERSION = 1;
  *   its canvas size, and `"lines"` while it previews extracted lines (else null);
  * - `extracting()`: whether the line extraction step is open;
  * - `timings()`: the shown results' timings (see ResultPane.timings);
+ * - `variant()`: the adopted variant's seed (variants.js), null for the usual colouring;
  * - `colorizeClient`: the live ColorizeClient itself, for Tests/Browser/measure_latency.py
  *   only, which wraps its methods to time each request from outside the page's code.
  */
@@ -54,6 +55,7 @@ export function exposeTestAPI({ state, connection, client, resultPane, extractio
     }),
     extracting: () => extraction.isOpen,
     timings: () => resultPane.timings.map((t) => ({ ...t })),
+    variant: () => state.variant,
     colorizeClient: client,
   });
 }
