@@ -16,7 +16,7 @@ FUZZ_MALLOC_MB ?= 256
 FUZZ_DIR := .build/fuzz
 CODEC_CORPUS := Tests/ImageCodecsTests/Fixtures
 
-.PHONY: run test test-browser test-interop test-mpi test-numerics latency deps build bench bench-torch fixtures clean fuzz install
+.PHONY: run test format format-check test-browser test-interop test-mpi test-numerics latency deps build bench bench-torch fixtures clean fuzz install
 
 ## Install the Debian packages Tinct links against, only those missing.
 deps:
@@ -36,12 +36,23 @@ run: build
 ## the numerical suites again under other summation orders, then a bounded fuzzing run of the
 ## image decoders (about 80 s).
 test: deps
+	$(MAKE) format-check
 	$(MAKE) test-browser
 	$(MAKE) test-interop
 	$(MAKE) test-mpi
 	swift test
 	$(MAKE) test-numerics
 	$(MAKE) fuzz
+
+## swift-format (it ships with the Swift toolchain) under the committed .swift-format: `make
+## format` rewrites every tracked Swift file but the generated ONNX code; `make format-check`,
+## the first step of `make test`, fails on any file `make format` would change.
+SWIFT_SOURCES = $(shell git ls-files '*.swift' | grep -v '/Generated/')
+format:
+	@swift format --in-place $(SWIFT_SOURCES)
+
+format-check:
+	@swift format lint --strict $(SWIFT_SOURCES) && echo "swift-format: all $(words $(SWIFT_SOURCES)) Swift files as make format leaves them"
 
 ## OpenBLAS picks its kernel per processor, so the last bits of every product — and anything a
 ## test derives from them — differ between machines. This runs the numerical suites again with

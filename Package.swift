@@ -26,7 +26,7 @@ let package = Package(
         // Writes the OpenRaster (.ora) zip of a layered export (Pix2Pix/Export/).
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         // Runtime of the generated ONNX protobuf code (Sources/ONNX/Generated/).
-        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0")
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -54,7 +54,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // Only for the connection guard in front of the HTTP decoder (Server/HTTP/).
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio")
             ]
         ),
         // `tinct export-onnx`: the generator as an ONNX graph.
@@ -68,17 +68,19 @@ let package = Package(
             dependencies: [
                 "Server", "Pix2Pix", "NN", "Tensors", "ImageCodecs", "ONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             swiftSettings: numericFlags
         ),
         .target(name: "TestSupport", dependencies: ["Tensors", "NN"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Tensors"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "Pix2PixTests", dependencies: ["Pix2Pix", "NN", "Tensors", "TestSupport"],
-                    exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Tensors"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "Pix2PixTests", dependencies: ["Pix2Pix", "NN", "Tensors", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "tinctTests", dependencies: ["tinct", "Pix2Pix"]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX", "Pix2Pix", "NN"]),
         .testTarget(
@@ -86,8 +88,8 @@ let package = Package(
             dependencies: [
                 "Server", "Pix2Pix", "ImageCodecs", "Tensors",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket")
             ]
-        ),
+        )
     ]
 )

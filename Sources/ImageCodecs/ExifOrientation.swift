@@ -6,7 +6,8 @@
 /// transposed, 6 turned 90° clockwise to view, 7 transversed, 8 turned 90° anticlockwise.
 /// Every read is bounds-checked: the bytes are the client's.
 public enum ExifOrientation: Int, Sendable, CaseIterable {
-    case upright = 1, mirrored, rotated180, flipped, transposed, rotated90, transversed, rotated270
+    case upright = 1
+    case mirrored, rotated180, flipped, transposed, rotated90, transversed, rotated270
 
     /// Whether showing the picture upright swaps its width and height.
     public var swapsSides: Bool { rawValue >= 5 }
@@ -83,7 +84,8 @@ extension RGBImage {
                         case .transversed: (sx, sy) = (w - 1 - y, h - 1 - x)
                         case .rotated270: (sx, sy) = (w - 1 - y, x)
                         }
-                        let from = 3 * (sy * w + sx), to = 3 * (y * outW + x)
+                        let from = 3 * (sy * w + sx)
+                        let to = 3 * (y * outW + x)
                         target[to] = source[from]
                         target[to + 1] = source[from + 1]
                         target[to + 2] = source[from + 2]

@@ -95,13 +95,13 @@ enum SRGB {
     static let toXYZ: [Float] = [
         0.4124564, 0.3575761, 0.1804375,
         0.2126729, 0.7151522, 0.0721750,
-        0.0193339, 0.1191920, 0.9503041,
+        0.0193339, 0.1191920, 0.9503041
     ]
     /// CIE XYZ (D65) → linear sRGB, the inverse of `toXYZ`.
     static let fromXYZ: [Float] = [
         3.2404542, -1.5371385, -0.4985314,
         -0.9692660, 1.8760108, 0.0415560,
-        0.0556434, -0.2040259, 1.0572252,
+        0.0556434, -0.2040259, 1.0572252
     ]
     /// D65 white as the matrix maps sRGB white (row sums), so white lands on a* = b* = 0.
     static let white = (

@@ -28,7 +28,8 @@ public final class AvgPool2d: Layer {
         let y = Tensor.reuse(output, shape: [d.n, d.c, g.outH, g.outW])
         output = y
         for p in 0..<(d.n * d.c) {
-            let src = x.data + p * d.plane, dst = y.data + p * g.outPlane
+            let src = x.data + p * d.plane
+            let dst = y.data + p * g.outPlane
             for oy in 0..<g.outH {
                 let (y0, y1) = window(oy, size: d.h)
                 for ox in 0..<g.outW {
@@ -49,7 +50,8 @@ public final class AvgPool2d: Layer {
         gradInput = dx
         dx.zero()
         for p in 0..<(g.n * g.c) {
-            let src = dy.data + p * g.outPlane, dst = dx.data + p * g.h * g.w
+            let src = dy.data + p * g.outPlane
+            let dst = dx.data + p * g.h * g.w
             for oy in 0..<g.outH {
                 let (y0, y1) = window(oy, size: g.h)
                 for ox in 0..<g.outW {

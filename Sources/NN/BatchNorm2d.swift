@@ -12,7 +12,7 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
     public let bias: Parameter
     public let runningMean: Buffer
     public let runningVar: Buffer
-    public let batchesTracked: Buffer   // scalar, int64 in checkpoints
+    public let batchesTracked: Buffer  // scalar, int64 in checkpoints
     public let eps: Float
     public var momentum: Float
     public var isTraining = true
@@ -27,7 +27,7 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
     /// Every rank's forward and backward are then collective calls. Nil: this process's batch.
     public var collective: (any Collective)?
 
-    private var normalized: Tensor?   // x̂ = (x − mean) · invStd, kept for backward
+    private var normalized: Tensor?  // x̂ = (x − mean) · invStd, kept for backward
     /// 1/√(var + ε) per normalized plane group, kept for backward. A tensor (owned, stable
     /// memory) so that the parallel loops may write it through its pointer.
     private var invStd: Tensor?
@@ -75,13 +75,15 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
         let (eps, momentum) = (self.eps, self.momentum)
         Parallel.forEachChunk(d.c, costPerItem: 4 * m) { channels in
             for c in channels {
-                let mean: Float, variance: Float
+                let mean: Float
+                let variance: Float
                 if let global {
                     (mean, variance) = (global.mean[c], global.variance[c])
                     rm.value[c] = (1 - momentum) * rm.value[c] + momentum * mean
                     rv.value[c] = (1 - momentum) * rv.value[c] + momentum * global.unbiased[c]
                 } else if training {
-                    var s = 0.0, s2 = 0.0
+                    var s = 0.0
+                    var s2 = 0.0
                     for n in 0..<d.n {
                         let p = px.value + (n * d.c + c) * d.plane
                         for i in 0..<d.plane { s += Double(p[i]) }
@@ -89,7 +91,10 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
                     let mu = s / Double(m)
                     for n in 0..<d.n {
                         let p = px.value + (n * d.c + c) * d.plane
-                        for i in 0..<d.plane { let t = Double(p[i]) - mu; s2 += t * t }
+                        for i in 0..<d.plane {
+                            let t = Double(p[i]) - mu
+                            s2 += t * t
+                        }
                     }
                     mean = Float(mu)
                     variance = Float(s2 / Double(m))
@@ -137,7 +142,8 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
         }
         Parallel.forEachChunk(d.c, costPerItem: 4 * d.n * d.plane) { channels in
             for c in channels {
-                var sumDy: Float = 0, sumDyXhat: Float = 0
+                var sumDy: Float = 0
+                var sumDyXhat: Float = 0
                 for n in 0..<d.n {
                     let o = (n * d.c + c) * d.plane
                     for i in 0..<d.plane {
@@ -153,7 +159,8 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
                 for n in 0..<d.n {
                     let o = (n * d.c + c) * d.plane
                     if batchStats {
-                        let meanDy = sumDy / m, meanDyXhat = sumDyXhat / m
+                        let meanDy = sumDy / m
+                        let meanDyXhat = sumDyXhat / m
                         for i in 0..<d.plane {
                             pdx.value[o + i] = scale * (pdy.value[o + i] - meanDy - ph.value[o + i] * meanDyXhat)
                         }
@@ -174,14 +181,17 @@ extension BatchNorm2d {
     /// Per-channel mean, biased and unbiased variance over the global batch (two collective
     /// sums: Σx, then Σ(x − mean)², as the single-process path's two passes).
     fileprivate func globalStatistics(_ x: Tensor, _ d: NCHW, over collective: any Collective)
-        -> (mean: [Float], variance: [Float], unbiased: [Float]) {
+        -> (mean: [Float], variance: [Float], unbiased: [Float])
+    {
         let count = Double(d.n * d.plane * collective.size)
         let sums = collective.sum(channelSums(x, d, centeredOn: nil))
         let means = sums.map { $0 / count }
         let squares = collective.sum(channelSums(x, d, centeredOn: means))
         let unbiasedCount = max(count - 1, 1)
-        return (means.map { Float($0) }, squares.map { Float($0 / count) },
-                squares.map { count > 1 ? Float($0 / unbiasedCount) : Float($0 / count) })
+        return (
+            means.map { Float($0) }, squares.map { Float($0 / count) },
+            squares.map { count > 1 ? Float($0 / unbiasedCount) : Float($0 / count) }
+        )
     }
 
     /// Per channel, over this rank's N·H·W, in Double: Σx, or Σ(x − mean)² given the means.
@@ -196,7 +206,10 @@ extension BatchNorm2d {
                     for n in 0..<d.n {
                         let p = px.value + (n * d.c + c) * d.plane
                         if let means {
-                            for i in 0..<d.plane { let t = Double(p[i]) - means[c]; s += t * t }
+                            for i in 0..<d.plane {
+                                let t = Double(p[i]) - means[c]
+                                s += t * t
+                            }
                         } else {
                             for i in 0..<d.plane { s += Double(p[i]) }
                         }
@@ -220,7 +233,8 @@ extension BatchNorm2d {
         let sums = UncheckedSendable(local.data)
         Parallel.forEachChunk(d.c, costPerItem: 2 * d.n * d.plane) { channels in
             for c in channels {
-                var sumDy: Float = 0, sumDyXhat: Float = 0
+                var sumDy: Float = 0
+                var sumDyXhat: Float = 0
                 for n in 0..<d.n {
                     let o = (n * d.c + c) * d.plane
                     for i in 0..<d.plane {
@@ -243,7 +257,8 @@ extension BatchNorm2d {
         Parallel.forEachChunk(d.c, costPerItem: 2 * d.n * d.plane) { channels in
             for c in channels {
                 let scale = gamma.value[c] * stats.value[c]
-                let meanDy = sums.value[c] / m, meanDyXhat = sums.value[d.c + c] / m
+                let meanDy = sums.value[c] / m
+                let meanDyXhat = sums.value[d.c + c] / m
                 for n in 0..<d.n {
                     let o = (n * d.c + c) * d.plane
                     for i in 0..<d.plane {

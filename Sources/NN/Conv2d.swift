@@ -16,7 +16,7 @@ public final class Conv2d: Layer, ParameterGradientToggle {
     public var computesInputGradient = true
 
     private var geometry: ConvGeometry?
-    private var columns: Tensor?      // (C·KH·KW, N·OH·OW), kept for backward
+    private var columns: Tensor?  // (C·KH·KW, N·OH·OW), kept for backward
     private var output: Tensor?
     private var channelMajor: Tensor?  // (OC, N·OH·OW) scratch for N > 1
     private var gradColumns: Tensor?
@@ -58,9 +58,10 @@ public final class Conv2d: Layer, ParameterGradientToggle {
                 (target.data + oc * g.columns).update(repeating: bias.value.data[oc], count: g.columns)
             }
         }
-        GEMM.sgemm(transA: false, transB: false, m: outChannels, n: g.columns, k: g.patchSize,
-                   a: weight.value.data, lda: g.patchSize, b: cols.data, ldb: g.columns,
-                   beta: bias == nil ? 0 : 1, c: target.data, ldc: g.columns)
+        GEMM.sgemm(
+            transA: false, transB: false, m: outChannels, n: g.columns, k: g.patchSize,
+            a: weight.value.data, lda: g.patchSize, b: cols.data, ldb: g.columns,
+            beta: bias == nil ? 0 : 1, c: target.data, ldc: g.columns)
         if d.n > 1 {
             Layout.channelMajorToBatch(target.data, n: d.n, c: outChannels, plane: g.outPlane, into: y.data)
         }
@@ -79,9 +80,10 @@ public final class Conv2d: Layer, ParameterGradientToggle {
             Layout.batchToChannelMajor(dy.data, n: g.n, c: outChannels, plane: g.outPlane, into: dyCM.data)
         }
         if computesParameterGradients {
-            GEMM.sgemm(transA: false, transB: true, m: outChannels, n: g.patchSize, k: g.columns,
-                       a: dyCM.data, lda: g.columns, b: cols.data, ldb: g.columns,
-                       beta: 1, c: weight.grad.data, ldc: g.patchSize)
+            GEMM.sgemm(
+                transA: false, transB: true, m: outChannels, n: g.patchSize, k: g.columns,
+                a: dyCM.data, lda: g.columns, b: cols.data, ldb: g.columns,
+                beta: 1, c: weight.grad.data, ldc: g.patchSize)
             if let bias {
                 for oc in 0..<outChannels {
                     let row = dyCM.data + oc * g.columns
@@ -96,9 +98,10 @@ public final class Conv2d: Layer, ParameterGradientToggle {
         guard computesInputGradient else { return dx }
         let dcols = Tensor.reuse(gradColumns, shape: [g.patchSize, g.columns])
         gradColumns = dcols
-        GEMM.sgemm(transA: true, transB: false, m: g.patchSize, n: g.columns, k: outChannels,
-                   a: weight.value.data, lda: g.patchSize, b: dyCM.data, ldb: g.columns,
-                   c: dcols.data, ldc: g.columns)
+        GEMM.sgemm(
+            transA: true, transB: false, m: g.patchSize, n: g.columns, k: outChannels,
+            a: weight.value.data, lda: g.patchSize, b: dyCM.data, ldb: g.columns,
+            c: dcols.data, ldc: g.columns)
         dx.zero()
         Im2Col.col2imAccumulate(dcols.data, g, into: dx.data)
         return dx

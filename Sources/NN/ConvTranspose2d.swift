@@ -13,10 +13,10 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
     public let padding: Int
     public var computesParameterGradients = true
 
-    private var geometry: ConvGeometry?   // over the output y
-    private var inputCM: Tensor?          // x as (C, N·H·W); x itself when N = 1
+    private var geometry: ConvGeometry?  // over the output y
+    private var inputCM: Tensor?  // x as (C, N·H·W); x itself when N = 1
     private var inputCMScratch: Tensor?
-    private var columns: Tensor?          // (OC·K·K, N·H·W)
+    private var columns: Tensor?  // (OC·K·K, N·H·W)
     private var output: Tensor?
     private var gradCM: Tensor?
     private var gradInput: Tensor?
@@ -57,9 +57,10 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
         inputCM = xCM
         let cols = Tensor.reuse(columns, shape: [g.patchSize, g.columns])
         columns = cols
-        GEMM.sgemm(transA: true, transB: false, m: g.patchSize, n: g.columns, k: inChannels,
-                   a: weight.value.data, lda: g.patchSize, b: xCM.data, ldb: g.columns,
-                   c: cols.data, ldc: g.columns)
+        GEMM.sgemm(
+            transA: true, transB: false, m: g.patchSize, n: g.columns, k: inChannels,
+            a: weight.value.data, lda: g.patchSize, b: xCM.data, ldb: g.columns,
+            c: cols.data, ldc: g.columns)
         let y = Tensor.reuse(output, shape: [d.n, outChannels, oh, ow])
         output = y
         if let bias {
@@ -82,9 +83,10 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
         precondition(dy.shape == [g.n, outChannels, g.h, g.w], "ConvTranspose2d.backward: gradient shape \(dy.shape)")
         Im2Col.im2col(dy.data, g, into: cols.data)  // cols now holds im2col(dY)
         if computesParameterGradients {
-            GEMM.sgemm(transA: false, transB: true, m: inChannels, n: g.patchSize, k: g.columns,
-                       a: xCM.data, lda: g.columns, b: cols.data, ldb: g.columns,
-                       beta: 1, c: weight.grad.data, ldc: g.patchSize)
+            GEMM.sgemm(
+                transA: false, transB: true, m: inChannels, n: g.patchSize, k: g.columns,
+                a: xCM.data, lda: g.columns, b: cols.data, ldb: g.columns,
+                beta: 1, c: weight.grad.data, ldc: g.patchSize)
             if let bias {
                 let plane = g.h * g.w
                 for n in 0..<g.n {
@@ -101,9 +103,10 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
         gradInput = dx
         let target = g.n == 1 ? dx : Tensor.reuse(gradCM, shape: [inChannels, g.columns])
         if g.n > 1 { gradCM = target }
-        GEMM.sgemm(transA: false, transB: false, m: inChannels, n: g.columns, k: g.patchSize,
-                   a: weight.value.data, lda: g.patchSize, b: cols.data, ldb: g.columns,
-                   c: target.data, ldc: g.columns)
+        GEMM.sgemm(
+            transA: false, transB: false, m: inChannels, n: g.columns, k: g.patchSize,
+            a: weight.value.data, lda: g.patchSize, b: cols.data, ldb: g.columns,
+            c: target.data, ldc: g.columns)
         if g.n > 1 {
             Layout.channelMajorToBatch(target.data, n: g.n, c: inChannels, plane: g.outPlane, into: dx.data)
         }

@@ -25,12 +25,16 @@ public final class InstanceNorm2d: Layer {
         let eps = self.eps
         Parallel.forEachChunk(d.n * d.c, costPerItem: 3 * d.plane) { planes in
             for p in planes {
-                let src = px.value + p * d.plane, dst = py.value + p * d.plane
+                let src = px.value + p * d.plane
+                let dst = py.value + p * d.plane
                 var s = 0.0
                 for i in 0..<d.plane { s += Double(src[i]) }
                 let mean = s / Double(d.plane)
                 var s2 = 0.0
-                for i in 0..<d.plane { let t = Double(src[i]) - mean; s2 += t * t }
+                for i in 0..<d.plane {
+                    let t = Double(src[i]) - mean
+                    s2 += t * t
+                }
                 let inv = Float(1 / (s2 / Double(d.plane) + Double(eps)).squareRoot())
                 stats.value[p] = inv
                 let meanF = Float(mean)
@@ -53,7 +57,8 @@ public final class InstanceNorm2d: Layer {
         Parallel.forEachChunk(d.n * d.c, costPerItem: 3 * d.plane) { planes in
             for p in planes {
                 let o = p * d.plane
-                var sumDy: Float = 0, sumDyXhat: Float = 0
+                var sumDy: Float = 0
+                var sumDyXhat: Float = 0
                 for i in 0..<d.plane {
                     sumDy += pdy.value[o + i]
                     sumDyXhat += pdy.value[o + i] * ph.value[o + i]

@@ -15,8 +15,8 @@ public final class SelfAttention: Layer, ParameterGradientToggle {
         didSet { [queryConv, keyConv, valueConv].forEach { $0.computesParameterGradients = computesParameterGradients } }
     }
 
-    private var attention: Tensor?   // (N, L, L)
-    private var outputs: Tensor?     // attention output before γ, (N, C, H, W)
+    private var attention: Tensor?  // (N, L, L)
+    private var outputs: Tensor?  // attention output before γ, (N, C, H, W)
     private var result: Tensor?
     private var q: Tensor?, k: Tensor?, v: Tensor?
     private var gradQ: Tensor?, gradK: Tensor?, gradV: Tensor?, gradInput: Tensor?
@@ -37,9 +37,12 @@ public final class SelfAttention: Layer, ParameterGradientToggle {
 
     public func forward(_ x: Tensor) -> Tensor {
         let d = NCHW(x, op: "SelfAttention")
-        let l = d.plane, c8 = queryConv.outChannels
+        let l = d.plane
+        let c8 = queryConv.outChannels
         // Each conv owns its output buffer, so the three results stay valid together.
-        let q = queryConv.forward(x), k = keyConv.forward(x), v = valueConv.forward(x)
+        let q = queryConv.forward(x)
+        let k = keyConv.forward(x)
+        let v = valueConv.forward(x)
         (self.q, self.k, self.v) = (q, k, v)
         let a = Tensor.reuse(attention, shape: [d.n, l, l])
         let out = Tensor.reuse(outputs, shape: x.shape)
@@ -47,11 +50,13 @@ public final class SelfAttention: Layer, ParameterGradientToggle {
         (attention, outputs, result) = (a, out, y)
         for n in 0..<d.n {
             let an = a.data + n * l * l
-            GEMM.sgemm(transA: true, transB: false, m: l, n: l, k: c8,
-                       a: q.data + n * c8 * l, lda: l, b: k.data + n * c8 * l, ldb: l, c: an, ldc: l)
+            GEMM.sgemm(
+                transA: true, transB: false, m: l, n: l, k: c8,
+                a: q.data + n * c8 * l, lda: l, b: k.data + n * c8 * l, ldb: l, c: an, ldc: l)
             softmaxRows(an, rows: l, columns: l)
-            GEMM.sgemm(transA: false, transB: true, m: d.c, n: l, k: l,
-                       a: v.data + n * d.c * l, lda: l, b: an, ldb: l, c: out.data + n * d.c * l, ldc: l)
+            GEMM.sgemm(
+                transA: false, transB: true, m: d.c, n: l, k: l,
+                a: v.data + n * d.c * l, lda: l, b: an, ldb: l, c: out.data + n * d.c * l, ldc: l)
         }
         let g = gamma.value.data[0]
         for i in 0..<x.count { y.data[i] = g * out.data[i] + x.data[i] }
@@ -64,24 +69,31 @@ public final class SelfAttention: Layer, ParameterGradientToggle {
         }
         precondition(dy.shape == out.shape, "SelfAttention.backward: gradient shape \(dy.shape)")
         let d = NCHW(dy, op: "SelfAttention.backward")
-        let l = d.plane, c8 = queryConv.outChannels
+        let l = d.plane
+        let c8 = queryConv.outChannels
         if computesParameterGradients { gamma.grad.data[0] += Float(TensorMath.dot(dy, out)) }
         let g = gamma.value.data[0]
-        let dq = Tensor.reuse(gradQ, shape: q.shape), dk = Tensor.reuse(gradK, shape: k.shape)
-        let dv = Tensor.reuse(gradV, shape: v.shape), dE = Tensor.reuse(gradEnergy, shape: [l, l])
+        let dq = Tensor.reuse(gradQ, shape: q.shape)
+        let dk = Tensor.reuse(gradK, shape: k.shape)
+        let dv = Tensor.reuse(gradV, shape: v.shape)
+        let dE = Tensor.reuse(gradEnergy, shape: [l, l])
         (gradQ, gradK, gradV, gradEnergy) = (dq, dk, dv, dE)
         for n in 0..<d.n {
             let an = a.data + n * l * l
-            let dOut = dy.data + n * d.c * l   // dOut = γ·dy, γ applied through alpha
-            GEMM.sgemm(transA: false, transB: false, m: d.c, n: l, k: l, alpha: g,
-                       a: dOut, lda: l, b: an, ldb: l, c: dv.data + n * d.c * l, ldc: l)
-            GEMM.sgemm(transA: true, transB: false, m: l, n: l, k: d.c, alpha: g,
-                       a: dOut, lda: l, b: v.data + n * d.c * l, ldb: l, c: dE.data, ldc: l)
+            let dOut = dy.data + n * d.c * l  // dOut = γ·dy, γ applied through alpha
+            GEMM.sgemm(
+                transA: false, transB: false, m: d.c, n: l, k: l, alpha: g,
+                a: dOut, lda: l, b: an, ldb: l, c: dv.data + n * d.c * l, ldc: l)
+            GEMM.sgemm(
+                transA: true, transB: false, m: l, n: l, k: d.c, alpha: g,
+                a: dOut, lda: l, b: v.data + n * d.c * l, ldb: l, c: dE.data, ldc: l)
             softmaxBackwardRows(probabilities: an, gradient: dE.data, rows: l, columns: l)
-            GEMM.sgemm(transA: false, transB: true, m: c8, n: l, k: l,
-                       a: k.data + n * c8 * l, lda: l, b: dE.data, ldb: l, c: dq.data + n * c8 * l, ldc: l)
-            GEMM.sgemm(transA: false, transB: false, m: c8, n: l, k: l,
-                       a: q.data + n * c8 * l, lda: l, b: dE.data, ldb: l, c: dk.data + n * c8 * l, ldc: l)
+            GEMM.sgemm(
+                transA: false, transB: true, m: c8, n: l, k: l,
+                a: k.data + n * c8 * l, lda: l, b: dE.data, ldb: l, c: dq.data + n * c8 * l, ldc: l)
+            GEMM.sgemm(
+                transA: false, transB: false, m: c8, n: l, k: l,
+                a: q.data + n * c8 * l, lda: l, b: dE.data, ldb: l, c: dk.data + n * c8 * l, ldc: l)
         }
         let dx = Tensor.reuse(gradInput, shape: dy.shape)
         gradInput = dx
@@ -102,7 +114,11 @@ func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
             var top = -Float.infinity
             for j in 0..<columns { top = max(top, row[j]) }
             var total: Float = 0
-            for j in 0..<columns { let e = _expf(row[j] - top); row[j] = e; total += e }
+            for j in 0..<columns {
+                let e = _expf(row[j] - top)
+                row[j] = e
+                total += e
+            }
             let inv = 1 / total
             for j in 0..<columns { row[j] *= inv }
         }
@@ -114,7 +130,8 @@ func softmaxBackwardRows(probabilities a: UnsafePointer<Float>, gradient g: Unsa
     let (pa, pg) = (UncheckedSendable(a), UncheckedSendable(g))
     Parallel.forEachChunk(rows, costPerItem: 3 * columns) { range in
         for r in range {
-            let ar = pa.value + r * columns, gr = pg.value + r * columns
+            let ar = pa.value + r * columns
+            let gr = pg.value + r * columns
             var inner: Float = 0
             for j in 0..<columns { inner += ar[j] * gr[j] }
             for j in 0..<columns { gr[j] = ar[j] * (gr[j] - inner) }

@@ -25,7 +25,8 @@ public final class SpectralNormConv2d: Layer, TrainingModeDependent, ParameterGr
     public init(_ conv: Conv2d, rng: inout SeededGenerator) {
         self.conv = conv
         weightOrig = Parameter(conv.weight.value.copy())
-        let rows = conv.outChannels, columns = conv.weight.value.count / rows
+        let rows = conv.outChannels
+        let columns = conv.weight.value.count / rows
         u = Buffer(Tensor(zeros: [rows]))
         v = Buffer(Tensor(zeros: [columns]))
         for b in [u, v] {
@@ -52,11 +53,13 @@ public final class SpectralNormConv2d: Layer, TrainingModeDependent, ParameterGr
         let (pu, pv) = (u.value.data, v.value.data)
         if isTraining {
             // v = normalize(Wᵀ u); u = normalize(W v)
-            GEMM.sgemm(transA: true, transB: false, m: columns, n: 1, k: rows,
-                       a: w, lda: columns, b: pu, ldb: 1, c: pv, ldc: 1)
+            GEMM.sgemm(
+                transA: true, transB: false, m: columns, n: 1, k: rows,
+                a: w, lda: columns, b: pu, ldb: 1, c: pv, ldc: 1)
             normalize(v.value)
-            GEMM.sgemm(transA: false, transB: false, m: rows, n: 1, k: columns,
-                       a: w, lda: columns, b: pv, ldb: 1, c: pu, ldc: 1)
+            GEMM.sgemm(
+                transA: false, transB: false, m: rows, n: 1, k: columns,
+                a: w, lda: columns, b: pv, ldb: 1, c: pu, ldc: 1)
             normalize(u.value)
         }
         var s = 0.0
@@ -77,7 +80,8 @@ public final class SpectralNormConv2d: Layer, TrainingModeDependent, ParameterGr
         let dW = conv.weight.grad
         let inner = Float(TensorMath.dot(dW, weightOrig.value))
         let (pu, pv) = (u.value.data, v.value.data)
-        let scale = 1 / sigma, correction = inner / (sigma * sigma)
+        let scale = 1 / sigma
+        let correction = inner / (sigma * sigma)
         for r in 0..<rows {
             for c in 0..<columns {
                 let i = r * columns + c

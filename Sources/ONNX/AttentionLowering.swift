@@ -7,7 +7,8 @@ import NN
 /// back to x's shape; y = γ·out + x.
 extension GraphBuilder {
     func lowerSelfAttention(_ attention: SelfAttention, _ input: GraphValue, path: String) throws(ONNXExportError) -> GraphValue {
-        let c = input.channels, c8 = attention.queryConv.outChannels
+        let c = input.channels
+        let c8 = attention.queryConv.outChannels
         let q = try lower(attention.queryConv, input, path: "\(path).query_conv")
         let k = try lower(attention.keyConv, input, path: "\(path).key_conv")
         let v = try lower(attention.valueConv, input, path: "\(path).value_conv")
@@ -15,7 +16,9 @@ extension GraphBuilder {
         let flat = { (value: GraphValue, channels: Int, name: String) in
             self.node("Reshape", [value.name, self.int64s([0, Int64(channels), -1], named: "\(name).shape")], named: name)
         }
-        let qFlat = flat(q, c8, "\(path).q"), kFlat = flat(k, c8, "\(path).k"), vFlat = flat(v, c, "\(path).v")
+        let qFlat = flat(q, c8, "\(path).q")
+        let kFlat = flat(k, c8, "\(path).k")
+        let vFlat = flat(v, c, "\(path).v")
         let transpose = [Attribute.ints("perm", [0, 2, 1])]
         let qT = node("Transpose", [qFlat], attributes: transpose, named: "\(path).q_t")
         let energy = node("MatMul", [qT, kFlat], named: "\(path).energy")

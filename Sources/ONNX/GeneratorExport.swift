@@ -102,7 +102,7 @@ public enum GeneratorExport {
             ("tinct.generator", configJSON),
             ("tinct.mode", model.mode.rawValue),
             ("tinct.normalization", model.batchStatistics ? "per-picture-statistics" : "running-statistics"),
-            ("tinct.resolution", String(model.resolution)),
+            ("tinct.resolution", String(model.resolution))
         ]
     }
 

@@ -64,7 +64,8 @@ final class GraphBuilder {
 
     /// `hint`, or `hint_2`, `hint_3`, … when taken.
     private func uniqueName(_ hint: String) -> String {
-        var name = hint, suffix = 1
+        var name = hint
+        var suffix = 1
         while usedNames.contains(name) {
             suffix += 1
             name = "\(hint)_\(suffix)"

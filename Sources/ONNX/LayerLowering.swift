@@ -110,7 +110,9 @@ extension GraphBuilder {
 
     /// Square kernel, equal strides and padding on every side, as Tinct's layers have.
     static func convolutionAttributes(kernel: Int, stride: Int, padding: Int) -> [Onnx_AttributeProto] {
-        [Attribute.ints("kernel_shape", [kernel, kernel]), Attribute.ints("strides", [stride, stride]),
-         Attribute.ints("pads", [padding, padding, padding, padding])]
+        [
+            Attribute.ints("kernel_shape", [kernel, kernel]), Attribute.ints("strides", [stride, stride]),
+            Attribute.ints("pads", [padding, padding, padding, padding])
+        ]
     }
 }

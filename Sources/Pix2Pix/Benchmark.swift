@@ -17,14 +17,19 @@ public struct BenchmarkConfiguration: Sendable {
 
     public static let all: [BenchmarkConfiguration] = [
         .init(name: "pix2pix-256", size: 256, ngf: 64, ndf: 64, downsamplings: 8, batch: 1, inputChannels: 3, outputChannels: 3),
-        .init(name: "lineart-128", size: 128, ngf: 32, ndf: 32, downsamplings: 7, batch: 4, inputChannels: ColorizationEncoding.inputChannels(.lineart), outputChannels: 3),
-        .init(name: "lineart-256", size: 256, ngf: 32, ndf: 32, downsamplings: 8, batch: 1, inputChannels: ColorizationEncoding.inputChannels(.lineart), outputChannels: 3),
+        .init(
+            name: "lineart-128", size: 128, ngf: 32, ndf: 32, downsamplings: 7, batch: 4, inputChannels: ColorizationEncoding.inputChannels(.lineart),
+            outputChannels: 3),
+        .init(
+            name: "lineart-256", size: 256, ngf: 32, ndf: 32, downsamplings: 8, batch: 1, inputChannels: ColorizationEncoding.inputChannels(.lineart),
+            outputChannels: 3)
     ]
 
     public var modelConfig: ModelConfig {
         ModelConfig(
-            generator: GeneratorConfig(inputChannels: inputChannels, outputChannels: outputChannels, ngf: ngf,
-                                       downsamplings: downsamplings, norm: .batch, dropout: true),
+            generator: GeneratorConfig(
+                inputChannels: inputChannels, outputChannels: outputChannels, ngf: ngf,
+                downsamplings: downsamplings, norm: .batch, dropout: true),
             discriminator: DiscriminatorConfig(inputChannels: inputChannels + outputChannels, ndf: ndf, nLayers: 3))
     }
 }
@@ -83,7 +88,8 @@ public enum Benchmark {
     }
 
     private static func medianMilliseconds(_ count: Int, _ body: () -> Void) -> Double {
-        body(); body()
+        body()
+        body()
         var times: [Double] = []
         for _ in 0..<count {
             let start = DispatchTime.now().uptimeNanoseconds

@@ -47,8 +47,10 @@ public final class GeneratorModel {
     /// needs to score them on a paired dataset); nil otherwise.
     public let direction: PairDirection?
 
-    public init(mode: ModelMode, generator: UNetGenerator, resolution: Int = 256, batchStatistics: Bool = true,
-                direction: PairDirection? = nil) {
+    public init(
+        mode: ModelMode, generator: UNetGenerator, resolution: Int = 256, batchStatistics: Bool = true,
+        direction: PairDirection? = nil
+    ) {
         self.mode = mode
         self.direction = direction
         self.generator = generator
@@ -80,7 +82,8 @@ public final class GeneratorModel {
     /// Loads a model written by `save`, from the file or the folder that holds it.
     public static func load(path: String) throws -> GeneratorModel {
         var isFolder: ObjCBool = false
-        let file = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+        let file =
+            FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
             ? "\(path)/\(fileName)" : path
         let contents = try SafetensorsFile(contentsOf: file)
         guard let version = contents.metadata["tinct.format"] else { throw ModelFileError.notATinctModel(path: file) }
@@ -94,12 +97,15 @@ public final class GeneratorModel {
         } catch {
             throw ModelFileError.badConfig(path: file, reason: "\(error)")
         }
-        guard (5...16).contains(config.downsamplings), config.attentionDepths.allSatisfy({ (0..<config.downsamplings).contains($0) }), (1...1024).contains(config.ngf),
-              (1...64).contains(config.inputChannels), (1...64).contains(config.outputChannels) else {
+        guard (5...16).contains(config.downsamplings), config.attentionDepths.allSatisfy({ (0..<config.downsamplings).contains($0) }),
+            (1...1024).contains(config.ngf),
+            (1...64).contains(config.inputChannels), (1...64).contains(config.outputChannels)
+        else {
             throw ModelFileError.badConfig(path: file, reason: "architecture out of range")
         }
         guard ColorizationEncoding.accepts(inputChannels: config.inputChannels, for: mode),
-              config.outputChannels == ColorizationEncoding.outputChannels(mode) else {
+            config.outputChannels == ColorizationEncoding.outputChannels(mode)
+        else {
             throw ModelFileError.badConfig(path: file, reason: "\(config.inputChannels) → \(config.outputChannels) channels do not fit mode \(mode.rawValue)")
         }
         let resolution = Int(contents.metadata["tinct.resolution"] ?? "256") ?? 256
@@ -109,8 +115,9 @@ public final class GeneratorModel {
         let generator = UNetGenerator(config)
         try generator.load(from: contents, strict: true)
         let batchStatistics = contents.metadata["tinct.normalization"] != "running-statistics"
-        return GeneratorModel(mode: mode, generator: generator, resolution: resolution, batchStatistics: batchStatistics,
-                              direction: contents.metadata["tinct.direction"].flatMap(PairDirection.init(rawValue:)))
+        return GeneratorModel(
+            mode: mode, generator: generator, resolution: resolution, batchStatistics: batchStatistics,
+            direction: contents.metadata["tinct.direction"].flatMap(PairDirection.init(rawValue:)))
     }
 
     /// int8 is for the large convolution weights of the inner layers, where nearly all the
@@ -133,7 +140,7 @@ public final class GeneratorModel {
         var metadata = [
             "tinct.format": Self.formatVersion, "tinct.kind": "generator",
             "tinct.mode": mode.rawValue, "tinct.generator": configJSON, "tinct.resolution": String(resolution),
-            "tinct.normalization": batchStatistics ? "batch-statistics" : "running-statistics",
+            "tinct.normalization": batchStatistics ? "batch-statistics" : "running-statistics"
         ]
         if let direction { metadata["tinct.direction"] = direction.rawValue }
         try SafetensorsFile.write(tensors, metadata: metadata, to: "\(folder)/\(Self.fileName)")

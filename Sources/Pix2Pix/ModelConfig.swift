@@ -15,11 +15,14 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Adam settings shared by G and D (pix2pix: lr 2e-4, β₁ 0.5, β₂ 0.999).
     public var adam: Adam.Hyperparameters
 
-    public init(generator: GeneratorConfig = .init(), discriminator: DiscriminatorConfig = .init(),
-                ganLoss: GANLoss = .vanilla, lambdaL1: Float = 100, lambdaFeatureMatching: Float = 0,
-                adam: Adam.Hyperparameters = .init()) {
-        precondition(discriminator.inputChannels == generator.inputChannels + generator.outputChannels,
-                     "ModelConfig: the discriminator sees input and output stacked: \(generator.inputChannels + generator.outputChannels) channels")
+    public init(
+        generator: GeneratorConfig = .init(), discriminator: DiscriminatorConfig = .init(),
+        ganLoss: GANLoss = .vanilla, lambdaL1: Float = 100, lambdaFeatureMatching: Float = 0,
+        adam: Adam.Hyperparameters = .init()
+    ) {
+        precondition(
+            discriminator.inputChannels == generator.inputChannels + generator.outputChannels,
+            "ModelConfig: the discriminator sees input and output stacked: \(generator.inputChannels + generator.outputChannels) channels")
         (self.generator, self.discriminator, self.ganLoss) = (generator, discriminator, ganLoss)
         (self.lambdaL1, self.lambdaFeatureMatching, self.adam) = (lambdaL1, lambdaFeatureMatching, adam)
     }

@@ -21,8 +21,10 @@ public struct GeneratorConfig: Codable, Sendable, Equatable {
     /// Depths (0 = outermost block) after whose decoder a SAGAN self-attention block sits.
     public var attentionDepths: [Int]
 
-    public init(inputChannels: Int = 3, outputChannels: Int = 3, ngf: Int = 64, downsamplings: Int = 8,
-                norm: NormKind = .batch, dropout: Bool = true, attentionDepths: [Int] = []) {
+    public init(
+        inputChannels: Int = 3, outputChannels: Int = 3, ngf: Int = 64, downsamplings: Int = 8,
+        norm: NormKind = .batch, dropout: Bool = true, attentionDepths: [Int] = []
+    ) {
         precondition(downsamplings >= 5, "GeneratorConfig: a U-Net needs at least 5 downsamplings, got \(downsamplings)")
         (self.inputChannels, self.outputChannels, self.ngf, self.downsamplings) = (inputChannels, outputChannels, ngf, downsamplings)
         (self.norm, self.dropout, self.attentionDepths) = (norm, dropout, attentionDepths)
@@ -43,8 +45,10 @@ public struct DiscriminatorConfig: Codable, Sendable, Equatable {
     /// Put a self-attention block after the second stage of each discriminator.
     public var attention: Bool
 
-    public init(inputChannels: Int = 6, ndf: Int = 64, nLayers: Int = 3, norm: NormKind = .batch,
-                scales: Int = 1, spectralNorm: Bool = false, attention: Bool = false) {
+    public init(
+        inputChannels: Int = 6, ndf: Int = 64, nLayers: Int = 3, norm: NormKind = .batch,
+        scales: Int = 1, spectralNorm: Bool = false, attention: Bool = false
+    ) {
         precondition(scales >= 1, "DiscriminatorConfig: at least 1 scale, got \(scales)")
         precondition(nLayers >= 1, "DiscriminatorConfig: nLayers must be at least 1")
         (self.inputChannels, self.ndf, self.nLayers, self.norm) = (inputChannels, ndf, nLayers, norm)

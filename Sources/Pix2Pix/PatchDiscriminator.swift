@@ -15,7 +15,8 @@ public final class PatchDiscriminator: Module {
     private let firstConvolution: any Layer
 
     init(_ config: DiscriminatorConfig, rng: inout SeededGenerator) {
-        let ndf = config.ndf, bias = config.norm.convolutionsNeedBias
+        let ndf = config.ndf
+        let bias = config.norm.convolutionsNeedBias
         var layers: [any Layer] = []
         var features: [Int] = []
         func conv(_ input: Int, _ output: Int, stride: Int, bias: Bool) -> any Layer {

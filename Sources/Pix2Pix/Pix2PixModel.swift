@@ -54,7 +54,10 @@ public final class Pix2PixModel {
         Pix2PixInitialization.apply(to: discriminator, rng: &rng)
         var dropoutSeed = seed &+ 1
         generator.visit { _, module in
-            if let dropout = module as? Dropout { dropout.rng = SeededGenerator(seed: dropoutSeed); dropoutSeed &+= 1 }
+            if let dropout = module as? Dropout {
+                dropout.rng = SeededGenerator(seed: dropoutSeed)
+                dropoutSeed &+= 1
+            }
         }
         optimizerG = Adam(generator.namedParameters(), config.adam)
         optimizerD = Adam(discriminator.namedParameters(), config.adam)
@@ -86,8 +89,9 @@ public final class Pix2PixModel {
         generator.zeroGrad()
         let lossesG = backwardGenerator()
         optimizerG.update()
-        return StepLosses(lossDFake: lossesD.fake, lossDReal: lossesD.real, lossGGAN: lossesG.gan, lossGL1: lossesG.l1,
-                          lossGFeature: lossesG.feature)
+        return StepLosses(
+            lossDFake: lossesD.fake, lossDReal: lossesD.real, lossGGAN: lossesG.gan, lossGL1: lossesG.l1,
+            lossGFeature: lossesG.feature)
     }
 
     /// fakeB = G(realA), and the discriminator's two inputs: A stacked with G(A), and with B.
@@ -125,7 +129,8 @@ public final class Pix2PixModel {
         let useFeatures = config.lambdaFeatureMatching > 0
         if useFeatures { keepRealFeatures(discriminator.forward(pairReal)) }
         let outputs = discriminator.forward(pairFake)
-        var lossGGAN: Float = 0, lossGFeature: Float = 0
+        var lossGGAN: Float = 0
+        var lossGFeature: Float = 0
         var dPredictions: [Tensor] = []
         var dFeatures: [[Tensor]] = []
         for (k, output) in outputs.enumerated() {

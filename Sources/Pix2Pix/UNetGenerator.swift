@@ -22,8 +22,10 @@ public final class UNetBlock: Layer, LayerContainer {
     private var gradInner: Tensor?
     private var inputChannels = 0
 
-    init(outer: Int, inner: Int, input: Int? = nil, sub: UNetBlock? = nil, outermost: Bool = false,
-         innermost: Bool = false, dropout: Bool = false, attention: Bool = false, norm: NormKind) {
+    init(
+        outer: Int, inner: Int, input: Int? = nil, sub: UNetBlock? = nil, outermost: Bool = false,
+        innermost: Bool = false, dropout: Bool = false, attention: Bool = false, norm: NormKind
+    ) {
         let inputChannels = input ?? outer
         let bias = norm.convolutionsNeedBias
         let down = Conv2d(inputChannels, inner, kernel: 4, stride: 2, padding: 1, bias: bias)
@@ -32,14 +34,18 @@ public final class UNetBlock: Layer, LayerContainer {
             guard let sub else { preconditionFailure("UNetBlock: the outermost block needs an inner block") }
             layers = [down, sub, ReLU(), ConvTranspose2d(inner * 2, outer, kernel: 4, stride: 2, padding: 1), Tanh()]
         } else if innermost {
-            layers = [LeakyReLU(slope: 0.2), down, ReLU(),
-                      ConvTranspose2d(inner, outer, kernel: 4, stride: 2, padding: 1, bias: bias),
-                      norm.makeLayer(channels: outer)]
+            layers = [
+                LeakyReLU(slope: 0.2), down, ReLU(),
+                ConvTranspose2d(inner, outer, kernel: 4, stride: 2, padding: 1, bias: bias),
+                norm.makeLayer(channels: outer)
+            ]
         } else {
             guard let sub else { preconditionFailure("UNetBlock: a middle block needs an inner block") }
-            layers = [LeakyReLU(slope: 0.2), down, norm.makeLayer(channels: inner), sub, ReLU(),
-                      ConvTranspose2d(inner * 2, outer, kernel: 4, stride: 2, padding: 1, bias: bias),
-                      norm.makeLayer(channels: outer)]
+            layers = [
+                LeakyReLU(slope: 0.2), down, norm.makeLayer(channels: inner), sub, ReLU(),
+                ConvTranspose2d(inner * 2, outer, kernel: 4, stride: 2, padding: 1, bias: bias),
+                norm.makeLayer(channels: outer)
+            ]
             if dropout { layers.append(Dropout(p: 0.5)) }
         }
         if attention { layers.append(SelfAttention(channels: outer)) }
@@ -86,19 +92,23 @@ public final class UNetGenerator: Layer, LayerContainer {
 
     public init(_ config: GeneratorConfig) {
         self.config = config
-        let ngf = config.ngf, depth = config.downsamplings
+        let ngf = config.ngf
+        let depth = config.downsamplings
         func attention(_ level: Int) -> Bool { config.attentionDepths.contains(level) }
-        var block = UNetBlock(outer: ngf * 8, inner: ngf * 8, innermost: true,
-                              attention: attention(depth - 1), norm: config.norm)
+        var block = UNetBlock(
+            outer: ngf * 8, inner: ngf * 8, innermost: true,
+            attention: attention(depth - 1), norm: config.norm)
         for level in stride(from: depth - 2, through: 4, by: -1) {
-            block = UNetBlock(outer: ngf * 8, inner: ngf * 8, sub: block, dropout: config.dropout,
-                              attention: attention(level), norm: config.norm)
+            block = UNetBlock(
+                outer: ngf * 8, inner: ngf * 8, sub: block, dropout: config.dropout,
+                attention: attention(level), norm: config.norm)
         }
         block = UNetBlock(outer: ngf * 4, inner: ngf * 8, sub: block, attention: attention(3), norm: config.norm)
         block = UNetBlock(outer: ngf * 2, inner: ngf * 4, sub: block, attention: attention(2), norm: config.norm)
         block = UNetBlock(outer: ngf, inner: ngf * 2, sub: block, attention: attention(1), norm: config.norm)
-        model = UNetBlock(outer: config.outputChannels, inner: ngf, input: config.inputChannels, sub: block,
-                          outermost: true, norm: config.norm)
+        model = UNetBlock(
+            outer: config.outputChannels, inner: ngf, input: config.inputChannels, sub: block,
+            outermost: true, norm: config.norm)
         // The network's input needs no gradient.
         (model.model.layers[0] as? Conv2d)?.computesInputGradient = false
     }
@@ -109,8 +119,9 @@ public final class UNetGenerator: Layer, LayerContainer {
         let d = NCHW(x, op: "UNetGenerator")
         precondition(d.c == config.inputChannels, "UNetGenerator: input has \(d.c) channels, model expects \(config.inputChannels)")
         let multiple = 1 << config.downsamplings
-        precondition(d.h % multiple == 0 && d.w % multiple == 0,
-                     "UNetGenerator: input \(d.h)×\(d.w) must be a multiple of \(multiple) on both sides")
+        precondition(
+            d.h % multiple == 0 && d.w % multiple == 0,
+            "UNetGenerator: input \(d.h)×\(d.w) must be a multiple of \(multiple) on both sides")
         return model.forward(x)
     }
 

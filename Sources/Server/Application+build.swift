@@ -1,8 +1,8 @@
-import HummingbirdCore
-import NIOCore
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 
 /// Assembles the Tinct web application: middleware, static files, pages and API routes.
 ///
@@ -46,7 +46,7 @@ func buildApplication(
             "models": "\(configuration.modelsDirectory)",
             "dataRoot": "\(configuration.dataRoot)",
             "runs": "\(configuration.runsDirectory)",
-            "access": "\(configuration.accessToken == nil ? "open (loopback only)" : "token required")",
+            "access": "\(configuration.accessToken == nil ? "open (loopback only)" : "token required")"
         ]
     )
     if configuration.accessToken != nil {
@@ -93,8 +93,9 @@ func buildRouter(
     // Before everything that acts: pages on other sites and rebound host names get nothing.
     router.add(middleware: CrossSiteGuardMiddleware(boundary: configuration.siteBoundary))
     // Before any body is read: the bodies held for all clients together stay within a budget.
-    router.add(middleware: BodyBudgetMiddleware(
-        budget: BodyBudget(capacity: configuration.connections.maxBufferedBodyBytes), maxBodyBytes: configuration.limits.maxBodyBytes))
+    router.add(
+        middleware: BodyBudgetMiddleware(
+            budget: BodyBudget(capacity: configuration.connections.maxBufferedBodyBytes), maxBodyBytes: configuration.limits.maxBodyBytes))
     // Each request at debug level: run with LOG_LEVEL=debug to see them.
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: PathTraversalGuardMiddleware())

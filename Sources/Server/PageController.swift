@@ -22,7 +22,7 @@ struct PageController: Sendable {
     /// The site navigation shown on every page.
     static let navigation = [
         Link(href: "/", label: "Editor"),
-        Link(href: "/train", label: "Train"),
+        Link(href: "/train", label: "Train")
     ]
 
     /// `GET /` and `GET /train`.

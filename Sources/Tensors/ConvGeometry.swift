@@ -11,8 +11,9 @@ public struct ConvGeometry: Equatable, Sendable {
     public var stride: Int, padding: Int
 
     public init(n: Int, c: Int, h: Int, w: Int, kh: Int, kw: Int, stride: Int, padding: Int) {
-        precondition(kh > 0 && kw > 0 && stride > 0 && padding >= 0,
-                     "ConvGeometry: kernel \(kh)×\(kw), stride \(stride), padding \(padding) invalid")
+        precondition(
+            kh > 0 && kw > 0 && stride > 0 && padding >= 0,
+            "ConvGeometry: kernel \(kh)×\(kw), stride \(stride), padding \(padding) invalid")
         (self.n, self.c, self.h, self.w) = (n, c, h, w)
         (self.kh, self.kw, self.stride, self.padding) = (kh, kw, stride, padding)
     }

@@ -1,4 +1,5 @@
 import CBLAS
+import Dispatch
 
 /// The one place that calls BLAS: C = alpha · op(A) · op(B) + beta · C, all row-major.
 ///
@@ -35,20 +36,24 @@ public enum GEMM {
         switch NumericsEnvironment.gemmBackend {
         case .blas: break
         case .naive:
-            return NaiveGEMM.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                                   b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return NaiveGEMM.sgemm(
+                transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         case .naiveFloatReversed:
-            return NaiveGEMM.sgemmFloatReversed(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                                                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return NaiveGEMM.sgemmFloatReversed(
+                transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
         let split = blasThreads == nil && Parallel.workers > 1 && 2 * m * n * k >= splitThreshold
         let body = {
             if split {
-                splitAcrossCores(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                                 b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                splitAcrossCores(
+                    transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                    b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             } else {
-                call(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                     b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                call(
+                    transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                    b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             }
         }
         if Profiler.enabled {
@@ -74,13 +79,15 @@ public enum GEMM {
             let end = part == parts - 1 ? extent : min(extent, (extent * (part + 1) / parts + 8) / 16 * 16)
             guard end > start else { return }
             if byColumns {
-                call(transA: transA, transB: transB, m: m, n: end - start, k: k, alpha: alpha, a: pa.value, lda: lda,
-                     b: transB ? pb.value + start * ldb : pb.value + start, ldb: ldb,
-                     beta: beta, c: pc.value + start, ldc: ldc)
+                call(
+                    transA: transA, transB: transB, m: m, n: end - start, k: k, alpha: alpha, a: pa.value, lda: lda,
+                    b: transB ? pb.value + start * ldb : pb.value + start, ldb: ldb,
+                    beta: beta, c: pc.value + start, ldc: ldc)
             } else {
-                call(transA: transA, transB: transB, m: end - start, n: n, k: k, alpha: alpha,
-                     a: transA ? pa.value + start : pa.value + start * lda, lda: lda,
-                     b: pb.value, ldb: ldb, beta: beta, c: pc.value + start * ldc, ldc: ldc)
+                call(
+                    transA: transA, transB: transB, m: end - start, n: n, k: k, alpha: alpha,
+                    a: transA ? pa.value + start : pa.value + start * lda, lda: lda,
+                    b: pb.value, ldb: ldb, beta: beta, c: pc.value + start * ldc, ldc: ldc)
             }
         }
     }
@@ -96,7 +103,6 @@ public enum GEMM {
     }
 }
 
-import Dispatch
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

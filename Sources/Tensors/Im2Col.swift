@@ -9,10 +9,13 @@ public enum Im2Col {
     ) {
         let (oh, ow, plane, inPlane) = (g.outH, g.outW, g.outPlane, g.h * g.w)
         let rowLength = g.columns
-        let src = UncheckedSendable(input), dst = UncheckedSendable(columns)
+        let src = UncheckedSendable(input)
+        let dst = UncheckedSendable(columns)
         Parallel.forEachChunk(g.patchSize, costPerItem: rowLength) { rows in
             for row in rows {
-                let j = row % g.kw, i = (row / g.kw) % g.kh, c = row / (g.kw * g.kh)
+                let j = row % g.kw
+                let i = (row / g.kw) % g.kh
+                let c = row / (g.kw * g.kh)
                 let owRange = g.validRange(kernelOffset: j, size: g.w, outSize: ow)
                 let ohRange = g.validRange(kernelOffset: i, size: g.h, outSize: oh)
                 let rowBase = dst.value + row * rowLength
@@ -50,11 +53,13 @@ public enum Im2Col {
     ) {
         let (oh, ow, plane, inPlane) = (g.outH, g.outW, g.outPlane, g.h * g.w)
         let rowLength = g.columns
-        let src = UncheckedSendable(columns), dst = UncheckedSendable(input)
+        let src = UncheckedSendable(columns)
+        let dst = UncheckedSendable(input)
         // Each worker owns whole (n, c) planes of the input, so no two write the same element.
         Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * plane) { planes in
             for nc in planes {
-                let n = nc / g.c, c = nc % g.c
+                let n = nc / g.c
+                let c = nc % g.c
                 let inBase = dst.value + nc * inPlane
                 for i in 0..<g.kh {
                     let ohRange = g.validRange(kernelOffset: i, size: g.h, outSize: oh)

@@ -8,7 +8,8 @@ public enum Layout {
     public static func batchToChannelMajor(
         _ src: UnsafePointer<Float>, n: Int, c: Int, plane: Int, into dst: UnsafeMutablePointer<Float>
     ) {
-        let s = UncheckedSendable(src), d = UncheckedSendable(dst)
+        let s = UncheckedSendable(src)
+        let d = UncheckedSendable(dst)
         Parallel.forEachChunk(c, costPerItem: n * plane) { channels in
             for ch in channels {
                 for b in 0..<n {
@@ -22,7 +23,8 @@ public enum Layout {
     public static func channelMajorToBatch(
         _ src: UnsafePointer<Float>, n: Int, c: Int, plane: Int, into dst: UnsafeMutablePointer<Float>
     ) {
-        let s = UncheckedSendable(src), d = UncheckedSendable(dst)
+        let s = UncheckedSendable(src)
+        let d = UncheckedSendable(dst)
         Parallel.forEachChunk(c, costPerItem: n * plane) { channels in
             for ch in channels {
                 for b in 0..<n {

@@ -40,15 +40,15 @@ public struct UncheckedSendable<Value>: @unchecked Sendable {
 public enum ProcessInfoCores {
     public static let count: Int = {
         #if os(Linux)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+            return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         #else
-        return Int(sysconf(_SC_NPROCESSORS_ONLN))
+            return Int(sysconf(_SC_NPROCESSORS_ONLN))
         #endif
     }()
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

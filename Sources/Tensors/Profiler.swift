@@ -26,4 +26,3 @@ public enum Profiler {
         totals.map { ($0.key, $0.value.seconds, $0.value.calls) }.sorted { $0.1 > $1.1 }
     }
 }
-

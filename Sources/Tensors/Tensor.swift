@@ -39,8 +39,14 @@ public final class Tensor: @unchecked Sendable {
     /// the tensor stays alive for the access, whereas `makeTensor().data[i]` may read freed
     /// memory once the temporary is released.
     public subscript(index: Int) -> Float {
-        get { precondition(index >= 0 && index < count, "Tensor index \(index) out of range for \(shape)"); return data[index] }
-        set { precondition(index >= 0 && index < count, "Tensor index \(index) out of range for \(shape)"); data[index] = newValue }
+        get {
+            precondition(index >= 0 && index < count, "Tensor index \(index) out of range for \(shape)")
+            return data[index]
+        }
+        set {
+            precondition(index >= 0 && index < count, "Tensor index \(index) out of range for \(shape)")
+            data[index] = newValue
+        }
     }
 
     /// The elements as an array (a copy).

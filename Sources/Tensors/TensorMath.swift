@@ -54,9 +54,11 @@ public enum TensorMath {
 public enum ChannelConcat {
     /// `out[:, 0..<Ca] = a`, `out[:, Ca..<Ca+Cb] = b`.
     public static func forward(_ a: Tensor, _ b: Tensor, into out: Tensor) {
-        let da = NCHW(a, op: "concat"), db = NCHW(b, op: "concat")
-        precondition(da.n == db.n && da.h == db.h && da.w == db.w,
-                     "concat: shapes \(a.shape) and \(b.shape) differ outside channels")
+        let da = NCHW(a, op: "concat")
+        let db = NCHW(b, op: "concat")
+        precondition(
+            da.n == db.n && da.h == db.h && da.w == db.w,
+            "concat: shapes \(a.shape) and \(b.shape) differ outside channels")
         precondition(out.shape == [da.n, da.c + db.c, da.h, da.w], "concat: output shape \(out.shape)")
         let plane = da.plane
         for n in 0..<da.n {
@@ -71,8 +73,9 @@ public enum ChannelConcat {
     public static func backward(_ dOut: Tensor, channelsA ca: Int, intoA da: Tensor, intoB db: Tensor) {
         let d = NCHW(dOut, op: "concat backward")
         let cb = d.c - ca
-        precondition(da.count == d.n * ca * d.plane && db.count == d.n * cb * d.plane,
-                     "concat backward: gradient shapes \(da.shape), \(db.shape) for \(dOut.shape)")
+        precondition(
+            da.count == d.n * ca * d.plane && db.count == d.n * cb * d.plane,
+            "concat backward: gradient shapes \(da.shape), \(db.shape) for \(dOut.shape)")
         for n in 0..<d.n {
             let src = dOut.data + n * d.c * d.plane
             (da.data + n * ca * d.plane).update(from: src, count: ca * d.plane)

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import NN
-import Tensors
 import Pix2Pix
+import Tensors
 
 /// `tinct bench`: times the pix2pix benchmark configurations, one JSON line each, to be
 /// compared with ../shared/bench/torch_pix2pix.py run on the same machine.

@@ -15,19 +15,30 @@ struct ColorizeCommand: ParsableCommand {
     var output: String
     @Option(help: "Model name (folder under --models) or path (a model folder, a training checkpoint or a run folder); default: the mode's default model.")
     var model: String?
-    @Option(help: "lineart, photo or pix2pix; chooses the default model (models/default-MODE). Default: detected per picture as the editor does — line art, a black-and-white photo (photo), or a picture in colour (line art of its extracted lines).")
+    @Option(
+        help:
+            "lineart, photo or pix2pix; chooses the default model (models/default-MODE). Default: detected per picture as the editor does — line art, a black-and-white photo (photo), or a picture in colour (line art of its extracted lines)."
+    )
     var mode: ModelMode?
     @Option(help: "Folder of models (default: the models folder beside the working directory or the tinct executable).")
     var models: String?
     @Option(help: "JSON file of hints: [{\"x\": 10, \"y\": 20, \"color\": \"#ff0000\", \"r\": 3}] in input pixels.")
     var hints: String?
-    @Option(help: "Extract the picture's lines first with xdog, adaptive or sobel (line-art models only). Default: xdog for a picture in colour, none for line art.")
+    @Option(
+        help: "Extract the picture's lines first with xdog, adaptive or sobel (line-art models only). Default: xdog for a picture in colour, none for line art."
+    )
     var lines: LineExtractor.Style?
-    @Option(help: "Also write the result as layers (lines, flat colours, shading, hints): OUT.ora (OpenRaster: Krita, GIMP, MyPaint) or OUT.psd (Photoshop), chosen by the extension; a folder of .ora files when the input is a folder.")
+    @Option(
+        help:
+            "Also write the result as layers (lines, flat colours, shading, hints): OUT.ora (OpenRaster: Krita, GIMP, MyPaint) or OUT.psd (Photoshop), chosen by the extension; a folder of .ora files when the input is a folder."
+    )
     var layers: String?
     @Flag(help: "Line art: write the output PNG with the page's paper transparent (lines and colours opaque).")
     var transparent = false
-    @Option(help: "Colour with this variant: a seed (0 or more) for the generator's dropout, which gives another plausible colouring; the same seed gives the same picture. Default: the deterministic colouring.")
+    @Option(
+        help:
+            "Colour with this variant: a seed (0 or more) for the generator's dropout, which gives another plausible colouring; the same seed gives the same picture. Default: the deterministic colouring."
+    )
     var variant: UInt64?
 
     func validate() throws {
@@ -44,8 +55,9 @@ struct ColorizeCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) else {
             throw CommandFailure("\(DisplayPath.absolute(input)) does not exist")
         }
-        let planner = ColorizePlanner(modelName: model, mode: mode, lines: lines, modelsDirectory: ModelLocator.modelsDirectory(models),
-                                      hasHints: !hintList.isEmpty)
+        let planner = ColorizePlanner(
+            modelName: model, mode: mode, lines: lines, modelsDirectory: ModelLocator.modelsDirectory(models),
+            hasHints: !hintList.isEmpty)
         if isFolder.boolValue {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             var failures = 0
@@ -76,21 +88,25 @@ struct ColorizeCommand: ParsableCommand {
 
     /// Colorizes the picture at `path` into `target` (and its layers into `layers`) as its
     /// plan says; returns the plan's explanation.
-    private func colorize(_ path: String, hints: [ColorHint], planner: ColorizePlanner, to target: String,
-                          layers: String?) throws -> String {
+    private func colorize(
+        _ path: String, hints: [ColorHint], planner: ColorizePlanner, to target: String,
+        layers: String?
+    ) throws -> String {
         let picture: RGBImage
         do { picture = try RGBImage(contentsOf: path) } catch { throw PictureFailure(error, context: DisplayPath.absolute(path)) }
         let plan = try planner.plan(for: picture)
         do {
-            let result = try plan.colorizer.colorizeLayered(plan.input(from: picture), hints: hints,
-                                                            variant: variant.map(ColorVariant.init(seed:)))
+            let result = try plan.colorizer.colorizeLayered(
+                plan.input(from: picture), hints: hints,
+                variant: variant.map(ColorVariant.init(seed:)))
             if transparent {
                 try writeFile(PNGEncoder.encode(TransparentPaper.picture(result)), to: target)
             } else {
                 try result.picture.write(to: target)
             }
             if let layers {
-                let bytes = try LayerFile.format(of: layers) == .photoshop
+                let bytes =
+                    try LayerFile.format(of: layers) == .photoshop
                     ? LayeredExport.photoshop(result) : LayeredExport.openRaster(result)
                 try writeFile(bytes, to: layers)
             }
@@ -134,7 +150,12 @@ struct PictureFailure: Error, CustomStringConvertible {
 
 /// Reads a hints file in the API's format.
 enum HintFile {
-    struct Entry: Decodable { var x: Int; var y: Int; var color: String; var r: Int? }
+    struct Entry: Decodable {
+        var x: Int
+        var y: Int
+        var color: String
+        var r: Int?
+    }
 
     static func read(_ path: String) throws -> [ColorHint] {
         guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read hints file \(DisplayPath.absolute(path))") }

@@ -46,8 +46,9 @@ final class ColorizePlanner {
             throw CommandFailure("--lines extracts line art for a line-art model; \(path) is a \(chosenMode.rawValue) model")
         }
         let extraction = chosenMode == .lineart ? (lines ?? (kind.needsLineExtraction ? .xdog : nil)) : nil
-        return ColorizePlan(colorizer: colorizer, extraction: extraction,
-                            explanation: explain(kind: kind, mode: chosenMode, extraction: extraction, model: path))
+        return ColorizePlan(
+            colorizer: colorizer, extraction: extraction,
+            explanation: explain(kind: kind, mode: chosenMode, extraction: extraction, model: path))
     }
 
     /// The model for `mode` (its default), or the one `--model` names when `mode` is nil.

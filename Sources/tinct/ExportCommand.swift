@@ -14,7 +14,9 @@ struct ExportCommand: ParsableCommand {
     var output: String
     @Flag(help: "Store weights as float16 (half the size; loaded back to float32).")
     var half = false
-    @Flag(help: "Store the large inner convolution weights as 8-bit integers with a float32 scale per slice, the rest as float16 (about half the size of --half).")
+    @Flag(
+        help: "Store the large inner convolution weights as 8-bit integers with a float32 scale per slice, the rest as float16 (about half the size of --half)."
+    )
     var int8 = false
 
     func validate() throws {

@@ -29,10 +29,12 @@ struct ExportONNXCommand: ParsableCommand {
             let located = try ModelLocator.load(model, mode: nil, modelsDirectory: ModelLocator.modelsDirectory(models))
             let data = try GeneratorExport.onnxData(of: located.model, producerVersion: TinctVersion.version)
             try data.write(to: URL(fileURLWithPath: output), options: .atomic)
-            let m = located.model, config = m.config
-            print("wrote \(DisplayPath.absolute(output)) (\(data.count) bytes, ONNX opset \(GeneratorExport.opsetVersion)) from \(located.path): "
-                + "\(m.mode.rawValue) generator, input (N, \(config.inputChannels), \(m.resolution), \(m.resolution)) → "
-                + "output (N, \(config.outputChannels), \(m.resolution), \(m.resolution))")
+            let m = located.model
+            let config = m.config
+            print(
+                "wrote \(DisplayPath.absolute(output)) (\(data.count) bytes, ONNX opset \(GeneratorExport.opsetVersion)) from \(located.path): "
+                    + "\(m.mode.rawValue) generator, input (N, \(config.inputChannels), \(m.resolution), \(m.resolution)) → "
+                    + "output (N, \(config.outputChannels), \(m.resolution), \(m.resolution))")
         } catch {
             throw CommandFailure(error)
         }

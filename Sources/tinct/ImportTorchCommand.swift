@@ -42,15 +42,18 @@ struct ImportTorchCommand: ParsableCommand {
         guard ngf > 0, inputChannels > 0, outputChannels > 0 else { throw ValidationError("--ngf, --in and --out must be positive") }
         guard resolution > 0, resolution % (1 << downs) == 0 else { throw ValidationError("--resolution must be a multiple of \(1 << downs)") }
         guard ColorizationEncoding.accepts(inputChannels: inputChannels, for: mode),
-              outputChannels == ColorizationEncoding.outputChannels(mode) else {
-            throw ValidationError("--in \(inputChannels) --out \(outputChannels) do not fit --mode \(mode.rawValue) "
-                + "(lineart 5 → 3, photo 6 → 2, pix2pix 3 → 3)")
+            outputChannels == ColorizationEncoding.outputChannels(mode)
+        else {
+            throw ValidationError(
+                "--in \(inputChannels) --out \(outputChannels) do not fit --mode \(mode.rawValue) "
+                    + "(lineart 5 → 3, photo 6 → 2, pix2pix 3 → 3)")
         }
     }
 
     func run() throws {
-        let config = GeneratorConfig(inputChannels: inputChannels, outputChannels: outputChannels, ngf: ngf,
-                                     downsamplings: downs, norm: norm, dropout: true)
+        let config = GeneratorConfig(
+            inputChannels: inputChannels, outputChannels: outputChannels, ngf: ngf,
+            downsamplings: downs, norm: norm, dropout: true)
         do {
             let model = try GeneratorModel.importTorch(path: weights, config: config, mode: mode, resolution: resolution)
             try model.save(folder: output)

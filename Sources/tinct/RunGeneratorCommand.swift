@@ -36,18 +36,21 @@ struct RunGeneratorCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model: GeneratorModel, bytes: Data
+        let model: GeneratorModel
+        let bytes: Data
         do {
             model = try ModelLocator.load(self.model, mode: nil, modelsDirectory: ModelLocator.modelsDirectory(models)).model
             bytes = try Data(contentsOf: URL(fileURLWithPath: input))
         } catch {
             throw CommandFailure(error)
         }
-        let side = model.resolution, channels = model.config.inputChannels
+        let side = model.resolution
+        let channels = model.config.inputChannels
         let pictureBytes = channels * side * side * MemoryLayout<Float>.size
         guard !bytes.isEmpty, bytes.count % pictureBytes == 0 else {
-            throw CommandFailure("\(DisplayPath.absolute(input)) holds \(bytes.count) bytes; this model's input is whole pictures of "
-                + "(\(channels), \(side), \(side)) float32, \(pictureBytes) bytes each")
+            throw CommandFailure(
+                "\(DisplayPath.absolute(input)) holds \(bytes.count) bytes; this model's input is whole pictures of "
+                    + "(\(channels), \(side), \(side)) float32, \(pictureBytes) bytes each")
         }
         let x = Tensor(zeros: [bytes.count / pictureBytes, channels, side, side])
         bytes.withUnsafeBytes { raw in
@@ -72,7 +75,8 @@ struct RunGeneratorCommand: ParsableCommand {
             return Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15
         }.sorted()
         let median = milliseconds[milliseconds.count / 2]
-        return String(format: #"{"pictures": %d, "repeat": %d, "median_ms": %.3f, "min_ms": %.3f}"#,
-                      x.shape[0], `repeat`, median, milliseconds[0])
+        return String(
+            format: #"{"pictures": %d, "repeat": %d, "median_ms": %.3f, "min_ms": %.3f}"#,
+            x.shape[0], `repeat`, median, milliseconds[0])
     }
 }

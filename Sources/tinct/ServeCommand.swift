@@ -23,7 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("allowed-host"),
         help: ArgumentHelp(
             "Another name the server is reached by (repeatable).",
-            discussion: "Requests whose Host is not the listening address (or localhost on loopback) or one of these are refused, so a web page cannot reach the studio through a name its DNS points here.",
+            discussion:
+                "Requests whose Host is not the listening address (or localhost on loopback) or one of these are refused, so a web page cannot reach the studio through a name its DNS points here.",
             valueName: "name"))
     var allowedHosts: [String] = []
 

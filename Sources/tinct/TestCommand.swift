@@ -54,11 +54,13 @@ struct TestCommand: ParsableCommand {
         let report = try Gallery.write(model: generatorModel, pictures: set, seed: seed, to: out)
         print("At the model's resolution (\(generatorModel.resolution) px), \(set.count) pictures:")
         for row in report.rows {
-            print(String(format: "%3d hints  model %.2f dB / ΔE %.2f%@   input %.2f / %.2f   nearest-hint %.2f / %.2f%@  %@",
-                         row.hints, row.model.psnr, row.model.deltaE, Self.fidelity(row.model.adherence, row.model.bleed),
-                         row.inputUnchanged.psnr, row.inputUnchanged.deltaE, row.nearestHintFill.psnr, row.nearestHintFill.deltaE,
-                         Self.fidelity(row.nearestHintFill.adherence, row.nearestHintFill.bleed) + Self.edgeAware(row),
-                         row.modelWins ? "model beats every baseline" : ""))
+            print(
+                String(
+                    format: "%3d hints  model %.2f dB / ΔE %.2f%@   input %.2f / %.2f   nearest-hint %.2f / %.2f%@  %@",
+                    row.hints, row.model.psnr, row.model.deltaE, Self.fidelity(row.model.adherence, row.model.bleed),
+                    row.inputUnchanged.psnr, row.inputUnchanged.deltaE, row.nearestHintFill.psnr, row.nearestHintFill.deltaE,
+                    Self.fidelity(row.nearestHintFill.adherence, row.nearestHintFill.bleed) + Self.edgeAware(row),
+                    row.modelWins ? "model beats every baseline" : ""))
         }
         print("gallery: \(out)/index.html")
         if generatorModel.mode == .lineart && side > 0 { try testFidelity(generatorModel, folder: folder) }
@@ -75,10 +77,12 @@ struct TestCommand: ParsableCommand {
         try gallery.write(originals: originals, to: galleryFolder)
         print("As a user meets it (pictures at up to \(side) px, made grey, hints from the original, full resolution), \(originals.count) pictures:")
         for row in rows {
-            print(String(format: "%3d hints  ΔE %.2f  PSNR %.2f dB%@   grey input %.2f / %.2f dB   nearest-hint %.2f / %.2f dB   edge-aware %.2f / %.2f dB  %@",
-                         row.hints, row.deltaE, row.psnr, Self.fidelity(row.adherence, nil), row.inputDeltaE, row.inputPSNR,
-                         row.nearestHintDeltaE, row.nearestHintPSNR, row.edgeAwareDeltaE, row.edgeAwarePSNR,
-                         row.hints > 0 && row.modelWins ? "model beats every baseline" : ""))
+            print(
+                String(
+                    format: "%3d hints  ΔE %.2f  PSNR %.2f dB%@   grey input %.2f / %.2f dB   nearest-hint %.2f / %.2f dB   edge-aware %.2f / %.2f dB  %@",
+                    row.hints, row.deltaE, row.psnr, Self.fidelity(row.adherence, nil), row.inputDeltaE, row.inputPSNR,
+                    row.nearestHintDeltaE, row.nearestHintPSNR, row.edgeAwareDeltaE, row.edgeAwarePSNR,
+                    row.hints > 0 && row.modelWins ? "model beats every baseline" : ""))
         }
         try writeFidelityFigures(rows)
         print("figures: \(out)/fidelity.json; gallery (original, then grey input with hints and result at 0, 16, 64 hints): \(galleryFolder)/")
@@ -94,8 +98,10 @@ struct TestCommand: ParsableCommand {
         try gallery.write(originals: originals, to: galleryFolder)
         print("As a user meets it (pictures at up to \(side) px, XDoG lines, hints from the original), \(originals.count) pictures:")
         for row in rows {
-            print(String(format: "%3d hints  ΔE %.2f  PSNR %.2f dB%@   (input unchanged: ΔE %.2f)", row.hints, row.deltaE, row.psnr,
-                         Self.fidelity(row.adherence, row.bleed), row.inputDeltaE))
+            print(
+                String(
+                    format: "%3d hints  ΔE %.2f  PSNR %.2f dB%@   (input unchanged: ΔE %.2f)", row.hints, row.deltaE, row.psnr,
+                    Self.fidelity(row.adherence, row.bleed), row.inputDeltaE))
         }
         try writeFidelityFigures(rows)
         print("figures: \(out)/fidelity.json; gallery (original, then drawing and result at 0, 16, 128 hints): \(galleryFolder)/")
@@ -120,8 +126,9 @@ struct TestCommand: ParsableCommand {
     private func testPaired(_ generatorModel: GeneratorModel) throws {
         let files = PairedFiles(path: data, layout: layout ?? PairedLayout.detect(at: data))
         let chosen = Array((files.hasSplitFolders ? files.validation : files.all.sorted { $0.key < $1.key }).prefix(pictures))
-        let set = PairedImageFolder(files: chosen, direction: direction ?? generatorModel.direction ?? .aToB,
-                                    maxSide: generatorModel.resolution * 2)
+        let set = PairedImageFolder(
+            files: chosen, direction: direction ?? generatorModel.direction ?? .aToB,
+            maxSide: generatorModel.resolution * 2)
         for skipped in set.skipped { FileHandle.standardError.write(Data("skipped \(skipped.path): \(skipped.reason)\n".utf8)) }
         if !files.unmatched.isEmpty {
             FileHandle.standardError.write(Data("warning: \(files.unmatched.count) file(s) in A/ or B/ have no partner\n".utf8))
@@ -130,9 +137,11 @@ struct TestCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let report = try PairedGallery.write(model: generatorModel, pairs: set, to: out)
         for row in report.rows {
-            print(String(format: "%d pairs  model %.2f dB / ΔE %.2f   input unchanged %.2f / %.2f  %@", report.pictures,
-                         row.model.psnr, row.model.deltaE, row.inputUnchanged.psnr, row.inputUnchanged.deltaE,
-                         row.modelWins ? "model beats the input" : ""))
+            print(
+                String(
+                    format: "%d pairs  model %.2f dB / ΔE %.2f   input unchanged %.2f / %.2f  %@", report.pictures,
+                    row.model.psnr, row.model.deltaE, row.inputUnchanged.psnr, row.inputUnchanged.deltaE,
+                    row.modelWins ? "model beats the input" : ""))
         }
         print("gallery: \(out)/index.html")
     }

@@ -7,8 +7,10 @@ struct Tinct: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tinct",
         abstract: "Line-art and photo colorization with an in-process pix2pix engine.",
-        subcommands: [ServeCommand.self, ColorizeCommand.self, TrainCommand.self, TestCommand.self, ExportCommand.self,
-                      BenchCommand.self, ImportTorchCommand.self, TrainWorkerCommand.self,
-                      ExportONNXCommand.self, RunGeneratorCommand.self]
+        subcommands: [
+            ServeCommand.self, ColorizeCommand.self, TrainCommand.self, TestCommand.self, ExportCommand.self,
+            BenchCommand.self, ImportTorchCommand.self, TrainWorkerCommand.self,
+            ExportONNXCommand.self, RunGeneratorCommand.self
+        ]
     )
 }

@@ -37,11 +37,22 @@ struct TrainCommand: ParsableCommand {
     var out: String
     @Option(help: "Alternatively, the number of passes over the training pictures (overrides --steps).")
     var epochs: Int?
-    @Option(name: .customLong("test-norm"), help: "Batch norm at inference: picture (each picture's own statistics, as pix2pix tests) or running (averages over training batches, recomputed at each checkpoint); default: picture at --batch 1, running above.")
+    @Option(
+        name: .customLong("test-norm"),
+        help:
+            "Batch norm at inference: picture (each picture's own statistics, as pix2pix tests) or running (averages over training batches, recomputed at each checkpoint); default: picture at --batch 1, running above."
+    )
     var testNorm: InferenceNorm?
-    @Option(name: .customLong("init-from"), help: "Fine-tune: start from the networks of this checkpoint (a file, or a run folder's best) instead of random weights; same architecture; optimizers and step start afresh.")
+    @Option(
+        name: .customLong("init-from"),
+        help:
+            "Fine-tune: start from the networks of this checkpoint (a file, or a run folder's best) instead of random weights; same architecture; optimizers and step start afresh."
+    )
     var initFrom: String?
-    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Most memory the run may need, in MiB (default: half of this machine's); larger runs are refused before they start.", valueName: "MiB"))
+    @Option(
+        name: .customLong("memory-limit"),
+        help: ArgumentHelp(
+            "Most memory the run may need, in MiB (default: half of this machine's); larger runs are refused before they start.", valueName: "MiB"))
     var memoryLimit: Int?
     @Flag(help: "Continue the latest checkpoint in --out (its saved options are used; --steps sets a new total).")
     var resume = false
@@ -80,10 +91,12 @@ struct TrainCommand: ParsableCommand {
         // A resumed run keeps its saved options; only a new total of steps applies.
         let steps = given.contains("steps") ? options.steps : nil
         if resume, let ignored = given.first(where: { $0 != "steps" }) {
-            FileHandle.standardError.write(Data("warning: --\(TrainingFlags.flag(of: ignored)) is ignored with --resume (the run's saved options are used)\n".utf8))
+            FileHandle.standardError.write(
+                Data("warning: --\(TrainingFlags.flag(of: ignored)) is ignored with --resume (the run's saved options are used)\n".utf8))
         }
         if let epochs, let data {
-            let count = options.mode == .pix2pix
+            let count =
+                options.mode == .pix2pix
                 ? PairedFiles(path: data, layout: options.layout ?? PairedLayout.detect(at: data)).train.count
                 : ImageFolder.listPictures(under: FileManager.default.fileExists(atPath: "\(data)/train") ? "\(data)/train" : data).count
             options.steps = max(1, epochs * count / options.batch)
@@ -113,8 +126,10 @@ struct TrainCommand: ParsableCommand {
         let ranks: MPICommunicator?
         do {
             ranks = try MPICommunicator.fromLauncher()
-            trainer = try Trainer(config: config, runDirectory: out, resume: resume,
-                                  steps: resume ? steps : nil, ranks: ranks) { progress.show($0) }
+            trainer = try Trainer(
+                config: config, runDirectory: out, resume: resume,
+                steps: resume ? steps : nil, ranks: ranks
+            ) { progress.show($0) }
         } catch {
             throw CommandFailure(error)
         }
@@ -163,47 +178,61 @@ final class ProgressPrinter: @unchecked Sendable {
         }
         switch event {
         case .progress(let step, let total, let rate, let eta, _, let l):
-            let width = 24, filled = total > 0 ? width * step / total : 0
+            let width = 24
+            let filled = total > 0 ? width * step / total : 0
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            let line = String(format: "\r%@ %d/%d  %.2f img/s  ETA %@  G_GAN %.3f G_L1 %.4f D_real %.3f D_fake %.3f",
-                              bar, step, total, rate, Self.duration(eta), l.lossGGAN, l.lossGL1, l.lossDReal, l.lossDFake)
+            let line = String(
+                format: "\r%@ %d/%d  %.2f img/s  ETA %@  G_GAN %.3f G_L1 %.4f D_real %.3f D_fake %.3f",
+                bar, step, total, rate, Self.duration(eta), l.lossGGAN, l.lossGL1, l.lossDReal, l.lossDFake)
             FileHandle.standardError.write(Data(line.utf8))
             barShown = true
         case .started(let step, let total, let pictures, let val, let skipped):
             let unit = paired ? "pairs" : "pictures"
             say("training from step \(step) to \(total) on \(pictures) \(unit) (\(val) for validation, \(skipped) files skipped)")
             if val < ValidationSplit.fewPictures {
-                say("warning: only \(val) validation \(unit): the validation figures will be mostly noise"
-                    + (val == 0 ? " (none: no validation and no best.safetensors)" : "")
-                    + "; hold out more with a val/ folder beside train/ (at least \(ValidationSplit.fewPictures)), or add pictures (1 in \(ValidationSplit.oneIn) is held out)")
+                say(
+                    "warning: only \(val) validation \(unit): the validation figures will be mostly noise"
+                        + (val == 0 ? " (none: no validation and no best.safetensors)" : "")
+                        + "; hold out more with a val/ folder beside train/ (at least \(ValidationSplit.fewPictures)), or add pictures (1 in \(ValidationSplit.oneIn) is held out)"
+                )
             }
         case .checkpoint(let step, let path): say("checkpoint at step \(step): \(path)")
         case .sample: break
         case .validation(let step, let rows, let n) where paired:
             say("validation at step \(step) on \(n) pairs (PSNR dB / ΔE2000 against the target; no hints):")
             for r in rows {
-                say(String(format: "  model %.2f / %.2f | input unchanged %.2f / %.2f %@", r.model.psnr, r.model.deltaE,
-                           r.inputUnchanged.psnr, r.inputUnchanged.deltaE, r.modelWins ? "(model beats the input)" : ""))
+                say(
+                    String(
+                        format: "  model %.2f / %.2f | input unchanged %.2f / %.2f %@", r.model.psnr, r.model.deltaE,
+                        r.inputUnchanged.psnr, r.inputUnchanged.deltaE, r.modelWins ? "(model beats the input)" : ""))
             }
         case .validation(let step, let rows, let n):
             let edgeAware = rows.contains { $0.edgeAwareFill != nil }
-            say("validation at step \(step) on \(n) pictures (PSNR dB / ΔE2000; model | input unchanged | nearest-hint fill"
-                + (edgeAware ? " | edge-aware fill):" : "):"))
+            say(
+                "validation at step \(step) on \(n) pictures (PSNR dB / ΔE2000; model | input unchanged | nearest-hint fill"
+                    + (edgeAware ? " | edge-aware fill):" : "):"))
             for r in rows {
                 let edge = r.edgeAwareFill.map { String(format: " | %.2f / %.2f", $0.psnr, $0.deltaE) } ?? ""
-                say(String(format: "  %2d hints: %.2f / %.2f | %.2f / %.2f | %.2f / %.2f%@ %@", r.hints, r.model.psnr, r.model.deltaE,
-                           r.inputUnchanged.psnr, r.inputUnchanged.deltaE, r.nearestHintFill.psnr, r.nearestHintFill.deltaE, edge,
-                           r.modelWins ? "(model beats every baseline)" : ""))
+                say(
+                    String(
+                        format: "  %2d hints: %.2f / %.2f | %.2f / %.2f | %.2f / %.2f%@ %@", r.hints, r.model.psnr, r.model.deltaE,
+                        r.inputUnchanged.psnr, r.inputUnchanged.deltaE, r.nearestHintFill.psnr, r.nearestHintFill.deltaE, edge,
+                        r.modelWins ? "(model beats every baseline)" : ""))
             }
         case .warning(let message): say("warning: \(message)")
         case .stopped(let step, let reason): say("stopped at step \(step): \(reason); checkpoint saved")
         case .finished(let step): say("finished at step \(step)")
-        case .failed(_, let message): failed = true; say("error: \(message)")
+        case .failed(_, let message):
+            failed = true
+            say("error: \(message)")
         }
     }
 
     func finishLine() {
-        if barShown { FileHandle.standardError.write(Data("\n".utf8)); barShown = false }
+        if barShown {
+            FileHandle.standardError.write(Data("\n".utf8))
+            barShown = false
+        }
     }
 
     private func say(_ text: String) {

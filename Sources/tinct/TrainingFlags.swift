@@ -51,7 +51,8 @@ enum TrainingFlags {
             let text = option.help + (details.isEmpty ? "" : " (" + details.joined(separator: "; ") + ")")
             let body = wrap(text, width: 79 - labelColumn)
             let indent = String(repeating: " ", count: labelColumn)
-            let first = label.count < labelColumn - 1
+            let first =
+                label.count < labelColumn - 1
                 ? label.padding(toLength: labelColumn, withPad: " ", startingAt: 0) + body[0]
                 : label + "\n" + indent + body[0]
             return ([first] + body.dropFirst().map { indent + $0 }).joined(separator: "\n")
@@ -132,7 +133,8 @@ enum TrainingFlags {
 
     /// Greedy word wrap to `width` columns.
     private static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = [], line = ""
+        var lines: [String] = []
+        var line = ""
         for word in text.split(separator: " ") {
             if !line.isEmpty, line.count + 1 + word.count > width {
                 lines.append(line)

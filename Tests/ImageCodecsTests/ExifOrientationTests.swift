@@ -10,13 +10,20 @@ struct ExifOrientationTests {
     static func jpeg(orientation: Int?, littleEndian: Bool = false) throws -> [UInt8] {
         var image = RGBImage(width: 32, height: 16)
         image.withMutablePixels { p in
-            for y in 0..<8 { for x in 0..<16 { p[3 * (y * 32 + x)] = 230; p[3 * (y * 32 + x) + 1] = 20; p[3 * (y * 32 + x) + 2] = 20 } }
+            for y in 0..<8 {
+                for x in 0..<16 {
+                    p[3 * (y * 32 + x)] = 230
+                    p[3 * (y * 32 + x) + 1] = 20
+                    p[3 * (y * 32 + x) + 2] = 20
+                }
+            }
         }
         let plain = try JPEGEncoder.encode(image, quality: 95)
         guard let orientation else { return plain }
         func u16(_ v: Int) -> [UInt8] { littleEndian ? [UInt8(v & 0xFF), UInt8(v >> 8)] : [UInt8(v >> 8), UInt8(v & 0xFF)] }
         func u32(_ v: Int) -> [UInt8] { littleEndian ? u16(v & 0xFFFF) + u16(v >> 16) : u16(v >> 16) + u16(v & 0xFFFF) }
-        let tiff: [UInt8] = (littleEndian ? [0x49, 0x49] : [0x4D, 0x4D]) + u16(42) + u32(8)
+        let tiff: [UInt8] =
+            (littleEndian ? [0x49, 0x49] : [0x4D, 0x4D]) + u16(42) + u32(8)
             + u16(1) + u16(0x0112) + u16(3) + u32(1) + u16(orientation) + [0, 0] + u32(0)
         let payload: [UInt8] = Array("Exif".utf8) + [0, 0] + tiff
         let segment: [UInt8] = [0xFF, 0xE1] + [UInt8((payload.count + 2) >> 8), UInt8((payload.count + 2) & 0xFF)] + payload
@@ -31,9 +38,12 @@ struct ExifOrientationTests {
             .filter { red($0.0, $0.1) }.map(\.2).joined(separator: ",")
     }
 
-    @Test("Each of the eight orientations shows the stored top-left corner where a browser shows it",
-          arguments: [(1, "top-left"), (2, "top-right"), (3, "bottom-right"), (4, "bottom-left"),
-                      (5, "top-left"), (6, "top-right"), (7, "bottom-right"), (8, "bottom-left")])
+    @Test(
+        "Each of the eight orientations shows the stored top-left corner where a browser shows it",
+        arguments: [
+            (1, "top-left"), (2, "top-right"), (3, "bottom-right"), (4, "bottom-left"),
+            (5, "top-left"), (6, "top-right"), (7, "bottom-right"), (8, "bottom-left")
+        ])
     func orientations(orientation: Int, corner: String) throws {
         for littleEndian in [false, true] {
             let bytes = try Self.jpeg(orientation: orientation, littleEndian: littleEndian)

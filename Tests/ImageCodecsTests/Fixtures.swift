@@ -50,7 +50,7 @@ extension RGBImage {
             for x in 0..<width {
                 pixels += [
                     UInt8(x * 255 / max(width - 1, 1)), UInt8(y * 255 / max(height - 1, 1)),
-                    UInt8((x + y) * 255 / max(width + height - 2, 1)),
+                    UInt8((x + y) * 255 / max(width + height - 2, 1))
                 ]
             }
         }

@@ -19,7 +19,7 @@ struct PNGDecodingTests {
         for required in [
             "palette8_trns.png", "palette4.png", "gray8.png", "gray1.png", "gray_alpha8.png", "gray16.png",
             "rgb16.png", "rgba16.png", "interlaced_rgb8.png", "interlaced_gray2.png", "rgba8.png",
-            "rgb8_trns.png", "gray8_trns.png",
+            "rgb8_trns.png", "gray8_trns.png"
         ] {
             #expect(names.contains(required), "missing fixture \(required)")
         }

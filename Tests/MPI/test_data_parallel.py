@@ -94,7 +94,9 @@ def network_tensors(path: Path) -> dict:
 
 def train(out: Path, data: Path, ranks: int, *extra: str, wait: bool = True):
     command = [str(TINCT), "train", "--data", str(data), "--out", str(out), *OPTIONS, *extra]
-    env = dict(os.environ, TINCT_WORKERS="1")
+    # Shared-memory copies between ranks through the kernel (CMA) are refused in some
+    # containers; plain copies through the shared segment work everywhere.
+    env = dict(os.environ, TINCT_WORKERS="1", OMPI_MCA_btl_vader_single_copy_mechanism="none")
     if ranks > 1:
         command = [MPIRUN, *MPI_FLAGS, "-np", str(ranks), *command]
     if not wait:

@@ -23,8 +23,9 @@ struct AdamBoundTests {
         return ratios
     }
 
-    @Test("No gradient sequence moves a weight further than the bound, and the bound is reached",
-          arguments: [(Float(0.5), Float(0.999)), (0.9, 0.999), (0.5, 0.9)])
+    @Test(
+        "No gradient sequence moves a weight further than the bound, and the bound is reached",
+        arguments: [(Float(0.5), Float(0.999)), (0.9, 0.999), (0.5, 0.9)])
     func bound(beta1: Float, beta2: Float) {
         // ε so small it only keeps 0/0 (a run of zero gradients) at 0.
         let hyper = Adam.Hyperparameters(lr: 1e-3, beta1: beta1, beta2: beta2, eps: 1e-30)

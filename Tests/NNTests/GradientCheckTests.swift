@@ -64,8 +64,10 @@ struct GradientCheckTests {
 
     @Test("activations")
     func activations() {
-        let layers: [(String, any Layer, Bool)] = [("relu", ReLU(), true), ("leaky", LeakyReLU(slope: 0.2), true),
-                                                   ("tanh", Tanh(), false), ("sigmoid", Sigmoid(), false)]
+        let layers: [(String, any Layer, Bool)] = [
+            ("relu", ReLU(), true), ("leaky", LeakyReLU(slope: 0.2), true),
+            ("tanh", Tanh(), false), ("sigmoid", Sigmoid(), false)
+        ]
         for (name, layer, kinked) in layers {
             for (i, shape) in Self.shapes.enumerated() {
                 let x = Self.input(shape, seed: 50 + UInt64(i), awayFromZero: kinked)
@@ -117,10 +119,14 @@ struct GradientCheckTests {
 
     @Test("concat and add")
     func concatAndAdd() {
-        let a = Self.input([2, 3, 4, 5], seed: 1), b = Self.input([2, 2, 4, 5], seed: 2)
+        let a = Self.input([2, 3, 4, 5], seed: 1)
+        let b = Self.input([2, 2, 4, 5], seed: 2)
         let out = Tensor(zeros: [2, 5, 4, 5])
         let failures = GradientCheck().check(
-            forward: { x in ChannelConcat.forward(x, b, into: out); return out },
+            forward: { x in
+                ChannelConcat.forward(x, b, into: out)
+                return out
+            },
             backward: { dy in
                 let (da, db) = (Tensor(zeros: a.shape), Tensor(zeros: b.shape))
                 ChannelConcat.backward(dy, channelsA: 3, intoA: da, intoB: db)

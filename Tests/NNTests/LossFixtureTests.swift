@@ -10,8 +10,10 @@ struct LossFixtureTests {
         try Fixture(path: FixturePaths.path("Tests/NNTests/Fixtures/ops/\(name).safetensors"))
     }
 
-    static let cases = ["bce_with_logits_ones", "bce_with_logits_zeros", "mse_ones", "mse_zeros", "l1",
-                        "hinge_d_real", "hinge_d_fake", "hinge_g"]
+    static let cases = [
+        "bce_with_logits_ones", "bce_with_logits_zeros", "mse_ones", "mse_zeros", "l1",
+        "hinge_d_real", "hinge_d_fake", "hinge_g"
+    ]
 
     @Test("pointwise losses", arguments: cases)
     func loss(name: String) throws {
@@ -26,7 +28,9 @@ struct LossFixtureTests {
         case "hinge_d_real": result = Loss.hingeReal(x)
         case "hinge_d_fake": result = Loss.hingeFake(x)
         case "hinge_g": result = Loss.hingeGenerator(x)
-        default: Issue.record("unknown loss \(f.meta("op"))"); return
+        default:
+            Issue.record("unknown loss \(f.meta("op"))")
+            return
         }
         #expect(abs(result.value - f["out"][0]) <= 1e-5 * max(1, abs(f["out"][0])), "\(name) value")
         #expect(Compare.mismatch(result.gradient, f["grad.in.x"], atol: 1e-7, what: "\(name) grad") == nil)
@@ -36,7 +40,8 @@ struct LossFixtureTests {
     func featureMatching() throws {
         let f = try Self.fixture("feature_matching")
         let count = f.int("count")
-        let fake = (0..<count).map { f["in.fake.\($0)"] }, real = (0..<count).map { f["in.real.\($0)"] }
+        let fake = (0..<count).map { f["in.fake.\($0)"] }
+        let real = (0..<count).map { f["in.real.\($0)"] }
         let result = FeatureMatching.loss(fake: fake, real: real, weight: f.float("weight"))
         #expect(abs(result.value - f["out"][0]) < 1e-5)
         for i in 0..<count {

@@ -54,8 +54,9 @@ struct LossGradientCheckTests {
         let x = Tensor(zeros: shape)
         TensorMath.add(y, difference, into: x)
         let analytic = Loss.l1(x, y).gradient.copy()
-        Self.expectClean(Self.check({ Loss.l1(x, y).value }, input: x, gradient: analytic, what: "l1"),
-                         "l1 \(shape)")
+        Self.expectClean(
+            Self.check({ Loss.l1(x, y).value }, input: x, gradient: analytic, what: "l1"),
+            "l1 \(shape)")
         #expect(analytic.scalars.allSatisfy { abs(abs($0) - 1 / Float(x.count)) < 1e-9 })
     }
 
@@ -81,8 +82,9 @@ struct LossGradientCheckTests {
         let analytic = FeatureMatching.loss(fake: fake, real: real, weight: weight).gradients.map { $0.copy() }
         func value() -> Float { FeatureMatching.loss(fake: fake, real: real, weight: weight).value }
         for (k, f) in fake.enumerated() {
-            Self.expectClean(Self.check(value, input: f, gradient: analytic[k], what: "feature \(k)"),
-                             "feature matching, weight \(weight), feature \(k)")
+            Self.expectClean(
+                Self.check(value, input: f, gradient: analytic[k], what: "feature \(k)"),
+                "feature matching, weight \(weight), feature \(k)")
         }
         // The real features are constants: the loss is Σ weight·L1, nothing flows to them.
         #expect(analytic.count == fake.count)
@@ -90,7 +92,8 @@ struct LossGradientCheckTests {
 
     @Test("feature matching into reused gradient buffers gives the same gradients")
     func featureMatchingReusesBuffers() {
-        let real = [Tensor.randomNormal([1, 2, 3, 3], seed: 30)], fake = [Tensor.randomNormal([1, 2, 3, 3], seed: 31)]
+        let real = [Tensor.randomNormal([1, 2, 3, 3], seed: 30)]
+        let fake = [Tensor.randomNormal([1, 2, 3, 3], seed: 31)]
         let fresh = FeatureMatching.loss(fake: fake, real: real, weight: 0.7).gradients[0].copy()
         let stale = [Tensor(repeating: 9, shape: [1, 2, 3, 3])]
         let reused = FeatureMatching.loss(fake: fake, real: real, weight: 0.7, gradients: stale).gradients[0]
@@ -103,8 +106,9 @@ struct LossGradientCheckTests {
         for (i, shape) in [[2, 1, 3, 3], [1, 1, 5, 4], [3, 1, 2, 2]].enumerated() {
             let x = Self.prediction(shape, seed: 40 + UInt64(i), kinks: Self.kinks(loss))
             let analytic = loss.generatorLoss(x).gradient.copy()
-            let failures = Self.check({ loss.generatorLoss(x).value }, input: x, gradient: analytic,
-                                              what: "\(loss) G")
+            let failures = Self.check(
+                { loss.generatorLoss(x).value }, input: x, gradient: analytic,
+                what: "\(loss) G")
             Self.expectClean(failures, "\(loss) generator \(shape)")
         }
     }
@@ -114,8 +118,9 @@ struct LossGradientCheckTests {
         for real in [true, false] {
             let x = Self.prediction([2, 1, 4, 3], seed: 50, kinks: Self.kinks(loss))
             let analytic = loss.discriminatorLoss(x, real: real).gradient.copy()
-            let failures = Self.check({ loss.discriminatorLoss(x, real: real).value }, input: x,
-                                              gradient: analytic, what: "\(loss) D real=\(real)")
+            let failures = Self.check(
+                { loss.discriminatorLoss(x, real: real).value }, input: x,
+                gradient: analytic, what: "\(loss) D real=\(real)")
             Self.expectClean(failures, "\(loss) discriminator real=\(real)")
         }
     }

@@ -7,8 +7,10 @@ import Testing
 /// (Tests/NNTests/Fixtures/ops, written by scripts/make_fixtures.py).
 @Suite("Ops match PyTorch")
 struct OpFixtureTests {
-    static let layerOps = ["conv2d", "conv_transpose2d", "batch_norm2d", "instance_norm2d", "relu", "leaky_relu", "tanh",
-                           "sigmoid", "avg_pool2d", "self_attention", "spectral_norm_conv2d"]
+    static let layerOps = [
+        "conv2d", "conv_transpose2d", "batch_norm2d", "instance_norm2d", "relu", "leaky_relu", "tanh",
+        "sigmoid", "avg_pool2d", "self_attention", "spectral_norm_conv2d"
+    ]
 
     static func isCase(_ path: String, of op: String) -> Bool {
         let name = path.split(separator: "/").last!
@@ -32,11 +34,13 @@ struct OpFixtureTests {
         let layer: any Layer
         switch f.meta("op") {
         case "conv2d":
-            layer = Conv2d(f.int("in_channels"), f.int("out_channels"), kernel: f.int("kernel"),
-                           stride: f.int("stride"), padding: f.int("padding"), bias: f.bool("bias"))
+            layer = Conv2d(
+                f.int("in_channels"), f.int("out_channels"), kernel: f.int("kernel"),
+                stride: f.int("stride"), padding: f.int("padding"), bias: f.bool("bias"))
         case "conv_transpose2d":
-            layer = ConvTranspose2d(f.int("in_channels"), f.int("out_channels"), kernel: f.int("kernel"),
-                                    stride: f.int("stride"), padding: f.int("padding"), bias: f.bool("bias"))
+            layer = ConvTranspose2d(
+                f.int("in_channels"), f.int("out_channels"), kernel: f.int("kernel"),
+                stride: f.int("stride"), padding: f.int("padding"), bias: f.bool("bias"))
         case "batch_norm2d":
             let bn = BatchNorm2d(f["param.weight"].count, eps: f.float("eps"), momentum: f.float("momentum"))
             bn.isTraining = f.bool("training")
@@ -51,8 +55,9 @@ struct OpFixtureTests {
         case "spectral_norm_conv2d":
             var rng = SeededGenerator(seed: 0)
             let sn = SpectralNormConv2d(
-                Conv2d(f.int("in_channels"), f.int("out_channels"), kernel: f.int("kernel"), stride: f.int("stride"),
-                       padding: f.int("padding"), bias: f.bool("bias")), rng: &rng)
+                Conv2d(
+                    f.int("in_channels"), f.int("out_channels"), kernel: f.int("kernel"), stride: f.int("stride"),
+                    padding: f.int("padding"), bias: f.bool("bias")), rng: &rng)
             sn.isTraining = f.bool("training")
             layer = sn
         default: throw FixtureError.unknownOp(f.meta("op"))

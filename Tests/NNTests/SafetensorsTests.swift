@@ -17,9 +17,12 @@ struct SafetensorsTests {
         let a = Tensor([1, -2.5, 3.25, 1e-3, 65504, -0.0], shape: [2, 3])
         let counter = Tensor([42], shape: [])
         let path = Self.tempPath("round.safetensors")
-        try SafetensorsFile.write([NamedTensor("a", a), NamedTensor("half", a, storedAs: .float16),
-                                   NamedTensor("brain", a, storedAs: .bfloat16), NamedTensor("n", counter, storedAs: .int64)],
-                                  metadata: ["tinct.format": "1"], to: path)
+        try SafetensorsFile.write(
+            [
+                NamedTensor("a", a), NamedTensor("half", a, storedAs: .float16),
+                NamedTensor("brain", a, storedAs: .bfloat16), NamedTensor("n", counter, storedAs: .int64)
+            ],
+            metadata: ["tinct.format": "1"], to: path)
         let file = try SafetensorsFile(contentsOf: path)
         #expect(file.metadata["tinct.format"] == "1")
         #expect(try file.tensor("a").scalars == a.scalars)
@@ -34,10 +37,11 @@ struct SafetensorsTests {
     func int8RoundTrip() throws {
         var rng = SeededGenerator(seed: 3)
         // Slices of very different magnitude, as conv filters are; one all-zero slice.
-        let weights = Tensor((0..<(4 * 3 * 2 * 2)).map { i in
-            let slice = i / 12
-            return slice == 3 ? 0 : (Float(rng.nextUniform()) * 2 - 1) * [0.01, 1, 40][slice]
-        }, shape: [4, 3, 2, 2])
+        let weights = Tensor(
+            (0..<(4 * 3 * 2 * 2)).map { i in
+                let slice = i / 12
+                return slice == 3 ? 0 : (Float(rng.nextUniform()) * 2 - 1) * [0.01, 1, 40][slice]
+            }, shape: [4, 3, 2, 2])
         let path = Self.tempPath("int8.safetensors")
         try SafetensorsFile.write([NamedTensor("w", weights, storedAs: .int8), NamedTensor("b", Tensor([1, 2], shape: [2]))], to: path)
         let file = try SafetensorsFile(contentsOf: path)
@@ -73,25 +77,33 @@ struct SafetensorsTests {
         return data
     }
 
-    @Test("malformed files fail with a clear error", arguments: [
-        ("empty", Data()),
-        ("short", Data([1, 2, 3])),
-        ("huge header length", Data([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])),
-        ("header longer than file", Data([100, 0, 0, 0, 0, 0, 0, 0, 0x7b])),
-        ("not JSON", withHeader("nope")),
-        ("JSON array", withHeader("[1,2]")),
-        ("unknown dtype", withHeader(#"{"a":{"dtype":"Q8","shape":[1],"data_offsets":[0,1]}}"#, dataBytes: 1)),
-        ("negative shape", withHeader(#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, dataBytes: 4)),
-        ("offsets past end", withHeader(#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, dataBytes: 8)),
-        ("size mismatch", withHeader(#"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, dataBytes: 8)),
-        ("reversed offsets", withHeader(#"{"a":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}}"#, dataBytes: 8)),
-        ("overlap", withHeader(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, dataBytes: 12)),
-        ("metadata not strings", withHeader(#"{"__metadata__":{"a":1}}"#)),
-        ("int8 without scales", withHeader(#"{"a":{"dtype":"I8","shape":[2],"data_offsets":[0,2]}}"#, dataBytes: 2)),
-        ("int8 scales of the wrong shape", withHeader(
-            #"{"a":{"dtype":"I8","shape":[2,1],"data_offsets":[0,2]},"a#scale":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}}"#, dataBytes: 6)),
-        ("shape overflow", withHeader(#"{"a":{"dtype":"F32","shape":[2147483647,2147483647,2147483647],"data_offsets":[0,4]}}"#, dataBytes: 4)),
-    ])
+    @Test(
+        "malformed files fail with a clear error",
+        arguments: [
+            ("empty", Data()),
+            ("short", Data([1, 2, 3])),
+            ("huge header length", Data([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])),
+            ("header longer than file", Data([100, 0, 0, 0, 0, 0, 0, 0, 0x7b])),
+            ("not JSON", withHeader("nope")),
+            ("JSON array", withHeader("[1,2]")),
+            ("unknown dtype", withHeader(#"{"a":{"dtype":"Q8","shape":[1],"data_offsets":[0,1]}}"#, dataBytes: 1)),
+            ("negative shape", withHeader(#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, dataBytes: 4)),
+            ("offsets past end", withHeader(#"{"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, dataBytes: 8)),
+            ("size mismatch", withHeader(#"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, dataBytes: 8)),
+            ("reversed offsets", withHeader(#"{"a":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}}"#, dataBytes: 8)),
+            (
+                "overlap",
+                withHeader(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, dataBytes: 12)
+            ),
+            ("metadata not strings", withHeader(#"{"__metadata__":{"a":1}}"#)),
+            ("int8 without scales", withHeader(#"{"a":{"dtype":"I8","shape":[2],"data_offsets":[0,2]}}"#, dataBytes: 2)),
+            (
+                "int8 scales of the wrong shape",
+                withHeader(
+                    #"{"a":{"dtype":"I8","shape":[2,1],"data_offsets":[0,2]},"a#scale":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}}"#, dataBytes: 6)
+            ),
+            ("shape overflow", withHeader(#"{"a":{"dtype":"F32","shape":[2147483647,2147483647,2147483647],"data_offsets":[0,4]}}"#, dataBytes: 4))
+        ])
     func malformed(name: String, data: Data) {
         do {
             _ = try SafetensorsFile(data: data)

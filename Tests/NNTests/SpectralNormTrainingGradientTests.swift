@@ -42,11 +42,17 @@ struct SpectralNormTrainingGradientTests {
             var analyticPass = true
             let failures = GradientCheck().check(
                 forward: { x in
-                    if analyticPass { layer.u.value.assign(from: u0); layer.v.value.assign(from: v0) }
+                    if analyticPass {
+                        layer.u.value.assign(from: u0)
+                        layer.v.value.assign(from: v0)
+                    }
                     layer.isTraining = analyticPass
                     return layer.forward(x)
                 },
-                backward: { dy in defer { analyticPass = false }; return layer.backward(dy) },
+                backward: { dy in
+                    defer { analyticPass = false }
+                    return layer.backward(dy)
+                },
                 zeroGrad: { layer.zeroGrad() }, parameters: layer.namedParameters(),
                 input: GradientCheckTests.input(shape, seed: 100 + UInt64(i)))
             Self.expectClean(failures, "spectral norm, fresh u, v, \(shape)")

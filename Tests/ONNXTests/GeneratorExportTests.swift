@@ -10,15 +10,18 @@ import Testing
 struct GeneratorExportTests {
     /// A 32-pixel pix2pix generator (ngf 8, 5 downsamplings), untrained.
     static func model(norm: NormKind = .batch, attentionDepths: [Int] = [], batchStatistics: Bool) -> GeneratorModel {
-        let config = GeneratorConfig(inputChannels: 3, outputChannels: 3, ngf: 8, downsamplings: 5, norm: norm,
-                                     attentionDepths: attentionDepths)
+        let config = GeneratorConfig(
+            inputChannels: 3, outputChannels: 3, ngf: 8, downsamplings: 5, norm: norm,
+            attentionDepths: attentionDepths)
         return GeneratorModel(mode: .pix2pix, generator: UNetGenerator(config), resolution: 32, batchStatistics: batchStatistics)
     }
 
     /// Batch norm on running statistics; on each picture's own; instance norm with attention at two depths.
     static func models() -> [GeneratorModel] {
-        [model(batchStatistics: false), model(batchStatistics: true),
-         model(norm: .instance, attentionDepths: [1, 3], batchStatistics: true)]
+        [
+            model(batchStatistics: false), model(batchStatistics: true),
+            model(norm: .instance, attentionDepths: [1, 3], batchStatistics: true)
+        ]
     }
 
     @Test("every parameter is an initializer under its state_dict name; running statistics too when used")

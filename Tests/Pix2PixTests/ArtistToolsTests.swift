@@ -1,7 +1,8 @@
 import ImageCodecs
-@testable import Pix2Pix
 import Tensors
 import Testing
+
+@testable import Pix2Pix
 
 @Suite("Suggested colours, reference palette, hint areas")
 struct ArtistToolsTests {
@@ -11,7 +12,8 @@ struct ArtistToolsTests {
     func rankClusters() {
         let reds = [Self.lab(200, 30, 30), Self.lab(203, 33, 28), Self.lab(198, 28, 32), Self.lab(201, 31, 30)]
         let blues = [Self.lab(30, 60, 200), Self.lab(32, 62, 198)]
-        let green = Self.lab(40, 180, 60), yellow = Self.lab(240, 220, 40)
+        let green = Self.lab(40, 180, 60)
+        let yellow = Self.lab(240, 220, 40)
         let ranked = ColorSuggestions.rank([green, blues[0]] + reds + [blues[1], yellow])
         #expect(ranked.map(\.votes) == [4, 2, 1, 1])
         #expect(abs(Int(ranked[0].red) - 200) <= 2 && abs(Int(ranked[1].blue) - 199) <= 2)
@@ -122,8 +124,9 @@ struct ArtistToolsTests {
         #expect(decoded == map.labels)
     }
 
-    @Test("hint areas match what a hint colours: the hint fill of one hint covers its area and little else",
-          arguments: [(30, 30), (88, 35)])
+    @Test(
+        "hint areas match what a hint colours: the hint fill of one hint covers its area and little else",
+        arguments: [(30, 30), (88, 35)])
     func areasMatchHintSpreading(x: Int, y: Int) {
         let lines = Self.areaDrawing()
         let map = HintAreaMap(lines: lines)

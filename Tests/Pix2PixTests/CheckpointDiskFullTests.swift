@@ -4,7 +4,7 @@ import Pix2Pix
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A disk that fills up during training, made real without root: a child process (this test
@@ -91,8 +91,9 @@ struct CheckpointDiskFullTests {
 
     /// The child's half, run only in the copy `checkpointOnFullDisk` starts with the variables
     /// set; everywhere else it is reported as skipped, not as passed.
-    @Test("(helper: resumes a run under a file-size limit when TINCT_DISK_FULL_RUN is set)",
-          .enabled(if: ProcessInfo.processInfo.environment[runVariable] != nil, "runs only in the child process"))
+    @Test(
+        "(helper: resumes a run under a file-size limit when TINCT_DISK_FULL_RUN is set)",
+        .enabled(if: ProcessInfo.processInfo.environment[runVariable] != nil, "runs only in the child process"))
     func diskFullChild() throws {
         let environment = ProcessInfo.processInfo.environment
         let run = try #require(environment[Self.runVariable])

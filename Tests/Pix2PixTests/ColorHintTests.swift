@@ -19,8 +19,10 @@ struct ColorHintTests {
 
     @Test(
         "hex parsing rejects anything else",
-        arguments: ["", "#", "ffa500", "#ffa50", "#ffa5000", "#gga500", " #ffa500", "#ffa50 ", "#ff a500",
-                    "0xffa500", "#fa0", "#+fa500", "#ｆｆa500", "#ffa50é"])
+        arguments: [
+            "", "#", "ffa500", "#ffa50", "#ffa5000", "#gga500", " #ffa500", "#ffa50 ", "#ff a500",
+            "0xffa500", "#fa0", "#+fa500", "#ｆｆa500", "#ffa50é"
+        ])
     func rejectHex(text: String) {
         #expect(ColorHint.parseHex(text) == nil)
         #expect(ColorHint(x: 0, y: 0, hex: text, radius: 1) == nil)
@@ -53,7 +55,7 @@ struct ColorHintTests {
         // Hints partly or wholly outside the planes are clipped, not trapped on.
         let clipped = rasterizer.rasterize([
             ColorHint(x: 0, y: 0, red: 9, green: 9, blue: 9, radius: 1),
-            ColorHint(x: -9, y: 40, red: 9, green: 9, blue: 9, radius: 2),
+            ColorHint(x: -9, y: 40, red: 9, green: 9, blue: 9, radius: 2)
         ])
         #expect(clipped.hintMask.reduce(0, +) == 3)
     }
@@ -84,7 +86,7 @@ struct ColorHintTests {
         let down = HintRasterizer(width: 64, height: 64).rasterize(
             [
                 ColorHint(x: 500, y: 500, red: 1, green: 2, blue: 3, radius: 0),
-                ColorHint(x: 1024, y: 5, red: 1, green: 2, blue: 3, radius: 5),
+                ColorHint(x: 1024, y: 5, red: 1, green: 2, blue: 3, radius: 5)
             ], sourceWidth: 1024, sourceHeight: 1024)
         #expect(down.hintMask.reduce(0, +) == 5)
         #expect(down.hintMask[31 * 64 + 31] == 1)
@@ -94,7 +96,7 @@ struct ColorHintTests {
     func overlap() {
         let planes = HintRasterizer(width: 5, height: 5).rasterize([
             ColorHint(x: 2, y: 2, red: 255, green: 0, blue: 0, radius: 2),
-            ColorHint(x: 2, y: 2, red: 0, green: 255, blue: 0, radius: 0),
+            ColorHint(x: 2, y: 2, red: 0, green: 255, blue: 0, radius: 0)
         ])
         #expect(planes.hintColor[12] == 0 && planes.hintColor[25 + 12] == 1)
         #expect(planes.hintColor[11] == 1 && planes.hintColor[25 + 11] == 0)

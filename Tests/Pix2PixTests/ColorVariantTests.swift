@@ -1,9 +1,10 @@
 import ImageCodecs
 import NN
-@testable import Pix2Pix
 import Tensors
 import TestSupport
 import Testing
+
+@testable import Pix2Pix
 
 /// A drawing for the shipped line-art model: three closed shapes and an open stroke on a
 /// 160×120 page, no hint in two of the shapes (the network's own colours, which a variant
@@ -41,8 +42,10 @@ enum VariantDrawing {
 struct ColorVariantTests {
     static func differingPixels(_ a: RGBImage, _ b: RGBImage) -> (count: Int, largest: Int) {
         let differences = zip(a.pixels, b.pixels).map { abs(Int($0) - Int($1)) }
-        return (stride(from: 0, to: differences.count, by: 3).filter { differences[$0..<($0 + 3)].max()! > 0 }.count,
-                differences.max() ?? 0)
+        return (
+            stride(from: 0, to: differences.count, by: 3).filter { differences[$0..<($0 + 3)].max()! > 0 }.count,
+            differences.max() ?? 0
+        )
     }
 
     @Test("the shipped model has dropout, so it has variants")
@@ -82,7 +85,10 @@ struct ColorVariantTests {
         let reopened = Colorizer(model: try VariantDrawing.shippedModel())
         #expect(try reopened.colorize(picture, hints: VariantDrawing.hints, variant: ColorVariant(seed: 7)) == once.picture)
         // The layers of a variant flatten to the variant.
-        guard case .lineArt(let paint, _) = once.source else { Issue.record("a line-art source"); return }
+        guard case .lineArt(let paint, _) = once.source else {
+            Issue.record("a line-art source")
+            return
+        }
         #expect(paint.multiplied(by: VariantDrawing.lines()) == once.picture)
     }
 

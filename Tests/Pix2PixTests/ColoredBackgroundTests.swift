@@ -26,12 +26,14 @@ struct ColoredBackgroundTests {
     func repaintsBackgroundOnly() {
         let picture = Self.ring()
         let mask = ColoredBackground.mask(of: picture)
-        var first = SeededGenerator(seed: 7), second = SeededGenerator(seed: 7)
+        var first = SeededGenerator(seed: 7)
+        var second = SeededGenerator(seed: 7)
         let painted = ColoredBackground.repainted(picture, rng: &first)
         #expect(painted == ColoredBackground.repainted(picture, rng: &second))
         var changed = 0
         for i in 0..<picture.pixelCount {
-            let before = picture.pixels[(3 * i)..<(3 * i + 3)], after = painted.pixels[(3 * i)..<(3 * i + 3)]
+            let before = picture.pixels[(3 * i)..<(3 * i + 3)]
+            let after = painted.pixels[(3 * i)..<(3 * i + 3)]
             if !mask[i] { #expect(before == after, "pixel \(i) is not background") }
             if before != after { changed += 1 }
         }
@@ -44,8 +46,10 @@ struct ColoredBackgroundTests {
         picture = picture.resized(width: 64, height: 64)
         let painted = SampleMaker(mode: .lineart, size: 64, coloredBackgrounds: 1)
         let plain = SampleMaker(mode: .lineart, size: 64, coloredBackgrounds: 0)
-        var rngA = SeededGenerator(seed: 3), rngB = SeededGenerator(seed: 3)
-        let a = painted.training(picture, rng: &rngA), b = plain.training(picture, rng: &rngB)
+        var rngA = SeededGenerator(seed: 3)
+        var rngB = SeededGenerator(seed: 3)
+        let a = painted.training(picture, rng: &rngA)
+        let b = plain.training(picture, rng: &rngB)
         // The plain sample's corner is paper white; the painted one's is (almost surely) not.
         #expect(b.truth[0, 0] == (255, 255, 255))
         #expect(a.truth[0, 0] != (255, 255, 255))

@@ -83,8 +83,9 @@ struct CrashSafetyTests {
         return false
     }
 
-    @Test("kill -9 at random moments, resume each time: always from the last complete checkpoint; the end matches an uninterrupted run",
-          .timeLimit(.minutes(3)))
+    @Test(
+        "kill -9 at random moments, resume each time: always from the last complete checkpoint; the end matches an uninterrupted run",
+        .timeLimit(.minutes(3)))
     func killAndResume() throws {
         let binary = try #require(Self.tinctExecutable(), "no tinct executable beside the test runner; build it (swift build) or set TINCT_BINARY")
         let data = TrainingTests.temporaryFolder("crash-data")
@@ -94,17 +95,21 @@ struct CrashSafetyTests {
                 try PairedDataTests.write(PairedDataTests.sideBySide(a, PairedDataTests.rotateChannels(a)), "\(data)/\(sub)/\(i).png")
             }
         }
-        let run = TrainingTests.temporaryFolder("crash-run"), reference = TrainingTests.temporaryFolder("crash-reference")
+        let run = TrainingTests.temporaryFolder("crash-run")
+        let reference = TrainingTests.temporaryFolder("crash-reference")
         let logs = TrainingTests.temporaryFolder("crash-logs")
         func options(out: String) -> [String] {
-            ["--data", data, "--mode", "pix2pix", "--out", out, "--size", "32", "--downs", "5", "--ngf", "4", "--ndf", "4",
-             "--n-layers", "2", "--steps", String(Self.steps), "--checkpoint-every", "1", "--sample-every", "7", "--keep", "2",
-             "--val-pictures", "1", "--seed", "11"]
+            [
+                "--data", data, "--mode", "pix2pix", "--out", out, "--size", "32", "--downs", "5", "--ngf", "4", "--ndf", "4",
+                "--n-layers", "2", "--steps", String(Self.steps), "--checkpoint-every", "1", "--sample-every", "7", "--keep", "2",
+                "--val-pictures", "1", "--seed", "11"
+            ]
         }
 
         let seed = UInt64.random(in: 0...UInt64.max)
         var rng = SeededGenerator(seed: seed)
-        var midWrite = 0, resumedFrom: [Int] = []
+        var midWrite = 0
+        var resumedFrom: [Int] = []
         var expectedStart = 0
         for round in 0..<Self.kills {
             let context = "round \(round) (seed \(seed))"

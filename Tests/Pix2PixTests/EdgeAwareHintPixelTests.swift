@@ -1,7 +1,8 @@
 import ImageCodecs
-@testable import Pix2Pix
 import Tensors
 import Testing
+
+@testable import Pix2Pix
 
 @Suite("Edge-aware hint fill (photos)")
 struct EdgeAwareHintPixelTests {
@@ -20,7 +21,10 @@ struct EdgeAwareHintPixelTests {
                     for dx in -1...1 where (dx != 0 || dy != 0) && x + dx >= 0 && x + dx < width && y + dy >= 0 && y + dy < height {
                         let j = (y + dy) * width + x + dx
                         let step = (dx != 0 && dy != 0 ? 7 : 5) + edgeCost * (level[j] - level[i]) * (level[j] - level[i])
-                        if cost[i] + step < cost[j] { cost[j] = cost[i] + step; changed = true }
+                        if cost[i] + step < cost[j] {
+                            cost[j] = cost[i] + step
+                            changed = true
+                        }
                     }
                 }
             }
@@ -39,7 +43,8 @@ struct EdgeAwareHintPixelTests {
             let seeds = (0..<mask.count).filter { mask[$0] > 0 }
             let edgeCost = [0, 1, 4, 16][trial % 4]
             let owner = try #require(EdgeAwareHintPixel.map(mask: mask, lightness: lightness, width: width, height: height, edgeCost: edgeCost))
-            let tables = Dictionary(uniqueKeysWithValues: seeds.map { ($0, Self.costs(from: $0, lightness: lightness, width: width, height: height, edgeCost: edgeCost)) })
+            let tables = Dictionary(
+                uniqueKeysWithValues: seeds.map { ($0, Self.costs(from: $0, lightness: lightness, width: width, height: height, edgeCost: edgeCost)) })
             for i in 0..<mask.count {
                 let chosen = Int(owner[i])
                 #expect(mask[chosen] > 0, "trial \(trial): pixel \(i) takes an unhinted pixel")
@@ -75,8 +80,9 @@ struct EdgeAwareHintPixelTests {
         #expect(beside.blue > beside.red && nearest.red > nearest.blue, "the nearest-hint fill crosses the edge, this fill does not")
         let left = filled[2, 2]
         let leftLab = LabColor.rgbToLab(Float(left.red) / 255, Float(left.green) / 255, Float(left.blue) / 255)
-        #expect(abs(leftLab.a - redLab.a) < 12 && abs(leftLab.l - LabColor.rgbToLab(70 / 255, 70 / 255, 70 / 255).l) < 6,
-                "the dark side is red at about its own lightness (the sRGB gamut clips a little)")
+        #expect(
+            abs(leftLab.a - redLab.a) < 12 && abs(leftLab.l - LabColor.rgbToLab(70 / 255, 70 / 255, 70 / 255).l) < 6,
+            "the dark side is red at about its own lightness (the sRGB gamut clips a little)")
     }
 
     @Test("a smooth lightness ramp carries a hint's colour along its whole length")

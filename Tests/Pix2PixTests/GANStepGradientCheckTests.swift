@@ -27,10 +27,12 @@ struct GANStepGradientCheckTests {
 
     static func makeModel(_ gan: GANLoss, scales: Int = 2, lambdaFM: Float = 10) -> Pix2PixModel {
         let config = ModelConfig(
-            generator: GeneratorConfig(inputChannels: 2, outputChannels: 2, ngf: 2, downsamplings: 5, norm: .batch,
-                                       dropout: false, attentionDepths: [3]),
-            discriminator: DiscriminatorConfig(inputChannels: 4, ndf: 4, nLayers: 2, norm: .batch, scales: scales,
-                                               attention: true),
+            generator: GeneratorConfig(
+                inputChannels: 2, outputChannels: 2, ngf: 2, downsamplings: 5, norm: .batch,
+                dropout: false, attentionDepths: [3]),
+            discriminator: DiscriminatorConfig(
+                inputChannels: 4, ndf: 4, nLayers: 2, norm: .batch, scales: scales,
+                attention: true),
             ganLoss: gan, lambdaL1: 10, lambdaFeatureMatching: lambdaFM)
         let model = Pix2PixModel(config, seed: 21)
         NetworkGradientCheckTests.randomize(model.generator, seed: 22)
@@ -58,8 +60,9 @@ struct GANStepGradientCheckTests {
         model.forward(realA: Self.realA, realB: Self.realB)
         let losses = model.backwardGenerator()
         #expect(losses.feature > 0 && losses.l1 > 0)
-        #expect(model.discriminator.namedParameters().map { $0.parameter.grad.scalars } == dBefore,
-                "the generator's half leaves D's gradients alone")
+        #expect(
+            model.discriminator.namedParameters().map { $0.parameter.grad.scalars } == dBefore,
+            "the generator's half leaves D's gradients alone")
         // Every evaluation below runs the backward again: keep the analytic gradients first.
         let analytic = model.generator.namedParameters().map { ($0.name, $0.parameter.value, $0.parameter.grad.copy()) }
         var failures: [String] = []
@@ -81,8 +84,9 @@ struct GANStepGradientCheckTests {
         model.discriminator.zeroGrad()
         model.generator.zeroGrad()
         _ = model.backwardDiscriminator()
-        #expect(model.generator.namedParameters().allSatisfy { $0.parameter.grad.scalars.allSatisfy { $0 == 0 } },
-                "the discriminator's half leaves G's gradients alone")
+        #expect(
+            model.generator.namedParameters().allSatisfy { $0.parameter.grad.scalars.allSatisfy { $0 == 0 } },
+            "the discriminator's half leaves G's gradients alone")
         // Every evaluation below runs the backward again: keep the analytic gradients first.
         let analytic = model.discriminator.namedParameters().map { ($0.name, $0.parameter.value, $0.parameter.grad.copy()) }
         var failures: [String] = []
@@ -97,7 +101,8 @@ struct GANStepGradientCheckTests {
     /// differ, and by the gradient of the feature-matching term.
     @Test("feature matching reaches G: its share of the gradient is the difference λ_FM makes")
     func featureMatchingShare() {
-        let withFM = Self.makeModel(.lsgan), without = Self.makeModel(.lsgan, lambdaFM: 0)
+        let withFM = Self.makeModel(.lsgan)
+        let without = Self.makeModel(.lsgan, lambdaFM: 0)
         for model in [withFM, without] {
             model.generator.zeroGrad()
             model.forward(realA: Self.realA, realB: Self.realB)
@@ -119,8 +124,9 @@ struct GANStepGradientCheckTests {
             ganLoss: .lsgan, lambdaFeatureMatching: 10)
         let model = Pix2PixModel(config, seed: 26)
         let before = model.discriminator.discriminators.map { $0.namedParameters().map { $0.parameter.value.copy() } }
-        let losses = model.trainingStep(realA: Tensor.randomNormal([1, 1, 64, 64], seed: 27),
-                                        realB: Tensor.randomNormal([1, 2, 64, 64], std: 0.5, seed: 28))
+        let losses = model.trainingStep(
+            realA: Tensor.randomNormal([1, 1, 64, 64], seed: 27),
+            realB: Tensor.randomNormal([1, 2, 64, 64], std: 0.5, seed: 28))
         #expect([losses.lossDFake, losses.lossDReal, losses.lossGGAN, losses.lossGL1, losses.lossGFeature].allSatisfy { $0.isFinite })
         #expect(losses.lossGFeature > 0)
         for (k, net) in model.discriminator.discriminators.enumerated() {

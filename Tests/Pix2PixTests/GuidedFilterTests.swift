@@ -15,13 +15,16 @@ struct GuidedFilterTests {
             }
             return pixels
         }
-        var a = [Double](repeating: 0, count: w * h), b = a
+        var a = [Double](repeating: 0, count: w * h)
+        var b = a
         for y in 0..<h {
             for x in 0..<w {
                 let pixels = window(x, y)
                 let n = Double(pixels.count)
-                let gs = pixels.map { Double(guide[$0.0, $0.1]) }, ps = pixels.map { Double(p[$0.0, $0.1]) }
-                let mg = gs.reduce(0, +) / n, mp = ps.reduce(0, +) / n
+                let gs = pixels.map { Double(guide[$0.0, $0.1]) }
+                let ps = pixels.map { Double(p[$0.0, $0.1]) }
+                let mg = gs.reduce(0, +) / n
+                let mp = ps.reduce(0, +) / n
                 let variance = gs.map { ($0 - mg) * ($0 - mg) }.reduce(0, +) / n
                 let covariance = zip(gs, ps).map { ($0 - mg) * ($1 - mp) }.reduce(0, +) / n
                 a[y * w + x] = covariance / (variance + epsilon)

@@ -1,7 +1,8 @@
 import ImageCodecs
-@testable import Pix2Pix
 import Tensors
 import Testing
+
+@testable import Pix2Pix
 
 @Suite("Hint spreading")
 struct HintSpreadingTests {
@@ -15,7 +16,8 @@ struct HintSpreadingTests {
     }
 
     private static func color(_ fill: HintFill, _ x: Int, _ y: Int) -> (Float, Float, Float) {
-        let plane = fill.width * fill.height, i = y * fill.width + x
+        let plane = fill.width * fill.height
+        let i = y * fill.width + x
         return (fill.colors[i], fill.colors[plane + i], fill.colors[2 * plane + i])
     }
 
@@ -82,20 +84,24 @@ struct HintSpreadingTests {
         for y in 0..<40 { wall[20, y] = 0 }
         let halves = InkRegions(lines: wall, gapRadius: 1)
         let beside = HintSpreading.fill(hints: [Self.at(Self.red, 22, 20)], regions: halves, openReach: 1000, blendSigma: 1)
-        #expect((0..<40).allSatisfy { y in (0..<20).allSatisfy { x in beside.known[y * 40 + x] == 0 } },
-                "the dot of a hint 2 px from a line never reaches past it")
+        #expect(
+            (0..<40).allSatisfy { y in (0..<20).allSatisfy { x in beside.known[y * 40 + x] == 0 } },
+            "the dot of a hint 2 px from a line never reaches past it")
 
-        let pair = HintSpreading.fill(hints: [Self.at(Self.red, 10, 20), Self.at(Self.blue, 14, 20)], regions: blank,
-                                      openReach: 1000, blendSigma: 1)
-        #expect(Self.near(Self.color(pair, 9, 20), Self.red) && Self.near(Self.color(pair, 15, 20), Self.blue),
-                "two close hints each keep the pixels they own")
+        let pair = HintSpreading.fill(
+            hints: [Self.at(Self.red, 10, 20), Self.at(Self.blue, 14, 20)], regions: blank,
+            openReach: 1000, blendSigma: 1)
+        #expect(
+            Self.near(Self.color(pair, 9, 20), Self.red) && Self.near(Self.color(pair, 15, 20), Self.blue),
+            "two close hints each keep the pixels they own")
     }
 
     @Test("two hints in one region split it by geodesic distance, blended only at the seam")
     func twoHintsSplit() {
         let regions = InkRegions(lines: TestDrawing.rectangle(size: 96, x0: 4, y0: 4, x1: 91, y1: 91), gapRadius: 2)
-        let fill = HintSpreading.fill(hints: [Self.at(Self.red, 15, 48), Self.at(Self.blue, 80, 48)], regions: regions,
-                                      openReach: 10, blendSigma: 2)
+        let fill = HintSpreading.fill(
+            hints: [Self.at(Self.red, 15, 48), Self.at(Self.blue, 80, 48)], regions: regions,
+            openReach: 10, blendSigma: 2)
         #expect(Self.near(Self.color(fill, 10, 48), Self.red, tolerance: 0.02))
         #expect(Self.near(Self.color(fill, 86, 48), Self.blue, tolerance: 0.02))
         let seam = Self.color(fill, 47, 48)
@@ -128,13 +134,15 @@ struct LineArtCompositionTests {
         let zeros = [Float](repeating: 0, count: 3 * side * side)
         let networkLines = FloatPlane(width: side, height: side, values: (0..<(side * side)).map { lines[8 * ($0 % side), 8 * ($0 / side)] })
         let picture = zeros.withUnsafeBufferPointer {
-            LineArtComposition.compose(output: $0.baseAddress!, networkLines: networkLines,
-                                       box: Letterbox(sourceWidth: 512, sourceHeight: 512, side: side), guide: guide)
+            LineArtComposition.compose(
+                output: $0.baseAddress!, networkLines: networkLines,
+                box: Letterbox(sourceWidth: 512, sourceHeight: 512, side: side), guide: guide)
         }
         #expect(picture[370, 370] == (200, 120, 40), "inside the shape, far from the hint")
         #expect(picture[255, 132] == (200, 120, 40), "inside, just below the gap")
-        #expect(picture[5, 5] == (255, 255, 255) && picture[450, 250] == (255, 255, 255) && picture[255, 120] == (255, 255, 255),
-                "the page, also just above the gap")
+        #expect(
+            picture[5, 5] == (255, 255, 255) && picture[450, 250] == (255, 255, 255) && picture[255, 120] == (255, 255, 255),
+            "the page, also just above the gap")
         #expect(picture[128, 250] == (0, 0, 0), "the line")
     }
 }

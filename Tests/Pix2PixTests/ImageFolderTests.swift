@@ -26,8 +26,9 @@ struct ImageFolderTests {
         #expect(folder.names == ["alias.png", "sub/inside.png"])
         #expect(folder.skipped.map(\.path) == ["passwd.png", "stolen.png", "notes.png"])
         for skipped in folder.skipped {
-            #expect(!skipped.reason.contains("root") && !skipped.reason.contains("SECRET") && !skipped.reason.contains("53 45"),
-                    "\(skipped.reason)")
+            #expect(
+                !skipped.reason.contains("root") && !skipped.reason.contains("SECRET") && !skipped.reason.contains("53 45"),
+                "\(skipped.reason)")
         }
         #expect(folder.skipped.first?.reason.contains("outside the dataset folder") == true)
     }

@@ -1,7 +1,8 @@
 import ImageCodecs
-@testable import Pix2Pix
 import Tensors
 import Testing
+
+@testable import Pix2Pix
 
 /// Drawings made in the test: rectangles and circles of ink on white paper.
 enum TestDrawing {
@@ -19,7 +20,10 @@ enum TestDrawing {
         for t in 0..<thickness {
             for x in x0...x1 where !opening.contains(x) { lines[x, y0 + t] = 0 }
             for x in x0...x1 { lines[x, y1 - t] = 0 }
-            for y in y0...y1 { lines[x0 + t, y] = 0; lines[x1 - t, y] = 0 }
+            for y in y0...y1 {
+                lines[x0 + t, y] = 0
+                lines[x1 - t, y] = 0
+            }
         }
     }
 
@@ -47,7 +51,8 @@ struct InkRegionsTests {
     @Test("a closed outline separates its inside from the page; the page is open, the inside closed")
     func closedOutline() throws {
         let regions = InkRegions(lines: TestDrawing.rectangle(size: 64, x0: 16, y0: 16, x1: 47, y1: 47), gapRadius: 3)
-        let inside = try #require(regions.region(x: 32, y: 32)), page = try #require(regions.region(x: 2, y: 2))
+        let inside = try #require(regions.region(x: 32, y: 32))
+        let page = try #require(regions.region(x: 2, y: 2))
         #expect(inside != page)
         #expect(regions.isOpen[page] && !regions.isOpen[inside])
         #expect(regions.region(x: 16, y: 30) == nil, "ink belongs to no region")
@@ -59,7 +64,8 @@ struct InkRegionsTests {
         let lines = TestDrawing.rectangle(size: 96, x0: 20, y0: 20, x1: 75, y1: 75, gap: gap)
         #expect(TestDrawing.openingWidth(lines, row: 20, x0: 20, x1: 75) == gap)
         let regions = InkRegions(lines: lines, gapRadius: 3)
-        let inside = try #require(regions.region(x: 48, y: 60)), page = try #require(regions.region(x: 2, y: 2))
+        let inside = try #require(regions.region(x: 48, y: 60))
+        let page = try #require(regions.region(x: 2, y: 2))
         #expect(inside != page, "a \(gap)-pixel gap must not join the inside to the page")
         #expect(!regions.isOpen[inside])
     }
@@ -75,7 +81,8 @@ struct InkRegionsTests {
     func thinLinesAtHighResolution() throws {
         let lines = TestDrawing.circle(size: 1024, radius: 300)
         let regions = InkRegions(lines: lines, gapRadius: InkRegions.gapRadius(forLongerSide: 1024))
-        let inside = try #require(regions.region(x: 512, y: 512)), page = try #require(regions.region(x: 5, y: 5))
+        let inside = try #require(regions.region(x: 512, y: 512))
+        let page = try #require(regions.region(x: 5, y: 5))
         #expect(inside != page && !regions.isOpen[inside])
         // Every paper pixel inside the circle is in the inside region, every one outside in the page.
         var wrong = 0
@@ -142,9 +149,11 @@ struct InkRegionsTests {
         for y in 0..<height {
             for x in 0..<width {
                 var best = Float.infinity
-                for sy in 0..<height { for sx in 0..<width where sources[sy * width + sx] {
-                    best = min(best, Float((sx - x) * (sx - x) + (sy - y) * (sy - y)))
-                } }
+                for sy in 0..<height {
+                    for sx in 0..<width where sources[sy * width + sx] {
+                        best = min(best, Float((sx - x) * (sx - x) + (sy - y) * (sy - y)))
+                    }
+                }
                 #expect(d[y * width + x] == best)
             }
         }

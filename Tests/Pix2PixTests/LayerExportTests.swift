@@ -1,22 +1,26 @@
 import Foundation
 import ImageCodecs
-@testable import Pix2Pix
 import Testing
+
+@testable import Pix2Pix
 
 /// Composites layers as OpenRaster says (W3C compositing: `svg:src-over`, `svg:multiply`,
 /// `svg:screen`, straight alpha, in floating point — as pyora does), skipping hidden ones.
 enum OpenRasterCompositor {
     static func flatten(_ layers: [ExportLayer]) -> (rgb: [Float], alpha: [Float]) {
         let count = layers[0].image.width * layers[0].image.height
-        var rgb = [Float](repeating: 0, count: 3 * count), alpha = [Float](repeating: 0, count: count)
+        var rgb = [Float](repeating: 0, count: 3 * count)
+        var alpha = [Float](repeating: 0, count: count)
         for layer in layers where layer.isVisible {
             let p = layer.image.pixels
             for i in 0..<count {
-                let sa = Float(p[4 * i + 3]) / 255, ba = alpha[i]
+                let sa = Float(p[4 * i + 3]) / 255
+                let ba = alpha[i]
                 let oa = sa + ba * (1 - sa)
                 guard oa > 0 else { continue }
                 for c in 0..<3 {
-                    let s = Float(p[4 * i + c]) / 255, b = rgb[3 * i + c]
+                    let s = Float(p[4 * i + c]) / 255
+                    let b = rgb[3 * i + c]
                     let blended: Float
                     switch layer.composite {
                     case .normal: blended = s
@@ -175,9 +179,10 @@ struct LayerExportTests {
         #expect(file[8] == 0 && file[9] == 0, "mimetype is stored")
         #expect(String(decoding: file[30..<38], as: UTF8.self) == "mimetype")
         #expect(String(decoding: file[38..<54], as: UTF8.self) == "image/openraster")
-        let xml = OpenRaster.stackXML(layers: LayeredExport.layers(
-            LayeredColorization(picture: picture, source: .lineArt(paint: paint, guide: guide), hints: [Self.red])),
-                                      width: Self.width, height: Self.height)
+        let xml = OpenRaster.stackXML(
+            layers: LayeredExport.layers(
+                LayeredColorization(picture: picture, source: .lineArt(paint: paint, guide: guide), hints: [Self.red])),
+            width: Self.width, height: Self.height)
         let names = xml.split(separator: "\n").filter { $0.contains("<layer ") }
             .map { $0.split(separator: "\"")[1] }
         #expect(names == ["Hints", "Lines", "Light", "Shading", "Flats", "Paper"])

@@ -25,7 +25,7 @@ struct LineExtractionTests {
     static let extractors: [LineExtractor] = [
         LineExtractor(method: .xdog(XDoG())),
         LineExtractor(method: .adaptiveThreshold(AdaptiveThreshold())),
-        LineExtractor(method: .sobel(SobelEdges())),
+        LineExtractor(method: .sobel(SobelEdges()))
     ]
 
     @Test("a filled square gives ink along its border, paper inside and outside", arguments: extractors)

@@ -82,7 +82,7 @@ struct MetricsTests {
         let handChecked: [[ColorHint]] = [
             [a, a, b, b],
             [a, a, b, c],
-            [a, c, c, c],
+            [a, c, c, c]
         ]
         for y in 0..<3 {
             for x in 0..<4 {

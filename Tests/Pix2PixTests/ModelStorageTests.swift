@@ -10,8 +10,11 @@ struct ModelStorageTests {
     func int8ModelMatchesFloat() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tinct-int8-\(UInt32.random(in: 0...UInt32.max))").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let generator = Pix2PixModel(ModelConfig(generator: GeneratorConfig(inputChannels: 5, outputChannels: 3, ngf: 32, downsamplings: 5),
-                                                 discriminator: DiscriminatorConfig(inputChannels: 8, ndf: 4, nLayers: 1)), seed: 4).generator
+        let generator = Pix2PixModel(
+            ModelConfig(
+                generator: GeneratorConfig(inputChannels: 5, outputChannels: 3, ngf: 32, downsamplings: 5),
+                discriminator: DiscriminatorConfig(inputChannels: 8, ndf: 4, nLayers: 1)), seed: 4
+        ).generator
         let model = GeneratorModel(mode: .lineart, generator: generator, resolution: 32, batchStatistics: true)
         for (name, kind) in [("f32", StoredType.float32), ("f16", .float16), ("i8", .int8)] {
             try model.save(folder: "\(folder)/\(name)", storedAs: kind)

@@ -1,8 +1,9 @@
 import NN
-@testable import Pix2Pix
 import Tensors
 import TestSupport
 import Testing
+
+@testable import Pix2Pix
 
 /// Finite-difference checks of the networks' composite backward passes: the U-Net's skip
 /// connection, the PatchGAN's intermediate-feature gradients (feature matching), and the
@@ -36,8 +37,9 @@ struct NetworkGradientCheckTests {
         var failing: [String: Int] = [:]
         for failure in failures { failing[String(failure.prefix { $0 != "[" }), default: 0] += 1 }
         let total = probes.values.reduce(0, +)
-        #expect(Double(failures.count) <= share * Double(total),
-                "\(what): \(failures.count) of \(total) probes disagree: \(failures.prefix(4).joined(separator: "; "))")
+        #expect(
+            Double(failures.count) <= share * Double(total),
+            "\(what): \(failures.count) of \(total) probes disagree: \(failures.prefix(4).joined(separator: "; "))")
         for (name, count) in failing where probes[name] ?? 0 >= 8 {
             #expect(2 * count < probes[name] ?? 0, "\(what): \(count) of \(probes[name] ?? 0) probes of \(name) disagree")
         }
@@ -83,8 +85,9 @@ struct NetworkGradientCheckTests {
             let x = Self.input(shape, seed: 10 + UInt64(i))
             let y = block.forward(x)
             #expect(y.shape == [shape[0], 2 * shape[1], shape[2], shape[3]])
-            Self.expectMostlyClean(Self.checker.check(block, input: x), probes: Self.probeCounts(block.namedParameters(), input: x),
-                                   "U-Net block \(norm) \(shape)")
+            Self.expectMostlyClean(
+                Self.checker.check(block, input: x), probes: Self.probeCounts(block.namedParameters(), input: x),
+                "U-Net block \(norm) \(shape)")
         }
     }
 
@@ -109,16 +112,19 @@ struct NetworkGradientCheckTests {
 
     @Test("whole U-Net generator with self-attention: every parameter")
     func unetGenerator() {
-        let generator = UNetGenerator(GeneratorConfig(inputChannels: 2, outputChannels: 3, ngf: 2, downsamplings: 5,
-                                                      norm: .batch, dropout: false, attentionDepths: [3]))
+        let generator = UNetGenerator(
+            GeneratorConfig(
+                inputChannels: 2, outputChannels: 3, ngf: 2, downsamplings: 5,
+                norm: .batch, dropout: false, attentionDepths: [3]))
         Self.randomize(generator, seed: 6)
         let check = Self.checker
         // The first convolution computes no input gradient (the network's input needs none).
         // A small input: a step of its weights then moves the units it feeds 10× less, so
         // fewer cross a kink (see expectMostlyClean).
-        let failures = check.check(forward: { generator.forward($0) }, backward: { generator.backward($0) },
-                                   zeroGrad: { generator.zeroGrad() }, parameters: generator.namedParameters(),
-                                   input: Tensor.randomNormal([2, 2, 32, 32], std: 0.1, seed: 7), checkInput: false)
+        let failures = check.check(
+            forward: { generator.forward($0) }, backward: { generator.backward($0) },
+            zeroGrad: { generator.zeroGrad() }, parameters: generator.namedParameters(),
+            input: Tensor.randomNormal([2, 2, 32, 32], std: 0.1, seed: 7), checkInput: false)
         Self.expectMostlyClean(failures, probes: Self.probeCounts(generator.namedParameters(), input: nil), "U-Net generator")
     }
 
@@ -152,10 +158,13 @@ struct NetworkGradientCheckTests {
         }
     }
 
-    static func discriminatorConfig(scales: Int, nLayers: Int = 2, norm: NormKind = .batch, spectralNorm: Bool = false,
-                                    attention: Bool = false) -> DiscriminatorConfig {
-        DiscriminatorConfig(inputChannels: 4, ndf: 4, nLayers: nLayers, norm: norm, scales: scales,
-                            spectralNorm: spectralNorm, attention: attention)
+    static func discriminatorConfig(
+        scales: Int, nLayers: Int = 2, norm: NormKind = .batch, spectralNorm: Bool = false,
+        attention: Bool = false
+    ) -> DiscriminatorConfig {
+        DiscriminatorConfig(
+            inputChannels: 4, ndf: 4, nLayers: nLayers, norm: norm, scales: scales,
+            spectralNorm: spectralNorm, attention: attention)
     }
 
     /// PatchGAN features get gradients of their own (feature matching): they must be added
@@ -203,7 +212,8 @@ struct NetworkGradientCheckTests {
             forward: { x in flat.join(discriminator.forward(x).flatMap { [$0.prediction] + $0.features }) },
             backward: { dy in
                 var pieces = ArraySlice(flat.split(dy))
-                var predictions: [Tensor] = [], features: [[Tensor]] = []
+                var predictions: [Tensor] = []
+                var features: [[Tensor]] = []
                 for _ in 0..<scales {
                     predictions.append(pieces.removeFirst())
                     features.append(Array(pieces.prefix(nLayers + 1)))
@@ -213,8 +223,9 @@ struct NetworkGradientCheckTests {
             },
             zeroGrad: { discriminator.zeroGrad() }, parameters: discriminator.namedParameters(), input: x)
         #expect(flat.shapes.count == scales * (nLayers + 2))
-        Self.expectMostlyClean(failures, probes: Self.probeCounts(discriminator.namedParameters(), input: x),
-                               "\(scales)-scale discriminator, \(nLayers) layers, \(norm)")
+        Self.expectMostlyClean(
+            failures, probes: Self.probeCounts(discriminator.namedParameters(), input: x),
+            "\(scales)-scale discriminator, \(nLayers) layers, \(norm)")
     }
 
     @Test("multi-scale discriminator: without the input gradient, the parameter gradients are the same")
@@ -235,8 +246,9 @@ struct NetworkGradientCheckTests {
     }
 
     /// One pixel less and the coarsest scale's prediction is empty (its mean loss NaN).
-    @Test("the smallest input side every scale can judge gives the coarsest scale a 1×1 prediction",
-          arguments: [(3, 3, 93), (1, 3, 24), (2, 2, 23), (4, 1, 41)])
+    @Test(
+        "the smallest input side every scale can judge gives the coarsest scale a 1×1 prediction",
+        arguments: [(3, 3, 93), (1, 3, 24), (2, 2, 23), (4, 1, 41)])
     func smallestInput(scales: Int, nLayers: Int, side: Int) {
         let config = Self.discriminatorConfig(scales: scales, nLayers: nLayers)
         #expect(config.smallestInputSide == side)

@@ -18,7 +18,9 @@ struct PairedDataTests {
     /// It commutes with any resampling that treats channels alike, but not with moving pixels.
     static func rotateChannels(_ image: RGBImage) -> RGBImage {
         var pixels = image.pixels
-        for i in 0..<image.pixelCount { (pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]) = (image.pixels[3 * i + 1], image.pixels[3 * i + 2], image.pixels[3 * i]) }
+        for i in 0..<image.pixelCount {
+            (pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]) = (image.pixels[3 * i + 1], image.pixels[3 * i + 2], image.pixels[3 * i])
+        }
         return RGBImage(width: image.width, height: image.height, pixels: pixels)
     }
 
@@ -145,7 +147,8 @@ struct PairedDataTests {
 
         let flat = TrainingTests.temporaryFolder("split-hash")
         try Self.makeSideBySide(at: flat, count: 60, side: 4)
-        let first = PairedFiles(path: flat, layout: .sideBySide), again = PairedFiles(path: flat, layout: .sideBySide)
+        let first = PairedFiles(path: flat, layout: .sideBySide)
+        let again = PairedFiles(path: flat, layout: .sideBySide)
         #expect(!first.hasSplitFolders)
         #expect(first.validation.count > 0 && first.train.count > first.validation.count)
         #expect(Set(first.train.map(\.key)).isDisjoint(with: first.validation.map(\.key)))
@@ -158,7 +161,8 @@ struct PairedDataTests {
         let a = Self.noise(width: 48, height: 44, seed: 3)
         let pair = ImagePair(input: a, target: Self.rotateChannels(a))
         let maker = PairedSampleMaker(size: 32, loadSide: 40)
-        var crops = Set<[Int]>(), flips = Set<Bool>()
+        var crops = Set<[Int]>()
+        var flips = Set<Bool>()
         for seed in 0..<40 {
             var rng = SeededGenerator(seed: UInt64(seed))
             let sample = maker.training(pair, rng: &rng)
@@ -189,7 +193,10 @@ struct PairedDataTests {
         let examples = PairedExamples(pairs: pairs, maker: PairedSampleMaker(size: 32, loadSide: 36))
         let loader = BatchLoader(examples: examples, batchSize: 2, seed: 4, firstStep: 0)
         let other = BatchLoader(examples: examples, batchSize: 2, seed: 4, firstStep: 3)
-        defer { loader.stop(); other.stop() }
+        defer {
+            loader.stop()
+            other.stop()
+        }
         let batch = loader.batch(for: 3)
         #expect(batch.input.shape == [2, 3, 32, 32] && batch.target.shape == [2, 3, 32, 32])
         #expect(batch.input.scalars == other.batch(for: 3).input.scalars)

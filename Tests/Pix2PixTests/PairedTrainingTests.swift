@@ -39,14 +39,16 @@ struct PairedTrainingTests {
         let trainer = try Trainer(config: config, runDirectory: run, resume: false) { events.append($0) }
         try trainer.run(stop: StopSignal())
         let l1 = events.compactMap { if case .progress(_, _, _, _, _, let losses) = $0 { losses.lossGL1 } else { nil } }
-        let first = try #require(l1.first), last = try #require(l1.last)
+        let first = try #require(l1.first)
+        let last = try #require(l1.last)
         #expect(last < 0.5 * first, "L1 went from \(first) to \(last)")
         let rows = try #require(events.compactMap { if case .validation(_, let rows, _) = $0 { rows } else { nil } }.last)
         #expect(rows.map(\.hints) == [0])
         let row = try #require(rows.first)
         #expect(row.nearestHintFill == row.inputUnchanged)
-        #expect(row.model.deltaE < row.inputUnchanged.deltaE && row.model.psnr > row.inputUnchanged.psnr,
-                "model \(row.model) vs input unchanged \(row.inputUnchanged)")
+        #expect(
+            row.model.deltaE < row.inputUnchanged.deltaE && row.model.psnr > row.inputUnchanged.psnr,
+            "model \(row.model) vs input unchanged \(row.inputUnchanged)")
         let grid = try RGBImage(contentsOf: "\(run)/samples/step-00000150.png")
         #expect(grid.width == 3 * 32 && grid.height == 32)
 

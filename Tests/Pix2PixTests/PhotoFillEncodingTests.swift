@@ -9,7 +9,8 @@ import Testing
 struct PhotoFillEncodingTests {
     @Test("photo input: every pixel's fill is the chroma of a hint; target + fill gives back the truth's chroma")
     func fillAndResidualRoundTrip() {
-        let size = 32, plane = size * size
+        let size = 32
+        let plane = size * size
         var picture = RGBImage(width: size, height: size)
         for y in 0..<size { for x in 0..<size { picture[x, y] = (UInt8(8 * x), UInt8(200 - 5 * y), 90) } }
         let red = ColorHint(x: 4, y: 4, red: 220, green: 30, blue: 30, radius: 1)
@@ -22,7 +23,9 @@ struct PhotoFillEncodingTests {
         var target = [Float](repeating: .nan, count: 2 * plane)
         input.withUnsafeMutableBufferPointer { ColorizationEncoding.photoInput(lab: lab, hints: planes, channels: channels, into: $0.baseAddress!) }
         input.withUnsafeBufferPointer { x in
-            target.withUnsafeMutableBufferPointer { ColorizationEncoding.photoTarget(lab: lab, input: x.baseAddress!, channels: channels, into: $0.baseAddress!) }
+            target.withUnsafeMutableBufferPointer {
+                ColorizationEncoding.photoTarget(lab: lab, input: x.baseAddress!, channels: channels, into: $0.baseAddress!)
+            }
         }
         let redLab = LabColor.rgbToLab(220 / 255, 30 / 255, 30 / 255)
         let blueLab = LabColor.rgbToLab(20 / 255, 40 / 255, 230 / 255)
@@ -30,7 +33,9 @@ struct PhotoFillEncodingTests {
         #expect(abs(input[4 * plane] * ColorizationEncoding.chromaScale - redLab.a) < 0.01)
         #expect(abs(input[5 * plane + plane - 1] * ColorizationEncoding.chromaScale - blueLab.b) < 0.01)
         let chroma = input.withUnsafeBufferPointer { x in
-            target.withUnsafeBufferPointer { ColorizationEncoding.photoChroma(output: $0.baseAddress!, input: x.baseAddress!, channels: channels, plane: plane) }
+            target.withUnsafeBufferPointer {
+                ColorizationEncoding.photoChroma(output: $0.baseAddress!, input: x.baseAddress!, channels: channels, plane: plane)
+            }
         }
         for i in 0..<plane {
             #expect(abs(chroma[i] * ColorizationEncoding.chromaScale - lab[plane + i]) < 1e-3)
@@ -40,7 +45,8 @@ struct PhotoFillEncodingTests {
 
     @Test("no hints: the fill is zero and the target is the chroma itself")
     func noHintsNoFill() {
-        let size = 16, plane = size * size
+        let size = 16
+        let plane = size * size
         var picture = RGBImage(width: size, height: size)
         for y in 0..<size { for x in 0..<size { picture[x, y] = (UInt8(10 * x), 80, UInt8(12 * y)) } }
         let lab = picture.labPlanes()
@@ -58,7 +64,8 @@ struct PhotoFillEncodingTests {
 
     @Test("the prediction drops texture on flat lightness and keeps corrections along its edges")
     func predictionSmoothsUnderLightness() {
-        let side = 24, plane = side * side
+        let side = 24
+        let plane = side * side
         // Lightness: dark left half, light right half. One hint colors the whole fill.
         var input = [Float](repeating: 0, count: 6 * plane)
         for i in 0..<plane {

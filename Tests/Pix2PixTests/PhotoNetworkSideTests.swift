@@ -1,6 +1,7 @@
 import ImageCodecs
-@testable import Pix2Pix
 import Testing
+
+@testable import Pix2Pix
 
 @Suite("Photo network side")
 struct PhotoNetworkSideTests {

@@ -1,7 +1,8 @@
 import ImageCodecs
-@testable import Pix2Pix
 import Tensors
 import Testing
+
+@testable import Pix2Pix
 
 /// Reads back what `PhotoshopDocument` writes, field by field as the specification lays
 /// them out (a reader written for the test; psd-tools reads the same files in
@@ -111,7 +112,9 @@ struct PhotoshopDocumentTests {
             // Runs of one value (up to 300 long) between stretches of noise.
             let value = UInt8(truncatingIfNeeded: generator.next())
             let run = Int(generator.next() % 300) + 1
-            bytes += generator.next() % 2 == 0 ? Array(repeating: value, count: run)
+            bytes +=
+                generator.next() % 2 == 0
+                ? Array(repeating: value, count: run)
                 : (0..<min(run, 20)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         }
         bytes = Array(bytes.prefix(length))
@@ -133,8 +136,9 @@ struct PhotoshopDocumentTests {
     @Test("layers, blend modes, visibility, names and pixels read back; the merged image is the picture")
     func readBack() throws {
         let (paint, guide, picture) = LayerExportTests.colorization()
-        let colorization = LayeredColorization(picture: picture, source: .lineArt(paint: paint, guide: guide),
-                                               hints: [LayerExportTests.red, LayerExportTests.onPage])
+        let colorization = LayeredColorization(
+            picture: picture, source: .lineArt(paint: paint, guide: guide),
+            hints: [LayerExportTests.red, LayerExportTests.onPage])
         let layers = LayeredExport.layers(colorization)
         let file = try LayeredExport.photoshop(colorization)
         let read = try PhotoshopReader(file)

@@ -33,9 +33,11 @@ struct RunLockTests {
         // Another process takes the lock as a trainer would, then is killed with SIGKILL.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c",
-                            "import fcntl, sys, time; f = open(sys.argv[1], 'w'); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(30)",
-                            "\(folder)/.lock"]
+        holder.arguments = [
+            "python3", "-c",
+            "import fcntl, sys, time; f = open(sys.argv[1], 'w'); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(30)",
+            "\(folder)/.lock"
+        ]
         try holder.run()
         var held = false
         for _ in 0..<200 where !held {

@@ -43,7 +43,9 @@ struct RunRecordsTests {
         }
         struct Refused: Error {}
         var stuck = CheckpointRotation(folder: folder, keepLast: 2)
-        stuck.remove = { path in if path.hasSuffix(TrainingCheckpoint.fileName(step: 1)) { throw Refused() } else { try FileManager.default.removeItem(atPath: path) } }
+        stuck.remove = { path in
+            if path.hasSuffix(TrainingCheckpoint.fileName(step: 1)) { throw Refused() } else { try FileManager.default.removeItem(atPath: path) }
+        }
         let failures = stuck.removeOld()
         #expect(failures.count == 1)
         #expect(failures.first?.contains(TrainingCheckpoint.fileName(step: 1)) == true)

@@ -7,19 +7,22 @@ import Testing
 /// networks' own, and its totals must grow with every option a person can turn up.
 @Suite("Training memory estimate")
 struct TrainingMemoryTests {
-    static func config(size: Int = 64, batch: Int = 1, ngf: Int = 8, ndf: Int = 8, downs: Int = 6, numD: Int = 1,
-                       nLayers: Int = 3, attention: Bool = false, spectralNorm: Bool = false, norm: NormKind = .batch) -> TrainingConfig {
+    static func config(
+        size: Int = 64, batch: Int = 1, ngf: Int = 8, ndf: Int = 8, downs: Int = 6, numD: Int = 1,
+        nLayers: Int = 3, attention: Bool = false, spectralNorm: Bool = false, norm: NormKind = .batch
+    ) -> TrainingConfig {
         var options = TrainingOptions()
         (options.size, options.batch, options.ngf, options.ndf, options.downs) = (size, batch, ngf, ndf, downs)
         (options.numD, options.nLayers, options.attention, options.spectralNorm, options.norm) = (numD, nLayers, attention, spectralNorm, norm)
         return options.config(dataPath: "/nonexistent")
     }
 
-    @Test("Parameters, gradients and Adam's moments: 16 bytes per parameter of the networks built",
-          arguments: [
+    @Test(
+        "Parameters, gradients and Adam's moments: 16 bytes per parameter of the networks built",
+        arguments: [
             config(), config(ngf: 16, downs: 7, numD: 2), config(attention: true), config(numD: 3, nLayers: 2),
-            config(spectralNorm: true, norm: .instance), config(size: 256, ngf: 32, ndf: 32, downs: 8),
-          ])
+            config(spectralNorm: true, norm: .instance), config(size: 256, ngf: 32, ndf: 32, downs: 8)
+        ])
     func parameters(config: TrainingConfig) {
         let model = Pix2PixModel(config.model, seed: 1)
         let count = (model.generator.namedParameters() + model.discriminator.namedParameters()).reduce(0) { $0 + $1.parameter.value.count }
@@ -31,8 +34,10 @@ struct TrainingMemoryTests {
     @Test("Turning any option up never lowers the estimate")
     func monotone() {
         let base = TrainingMemory(config: Self.config(), pictures: 100).totalBytes
-        for bigger in [Self.config(size: 128, downs: 7), Self.config(batch: 2), Self.config(ngf: 16), Self.config(ndf: 16),
-                       Self.config(numD: 2), Self.config(nLayers: 4), Self.config(attention: true)] {
+        for bigger in [
+            Self.config(size: 128, downs: 7), Self.config(batch: 2), Self.config(ngf: 16), Self.config(ndf: 16),
+            Self.config(numD: 2), Self.config(nLayers: 4), Self.config(attention: true)
+        ] {
             #expect(TrainingMemory(config: bigger, pictures: 100).totalBytes > base)
         }
         #expect(TrainingMemory(config: Self.config(), pictures: 1000).totalBytes > base)
@@ -48,8 +53,9 @@ struct TrainingMemoryTests {
         let wide = Self.config(size: 2048, batch: 256, ngf: 32, ndf: 32, downs: 8)
         #expect(TrainingMemory(config: wide, pictures: 10).refusal(budgetBytes: 12 << 30) != nil)
         let lineart = Self.config(size: 256, batch: 1, ngf: 32, ndf: 32, downs: 8)
-        #expect(TrainingMemory(config: lineart, pictures: 2000).refusal(budgetBytes: 2 << 30) == nil,
-                "\(TrainingMemory(config: lineart, pictures: 2000))")
+        #expect(
+            TrainingMemory(config: lineart, pictures: 2000).refusal(budgetBytes: 2 << 30) == nil,
+            "\(TrainingMemory(config: lineart, pictures: 2000))")
     }
 
     @Test("A run whose checkpoints would not fit on the disk is refused before it starts")

@@ -19,7 +19,9 @@ struct TrainingOptionSchemaTests {
         case (.number(let bounds), .number(let d)): return .number(bounds.contains(d + 0.125) ? d + 0.125 : d / 2)
         case (.flag, .flag(let d)): return .flag(!d)
         case (.choice(let choices, _), .choice(let d)): return .choice(choices.first { $0.value != d }!.value)
-        default: Issue.record("\(option.name): default \(option.defaultValue) is not of its kind"); return option.defaultValue
+        default:
+            Issue.record("\(option.name): default \(option.defaultValue) is not of its kind")
+            return option.defaultValue
         }
     }
 

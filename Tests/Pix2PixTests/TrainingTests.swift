@@ -47,8 +47,9 @@ struct TrainingTests {
         let model = ModelConfig(
             generator: GeneratorConfig(inputChannels: 9, outputChannels: 3, ngf: 4, downsamplings: 5),
             discriminator: DiscriminatorConfig(inputChannels: 12, ndf: 4, nLayers: 2))
-        return TrainingConfig(mode: .lineart, dataPath: data, size: 32, batch: 2, steps: steps, seed: 9, model: model,
-                              checkpointEvery: 3, sampleEvery: 2, keepLast: 2, validationPictures: 2)
+        return TrainingConfig(
+            mode: .lineart, dataPath: data, size: 32, batch: 2, steps: steps, seed: 9, model: model,
+            checkpointEvery: 3, sampleEvery: 2, keepLast: 2, validationPictures: 2)
     }
 
     /// L1 settles on a plateau near half its start after ~150 steps (the GAN term and batch-1
@@ -58,8 +59,9 @@ struct TrainingTests {
     /// steps, below 0.6 of the first: a broken gradient anywhere leaves L1 near its start.
     @Test("a generator overfits one pair: L1 falls by more than 40 %")
     func overfitOnePair() {
-        let config = ModelConfig(generator: GeneratorConfig(inputChannels: 5, outputChannels: 3, ngf: 8, downsamplings: 5, dropout: false),
-                                 discriminator: DiscriminatorConfig(inputChannels: 8, ndf: 8, nLayers: 2), adam: .init(lr: 1e-3))
+        let config = ModelConfig(
+            generator: GeneratorConfig(inputChannels: 5, outputChannels: 3, ngf: 8, downsamplings: 5, dropout: false),
+            discriminator: DiscriminatorConfig(inputChannels: 8, ndf: 8, nLayers: 2), adam: .init(lr: 1e-3))
         let model = Pix2PixModel(config, seed: 3)
         let a = Tensor.randomNormal([1, 5, 32, 32], seed: 1)
         let b = Tensor.randomNormal([1, 3, 32, 32], std: 0.5, seed: 2)
@@ -72,7 +74,8 @@ struct TrainingTests {
     @Test("N steps, resume, N steps gives exactly the weights of 2N straight steps")
     func exactResume() throws {
         let data = Self.makeDataset()
-        let straight = Self.temporaryFolder("straight"), resumed = Self.temporaryFolder("resumed")
+        let straight = Self.temporaryFolder("straight")
+        let resumed = Self.temporaryFolder("resumed")
         let config = Self.tinyConfig(data: data, steps: 6)
         let a = try Trainer(config: config, runDirectory: straight, resume: false) { _ in }
         try a.run(stop: StopSignal())
@@ -94,7 +97,8 @@ struct TrainingTests {
     @Test("--init-from: a new run starts from another run's networks at step 0 with its own options; a different architecture is refused")
     func fineTuneFromCheckpoint() throws {
         let data = Self.makeDataset()
-        let source = Self.temporaryFolder("source"), tuned = Self.temporaryFolder("tuned")
+        let source = Self.temporaryFolder("source")
+        let tuned = Self.temporaryFolder("tuned")
         let first = try Trainer(config: Self.tinyConfig(data: data, steps: 3), runDirectory: source, resume: false) { _ in }
         try first.run(stop: StopSignal())
         let checkpoint = try #require(TrainingCheckpoint.resolve(source))
@@ -140,7 +144,8 @@ struct TrainingTests {
         #expect(validations.last?.allSatisfy { $0.model.bleed != nil || $0.model.adherence != nil || $0.hints == 0 } == true)
         if case .finished(9) = events.last {} else { Issue.record("last event \(String(describing: events.last))") }
         let exported = try TrainingCheckpoint.exportGenerator(checkpoint: "\(run)/best.safetensors", to: "\(run)/model")
-        let colored = try Colorizer(model: exported).colorize(RGBImage(width: 50, height: 30), hints: [ColorHint(x: 3, y: 4, red: 255, green: 0, blue: 0, radius: 2)])
+        let colored = try Colorizer(model: exported).colorize(
+            RGBImage(width: 50, height: 30), hints: [ColorHint(x: 3, y: 4, red: 255, green: 0, blue: 0, radius: 2)])
         #expect(colored.width == 50 && colored.height == 30)
     }
 
@@ -166,7 +171,8 @@ struct TrainingTests {
         log.write(Data(#"{"type":"progress","st"#.utf8))
         try log.close()
         // pid 0x7FFFFFF0 is above Linux's pid_max: no such process; pid 1 always exists.
-        let dead = ".step-00000003.safetensors.tmp-2147483632-7", alive = ".step-00000003.safetensors.tmp-1-7"
+        let dead = ".step-00000003.safetensors.tmp-2147483632-7"
+        let alive = ".step-00000003.safetensors.tmp-1-7"
         for name in [dead, alive] { try Data("partial".utf8).write(to: URL(fileURLWithPath: "\(run)/checkpoints/\(name)")) }
         var events: [TrainingEvent] = []
         let resumed = try Trainer(config: config, runDirectory: run, resume: true) { events.append($0) }
@@ -236,7 +242,10 @@ struct TrainingTests {
         let maker = SampleMaker(mode: .lineart, size: 32)
         let early = BatchLoader(pictures: folder, maker: maker, batchSize: 2, seed: 4, firstStep: 0)
         let late = BatchLoader(pictures: folder, maker: maker, batchSize: 2, seed: 4, firstStep: 5)
-        defer { early.stop(); late.stop() }
+        defer {
+            early.stop()
+            late.stop()
+        }
         for step in [5, 6] {
             #expect(early.batch(for: step).input.scalars == late.batch(for: step).input.scalars)
         }

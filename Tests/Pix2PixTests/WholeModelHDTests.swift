@@ -25,12 +25,14 @@ struct WholeModelHDTests {
         #expect(f.meta("gan_loss") == "lsgan" && f.meta("norm_G") == "batch" && f.meta("norm_D") == "instance")
         #expect(f.bool("spectral_norm") && f.bool("d_attention") && !f.bool("dropout"))
         let config = ModelConfig(
-            generator: GeneratorConfig(inputChannels: f.int("in_nc"), outputChannels: f.int("out_nc"), ngf: f.int("ngf"),
-                                       downsamplings: f.int("downs"), norm: .batch, dropout: false,
-                                       attentionDepths: f.meta("attention_depths").split(separator: ",").map { Int($0)! }),
-            discriminator: DiscriminatorConfig(inputChannels: f.int("in_nc") + f.int("out_nc"), ndf: f.int("ndf"),
-                                               nLayers: f.int("n_layers"), norm: .instance, scales: f.int("num_D"),
-                                               spectralNorm: true, attention: true),
+            generator: GeneratorConfig(
+                inputChannels: f.int("in_nc"), outputChannels: f.int("out_nc"), ngf: f.int("ngf"),
+                downsamplings: f.int("downs"), norm: .batch, dropout: false,
+                attentionDepths: f.meta("attention_depths").split(separator: ",").map { Int($0)! }),
+            discriminator: DiscriminatorConfig(
+                inputChannels: f.int("in_nc") + f.int("out_nc"), ndf: f.int("ndf"),
+                nLayers: f.int("n_layers"), norm: .instance, scales: f.int("num_D"),
+                spectralNorm: true, attention: true),
             ganLoss: .lsgan, lambdaL1: f.float("lambda_l1"), lambdaFeatureMatching: f.float("lambda_fm"),
             adam: .init(lr: f.float("lr"), beta1: f.float("beta1"), beta2: f.float("beta2")))
         let model = Pix2PixModel(config, seed: 123)
@@ -69,7 +71,7 @@ struct WholeModelHDTests {
         #expect(Compare.mismatch(model.fakeB!, f["fake"], atol: 1e-5, what: "fake") == nil)
         let expected: [(String, Float, Float)] = [
             ("loss_D_fake", losses.lossDFake, 1e-4), ("loss_D_real", losses.lossDReal, 1e-4), ("loss_G_GAN", losses.lossGGAN, 1e-4),
-            ("loss_G_L1", losses.lossGL1, 1e-5), ("loss_G_feat", losses.lossGFeature, 1e-4),
+            ("loss_G_L1", losses.lossGL1, 1e-5), ("loss_G_feat", losses.lossGFeature, 1e-4)
         ]
         for (name, value, tolerance) in expected {
             #expect(abs(value - f[name][0]) <= tolerance * max(1, abs(f[name][0])), "\(name): \(value) vs \(f[name][0])")
@@ -86,7 +88,8 @@ struct WholeModelHDTests {
         // rounding picks. Those biases are held to Adam's one-step bound instead.
         let adam = model.config.adam
         let roundingStep = 2 * AdamBound.maxDisplacement(steps: 1, lr: adam.lr, beta1: adam.beta1, beta2: adam.beta2)
-        var comparedState = 0, heldToBound = 0
+        var comparedState = 0
+        var heldToBound = 0
         for (network, prefix, grads) in [(model.generator as any Module, "G_after.", "G_grad."), (model.discriminator, "D_after.", "D_grad.")] {
             for item in network.stateDict() {
                 let gradientIsRounding = f.has(grads + item.name) && f[grads + item.name].scalars.allSatisfy { abs($0) < 1e-6 }

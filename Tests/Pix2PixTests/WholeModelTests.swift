@@ -15,8 +15,9 @@ struct WholeModelTests {
     static func makeModel() throws -> Pix2PixModel {
         let f = fixture
         let config = ModelConfig(
-            generator: GeneratorConfig(inputChannels: f.int("in_nc"), outputChannels: f.int("out_nc"), ngf: f.int("ngf"),
-                                       downsamplings: f.int("downs"), norm: .batch, dropout: false),
+            generator: GeneratorConfig(
+                inputChannels: f.int("in_nc"), outputChannels: f.int("out_nc"), ngf: f.int("ngf"),
+                downsamplings: f.int("downs"), norm: .batch, dropout: false),
             discriminator: DiscriminatorConfig(inputChannels: f.int("in_nc") + f.int("out_nc"), ndf: f.int("ndf"), nLayers: f.int("n_layers")),
             ganLoss: .vanilla, lambdaL1: f.float("lambda_l1"),
             adam: .init(lr: f.float("lr"), beta1: f.float("beta1"), beta2: f.float("beta2")))

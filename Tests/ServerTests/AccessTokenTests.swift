@@ -126,7 +126,7 @@ struct AccessTokenTests {
             for (uri, method) in [
                 ("/", HTTPRequest.Method.get), ("/train", .get), ("/js/app.js", .get), ("/api/models", .get),
                 ("/api/train/status", .get), ("/api/train/stop", .post), ("/api/train/publish", .post), ("/api/colorize", .post),
-                ("/ws/colorize", .get), ("/ws/train", .get),
+                ("/ws/colorize", .get), ("/ws/train", .get)
             ] {
                 try await client.execute(uri: uri, method: method) { response in
                     #expect(response.status == .unauthorized, "\(method) \(uri)")
@@ -202,7 +202,7 @@ struct AccessTokenTests {
                 let ways: [(String, HTTPFields)] = [
                     ("\(path)?token=\(Self.secret)", [:]),
                     (path, [.authorization: "Bearer \(Self.secret)"]),
-                    (path, [.cookie: "tinct_token=\(Self.secret)"]),
+                    (path, [.cookie: "tinct_token=\(Self.secret)"])
                 ]
                 for (uri, headers) in ways {
                     _ = try await client.ws(uri, configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: headers)) { inbound, outbound, _ in

@@ -57,8 +57,9 @@ enum VariantModelFixtures {
 extension TestClientProtocol {
     /// POSTs `body` as JSON to `path`.
     func post<Return>(_ path: String, _ body: String, _ check: @escaping (TestResponse) async throws -> Return) async throws -> Return {
-        try await execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body),
-                          testCallback: check)
+        try await execute(
+            uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body),
+            testCallback: check)
     }
 }
 
@@ -92,9 +93,12 @@ struct ArtistToolsRouteTests {
         }
     }
 
-    @Test("a variant is refused naming the field: a model without dropout, a seed out of range",
-          arguments: [("tiny-plain", #"{"seed":1}"#, "variant:"), ("tiny-dropout", #"{"seed":-1}"#, "variant.seed:"),
-                      ("tiny-dropout", #"{"seed":9007199254740992}"#, "variant.seed:"), ("tiny-dropout", #"{"seed":"a"}"#, "variant.seed:")])
+    @Test(
+        "a variant is refused naming the field: a model without dropout, a seed out of range",
+        arguments: [
+            ("tiny-plain", #"{"seed":1}"#, "variant:"), ("tiny-dropout", #"{"seed":-1}"#, "variant.seed:"),
+            ("tiny-dropout", #"{"seed":9007199254740992}"#, "variant.seed:"), ("tiny-dropout", #"{"seed":"a"}"#, "variant.seed:")
+        ])
     func variantRefused(model: String, variant: String, prefix: String) async throws {
         let app = try await buildApplication(configuration: VariantModelFixtures.configuration())
         try await app.test(.router) { client in
@@ -131,7 +135,10 @@ struct ArtistToolsRouteTests {
     }
 
     struct Suggestions: Decodable {
-        struct Suggestion: Decodable { let color: String; let votes: Int }
+        struct Suggestion: Decodable {
+            let color: String
+            let votes: Int
+        }
         let suggestions: [Suggestion]
         let variants: Int
         let ms: Double
@@ -140,7 +147,8 @@ struct ArtistToolsRouteTests {
     @Test("POST /api/suggestions: ranked colours whose votes add up to at most the variants asked")
     func suggestions() async throws {
         let app = try await buildApplication(configuration: VariantModelFixtures.configuration())
-        let body = ##"{"image":"\##(try VariantModelFixtures.drawing())","mode":"lineart","model":"tiny-dropout","x":30,"y":20,"variants":6,"hints":[{"x":5,"y":40,"color":"#ff8800"}]}"##
+        let body =
+            ##"{"image":"\##(try VariantModelFixtures.drawing())","mode":"lineart","model":"tiny-dropout","x":30,"y":20,"variants":6,"hints":[{"x":5,"y":40,"color":"#ff8800"}]}"##
         try await app.test(.router) { client in
             let answer = try await client.post("/api/suggestions", body) { response in
                 #expect(response.status == .ok)
@@ -153,10 +161,13 @@ struct ArtistToolsRouteTests {
         }
     }
 
-    @Test("suggestions refuse a point outside the picture, a variant count out of range",
-          arguments: [(#""x":60,"y":0"#, "tiny-dropout", "x:"), (#""x":0,"y":-1"#, "tiny-dropout", "y:"),
-                      (#""x":1,"y":1,"variants":0"#, "tiny-dropout", "variants:"), (#""x":1,"y":1,"variants":33"#, "tiny-dropout", "variants:"),
-                      (#""y":1"#, "tiny-dropout", "x:")])
+    @Test(
+        "suggestions refuse a point outside the picture, a variant count out of range",
+        arguments: [
+            (#""x":60,"y":0"#, "tiny-dropout", "x:"), (#""x":0,"y":-1"#, "tiny-dropout", "y:"),
+            (#""x":1,"y":1,"variants":0"#, "tiny-dropout", "variants:"), (#""x":1,"y":1,"variants":33"#, "tiny-dropout", "variants:"),
+            (#""y":1"#, "tiny-dropout", "x:")
+        ])
     func suggestionsRefused(fields: String, model: String, prefix: String) async throws {
         let app = try await buildApplication(configuration: VariantModelFixtures.configuration())
         let body = #"{"image":"\#(try VariantModelFixtures.drawing())","mode":"lineart","model":"\#(model)",\#(fields)}"#
@@ -183,7 +194,10 @@ struct ArtistToolsRouteTests {
     }
 
     struct Palette: Decodable {
-        struct Swatch: Decodable { let color: String; let share: Double }
+        struct Swatch: Decodable {
+            let color: String
+            let share: Double
+        }
         let colors: [Swatch]
     }
 

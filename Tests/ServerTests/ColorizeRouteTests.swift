@@ -112,7 +112,7 @@ struct ColorizeRouteTests {
             (ModelFixtures.body(image: png, hints: ##"{"x":1}"##), "hints"),
             (ModelFixtures.body(image: png, hints: tooMany), "hints"),
             (ModelFixtures.body(image: png, model: "../etc"), "model"),
-            (ModelFixtures.body(image: png, mode: "photo", model: "tiny-lineart"), "model"),
+            (ModelFixtures.body(image: png, mode: "photo", model: "tiny-lineart"), "model")
         ]
     }()
 
@@ -322,9 +322,19 @@ struct ColorizeRouteTests {
         let gate = DispatchSemaphore(value: 0)
         let blocker = Task { try await thread.run(priority: .background) { _ in gate.wait() } }
         while !thread.isRunning { try await Task.sleep(for: .milliseconds(5)) }
-        let background = Task { try await thread.run(priority: .background) { order in order.append("background"); return order } }
+        let background = Task {
+            try await thread.run(priority: .background) { order in
+                order.append("background")
+                return order
+            }
+        }
         while thread.queuedCount < 1 { try await Task.sleep(for: .milliseconds(5)) }
-        let interactive = Task { try await thread.run(priority: .interactive) { order in order.append("interactive"); return order } }
+        let interactive = Task {
+            try await thread.run(priority: .interactive) { order in
+                order.append("interactive")
+                return order
+            }
+        }
         while thread.queuedCount < 2 { try await Task.sleep(for: .milliseconds(5)) }
         gate.signal()
         try await blocker.value

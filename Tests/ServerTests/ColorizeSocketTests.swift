@@ -30,7 +30,6 @@ struct ColorizeSocketTests {
 
     struct NotText: Error {}
 
-
     @Test("colorize → result; garbage → error, and the socket stays usable; image may be omitted")
     func session() async throws {
         let app = try await buildApplication(configuration: ModelFixtures.configuration())

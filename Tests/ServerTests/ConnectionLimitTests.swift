@@ -1,12 +1,13 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Hummingbird
 import HummingbirdTesting
 import Testing
 
 @testable import Server
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a client can make the server hold by connecting and not finishing, over real sockets.
 @Suite("Connections and held request bodies", .serialized)
@@ -23,8 +24,9 @@ struct ConnectionLimitTests {
 
     static func stalledUpload(port: Int, length: Int = 1_000_000) throws -> RawHTTPClient.Connection {
         let connection = try RawHTTPClient.Connection(port: port)
-        connection.send("POST /api/colorize HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: \(length)\r\n\r\n{\"image\":\"" + String(repeating: "A", count: 1000))
+        connection.send(
+            "POST /api/colorize HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(length)\r\n\r\n{\"image\":\"" + String(repeating: "A", count: 1000))
         return connection
     }
 
@@ -77,14 +79,16 @@ struct ConnectionLimitTests {
         }
     }
 
-    @Test("Malformed request heads get 400 and the connection is closed", arguments: [
-        "GARBAGE\r\n\r\n",
-        "GET /healthz\r\n\r\n",
-        "get /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-        "GET /healthz HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
-        "POST /api/colorize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n",
-        "POST /api/colorize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1e3\r\n\r\n",
-    ])
+    @Test(
+        "Malformed request heads get 400 and the connection is closed",
+        arguments: [
+            "GARBAGE\r\n\r\n",
+            "GET /healthz\r\n\r\n",
+            "get /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+            "GET /healthz HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+            "POST /api/colorize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n",
+            "POST /api/colorize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1e3\r\n\r\n"
+        ])
     func malformedHead(request: String) async throws {
         let app = try await buildApplication(configuration: Self.configuration())
         try await app.test(.live) { client in

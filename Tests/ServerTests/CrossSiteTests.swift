@@ -14,8 +14,10 @@ struct CrossSiteTests {
     static func noCorsPost(port: Int, path: String, body: String, host: String? = nil, origin: String) async throws -> RawHTTPClient.Answer {
         try await RawHTTPClient.post(
             port: port, path: path,
-            headers: ["Host: \(host ?? "127.0.0.1:\(port)")", "Origin: \(origin)", "Content-Type: text/plain;charset=UTF-8",
-                      "Sec-Fetch-Site: cross-site", "Sec-Fetch-Mode: no-cors"],
+            headers: [
+                "Host: \(host ?? "127.0.0.1:\(port)")", "Origin: \(origin)", "Content-Type: text/plain;charset=UTF-8",
+                "Sec-Fetch-Site: cross-site", "Sec-Fetch-Mode: no-cors"
+            ],
             body: body)
     }
 
@@ -50,8 +52,10 @@ struct CrossSiteTests {
             // The page itself, same origin and JSON: accepted.
             let own = try await RawHTTPClient.post(
                 port: port, path: "/api/train/start",
-                headers: ["Host: 127.0.0.1:\(port)", "Origin: http://127.0.0.1:\(port)", "Content-Type: application/json",
-                          "Sec-Fetch-Site: same-origin"],
+                headers: [
+                    "Host: 127.0.0.1:\(port)", "Origin: http://127.0.0.1:\(port)", "Content-Type: application/json",
+                    "Sec-Fetch-Site: same-origin"
+                ],
                 body: start)
             #expect(own.status == 200, "\(own.head)")
             _ = try await client.waitForIdle()
@@ -89,8 +93,10 @@ struct CrossSiteTests {
         try await app.test(.live) { client in
             let port = try #require(client.port)
             func upgrade(origin: String?, host: String) async throws -> Int {
-                var headers = ["Host: \(host)", "Upgrade: websocket", "Connection: Upgrade",
-                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"]
+                var headers = [
+                    "Host: \(host)", "Upgrade: websocket", "Connection: Upgrade",
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"
+                ]
                 if let origin { headers.append("Origin: \(origin)") }
                 let head = (["GET /ws/colorize HTTP/1.1"] + headers).joined(separator: "\r\n") + "\r\n\r\n"
                 return try await RawHTTPClient.exchangeHead(port: port, request: Array(head.utf8))
@@ -101,7 +107,7 @@ struct CrossSiteTests {
             let refusals = [
                 ("http://127.0.0.1:\(port + 1)", "127.0.0.1:\(port)", "origin: "),
                 ("http://evil.example", "127.0.0.1:\(port)", "origin: "),
-                ("http://evil.example:\(port)", "evil.example:\(port)", "host: "),
+                ("http://evil.example:\(port)", "evil.example:\(port)", "host: ")
             ]
             for (origin, host, reason) in refusals {
                 for path in ["/ws/colorize", "/ws/train"] {
@@ -127,9 +133,10 @@ struct CrossSiteTests {
             // starve the server's handlers (and other suites') of the threads they need.
             var sockets: [RawWebSocketClient]? = [
                 try await RawHTTPClient.onOwnThread { try RawWebSocketClient(port: port, path: "/ws/train") },
-                try await RawHTTPClient.onOwnThread { try RawWebSocketClient(port: port, path: "/ws/train") },
+                try await RawHTTPClient.onOwnThread { try RawWebSocketClient(port: port, path: "/ws/train") }
             ]
-            let head = "GET /ws/colorize HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            let head =
+                "GET /ws/colorize HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
             let refused = try await RawHTTPClient.refusedUpgrade(port: port, path: "/ws/colorize", headers: ["Host: 127.0.0.1:\(port)"])
             #expect(refused.status == 503, "\(refused.head)")
@@ -146,21 +153,23 @@ struct CrossSiteTests {
         }
     }
 
-    @Test("Same-origin rules", arguments: [
-        ("http://127.0.0.1:8080", "127.0.0.1:8080", true),
-        ("http://localhost:8080", "localhost:8080", true),
-        ("http://[::1]:8080", "[::1]:8080", true),
-        ("http://example.org", "example.org", true),
-        ("http://127.0.0.1:8081", "127.0.0.1:8080", false),
-        ("http://127.0.0.1", "127.0.0.1:8080", false),
-        ("http://localhost:8080", "127.0.0.1:8080", false),
-        ("null", "127.0.0.1:8080", false),
-        ("file://", "127.0.0.1:8080", false),
-        ("chrome-extension://abc", "127.0.0.1:8080", false),
-        ("ws://localhost", "localhost:8080", true),
-        ("ws://evil.example", "localhost:8080", false),
-        ("http://evil.example:8080", "127.0.0.1:8080", false),
-    ])
+    @Test(
+        "Same-origin rules",
+        arguments: [
+            ("http://127.0.0.1:8080", "127.0.0.1:8080", true),
+            ("http://localhost:8080", "localhost:8080", true),
+            ("http://[::1]:8080", "[::1]:8080", true),
+            ("http://example.org", "example.org", true),
+            ("http://127.0.0.1:8081", "127.0.0.1:8080", false),
+            ("http://127.0.0.1", "127.0.0.1:8080", false),
+            ("http://localhost:8080", "127.0.0.1:8080", false),
+            ("null", "127.0.0.1:8080", false),
+            ("file://", "127.0.0.1:8080", false),
+            ("chrome-extension://abc", "127.0.0.1:8080", false),
+            ("ws://localhost", "localhost:8080", true),
+            ("ws://evil.example", "localhost:8080", false),
+            ("http://evil.example:8080", "127.0.0.1:8080", false)
+        ])
     func sameOrigin(origin: String, authority: String, same: Bool) {
         #expect(SiteBoundary.isSameOrigin(origin, authority: authority) == same)
     }

@@ -8,8 +8,9 @@ import Testing
 @Suite("Editor scripts")
 struct EditorAssetTests {
     /// Every script under Public/js — the editor's and the training dashboard's.
-    static let modules = ((try? FileManager.default.contentsOfDirectory(
-        atPath: TestConfiguration.repositoryRoot.appendingPathComponent("Public/js").path)) ?? [])
+    static let modules =
+        ((try? FileManager.default.contentsOfDirectory(
+            atPath: TestConfiguration.repositoryRoot.appendingPathComponent("Public/js").path)) ?? [])
         .filter { $0.hasSuffix(".js") }.sorted()
 
     @Test("The script list is the real folder's, not empty")

@@ -48,11 +48,15 @@ struct HostileInputTests {
                 var messages = inbound.messages(maxSize: 1 << 22).makeAsyncIterator()
                 for (index, (name, bytes)) in corpus.enumerated() {
                     try await outbound.writeTextMessage(ColorizeSocketTests.command(id: index, image: ModelFixtures.base64(bytes)))
-                    guard case .text(let text) = try await messages.next() else { Issue.record("\(name): no text answer"); return }
+                    guard case .text(let text) = try await messages.next() else {
+                        Issue.record("\(name): no text answer")
+                        return
+                    }
                     let reply = try JSONDecoder().decode(ColorizeSocketTests.Reply.self, from: Data(text.utf8))
                     #expect(reply.id == index, "\(name)")
-                    #expect(reply.type == "result" || (reply.type == "error" && reply.code != "internal" && reply.message?.hasPrefix("image: ") == true),
-                            "\(name): \(text.prefix(200))")
+                    #expect(
+                        reply.type == "result" || (reply.type == "error" && reply.code != "internal" && reply.message?.hasPrefix("image: ") == true),
+                        "\(name): \(text.prefix(200))")
                 }
             }
         }
@@ -78,20 +82,26 @@ struct HostileInputTests {
             String(repeating: "[", count: 100_000),
             String(repeating: #"{"a":"#, count: 50_000),
             ##"{"type":"colorize","version":1,"id":2,"mode":"lineart","image":"\##(png)","hints":\##(tooManyHints)}"##,
-            #"{"type":"colorize","version":1,"id":3,"mode":"lineart","image":""# + String(repeating: "QUFB", count: 200_000) + #""}"#,
+            #"{"type":"colorize","version":1,"id":3,"mode":"lineart","image":""# + String(repeating: "QUFB", count: 200_000) + #""}"#
         ]
         try await app.test(.live) { client in
             _ = try await client.ws("/ws/colorize", configuration: .init(maxFrameSize: 1 << 21)) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 21).makeAsyncIterator()
                 for message in malformed {
                     try await outbound.writeTextMessage(message)
-                    guard case .text(let text) = try await messages.next() else { Issue.record("no answer to \(message.prefix(60))"); return }
+                    guard case .text(let text) = try await messages.next() else {
+                        Issue.record("no answer to \(message.prefix(60))")
+                        return
+                    }
                     let reply = try JSONDecoder().decode(ColorizeSocketTests.Reply.self, from: Data(text.utf8))
                     #expect(reply.type == "error" && reply.code != "internal", "\(message.prefix(60)) → \(text.prefix(200))")
                     #expect(reply.message?.contains(": ") == true, "\(message.prefix(60)) → \(text.prefix(200))")
                 }
                 try await outbound.writeTextMessage(ColorizeSocketTests.command(id: 99, image: png))
-                guard case .text(let text) = try await messages.next() else { Issue.record("no result"); return }
+                guard case .text(let text) = try await messages.next() else {
+                    Issue.record("no result")
+                    return
+                }
                 #expect(text.contains(#""type":"result""#) && text.contains(#""id":99"#))
             }
         }
@@ -111,7 +121,10 @@ struct HostileInputTests {
             try await client.ws("/ws/colorize", configuration: .init(maxFrameSize: 1 << 20)) { inbound, outbound, _ in
                 try await outbound.writeTextMessage(ColorizeSocketTests.command(id: 1, image: png))
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                guard case .text(let text) = try await messages.next() else { Issue.record("no result"); return }
+                guard case .text(let text) = try await messages.next() else {
+                    Issue.record("no result")
+                    return
+                }
                 #expect(text.contains(#""type":"result""#))
             }
         }
@@ -128,11 +141,17 @@ struct HostileInputTests {
                 _ = try await messages.next()  // the snapshot
                 for message in ["", "[]", #"{"type":5}"#, #"{"type":"ping","version":"1"}"#, #"{"type":"start"}"#, String(repeating: "{", count: 4000)] {
                     try await outbound.writeTextMessage(message)
-                    guard case .text(let text) = try await messages.next() else { Issue.record("no answer"); return }
+                    guard case .text(let text) = try await messages.next() else {
+                        Issue.record("no answer")
+                        return
+                    }
                     #expect(text.contains(#""type":"error""#), "\(message.prefix(40)) → \(text)")
                 }
                 try await outbound.writeTextMessage(#"{"type":"ping","version":1}"#)
-                guard case .text(let pong) = try await messages.next() else { Issue.record("no pong"); return }
+                guard case .text(let pong) = try await messages.next() else {
+                    Issue.record("no pong")
+                    return
+                }
                 #expect(pong.contains(#""type":"pong""#))
             }
             let close = try await client.ws("/ws/train", configuration: .init(maxFrameSize: 1 << 20)) { inbound, outbound, _ in

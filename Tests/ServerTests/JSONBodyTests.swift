@@ -28,13 +28,15 @@ struct JSONBodyTests {
         }
     }
 
-    @Test("Every decoding failure is a 400 naming the field", arguments: [
-        (#"{"name":"x","nmae":"y"}"#, "nmae: is not a field here"),
-        (#"{"name":"x","a:b":1}"#, #"body: "a:b" is not a field here"#),
-        (#"{"name":7}"#, "name: expected a string"),
-        (#"{}"#, "name: is required"),
-        ("not json", "body: is not valid JSON"),
-    ])
+    @Test(
+        "Every decoding failure is a 400 naming the field",
+        arguments: [
+            (#"{"name":"x","nmae":"y"}"#, "nmae: is not a field here"),
+            (#"{"name":"x","a:b":1}"#, #"body: "a:b" is not a field here"#),
+            (#"{"name":7}"#, "name: expected a string"),
+            (#"{}"#, "name: is required"),
+            ("not json", "body: is not valid JSON")
+        ])
     func failures(body: String, message: String) {
         #expect(Self.message(body) == message)
     }

@@ -18,14 +18,14 @@ struct JSONMutator {
     static let awkward: [String] = [
         "{", "}", "[", "]", "\"", ",", ":", "\\", "null", "true", "-0", "1e400", "-1e400", "1.5", "0x10",
         "9223372036854775807", "9223372036854775808", "-9223372036854775809", "\"\\u0000\"", "\"\\ud800\"",
-        "\"\\uZZZZ\"", "NaN", "Infinity", "\u{FEFF}", "\u{0}", "é", "\u{1F3A8}", "[[[[[[[[", "{\"a\":",
+        "\"\\uZZZZ\"", "NaN", "Infinity", "\u{FEFF}", "\u{0}", "é", "\u{1F3A8}", "[[[[[[[[", "{\"a\":"
     ]
 
     /// Values a structural edit may put in place of another.
     static var replacements: [Any] {
         [
             NSNull(), true, 0, -1, Int.max, Int.min, 1.5, 1e300, "", "x", String(repeating: "y", count: 5000),
-            "#zzzzzz", "../../etc/passwd", [Any](), [1, 2, 3], ["x": 1], [["x": 1, "y": 1, "color": "#000000"]],
+            "#zzzzzz", "../../etc/passwd", [Any](), [1, 2, 3], ["x": 1], [["x": 1, "y": 1, "color": "#000000"]]
         ]
     }
 
@@ -61,7 +61,8 @@ struct JSONMutator {
             bytes.insert(contentsOf: bytes[start..<(start + length)], at: index(in: bytes))
         default:
             let other = seeds[Int(rng.next() % UInt64(seeds.count))]
-            let cut = index(in: bytes), from = index(in: other)
+            let cut = index(in: bytes)
+            let from = index(in: other)
             bytes = Array(bytes[..<cut]) + Array(other[from...])
         }
         return bytes

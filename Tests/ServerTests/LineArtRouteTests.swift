@@ -79,7 +79,7 @@ struct LineArtRouteTests {
             (body(image: ""), "image"),
             (body(image: "@@not base64@@"), "image"),
             (body(image: png, style: "crayon"), "style"),
-            (#"{"image":"\#(png)","style":3}"#, "style"),
+            (#"{"image":"\#(png)","style":3}"#, "style")
         ]
     }()
 

@@ -19,17 +19,20 @@ struct MessageFuzzTests {
         let text = String(decoding: input.prefix(120), as: UTF8.self)
         #expect((400..<500).contains(error.status.code), "\(error.status) for \(text)", sourceLocation: sourceLocation)
         let field = error.message.prefix { $0 != ":" }
-        #expect(!field.isEmpty && field.count < error.message.count - 2 && !field.contains(" "),
-                "unclear message \"\(error.message)\" for \(text)", sourceLocation: sourceLocation)
+        #expect(
+            !field.isEmpty && field.count < error.message.count - 2 && !field.contains(" "),
+            "unclear message \"\(error.message)\" for \(text)", sourceLocation: sourceLocation)
     }
 
     @Test("POST /api/colorize bodies")
     func colorizeBodies() {
-        var mutator = JSONMutator(seed: 1, seeds: [
-            ModelFixtures.body(image: Self.png, hints: ##"[{"x":1,"y":2,"color":"#ff0000"},{"x":3,"y":4,"color":"#00ff00","r":2}]"##),
-            ModelFixtures.body(image: Self.png, mode: "photo", model: "tiny-photo"),
-            ModelFixtures.body(image: "data:image/png;base64,\(Self.png)"),
-        ])
+        var mutator = JSONMutator(
+            seed: 1,
+            seeds: [
+                ModelFixtures.body(image: Self.png, hints: ##"[{"x":1,"y":2,"color":"#ff0000"},{"x":3,"y":4,"color":"#00ff00","r":2}]"##),
+                ModelFixtures.body(image: Self.png, mode: "photo", model: "tiny-photo"),
+                ModelFixtures.body(image: "data:image/png;base64,\(Self.png)")
+            ])
         var (accepted, refused) = (0, 0)
         for _ in 0..<Self.mutations {
             let input = mutator.next()
@@ -48,11 +51,13 @@ struct MessageFuzzTests {
 
     @Test("/ws/colorize messages, with and without a picture from an earlier message")
     func colorizeSocketMessages() {
-        var mutator = JSONMutator(seed: 2, seeds: [
-            ColorizeSocketTests.command(id: 1, image: Self.png, hints: ##"[{"x":1,"y":2,"color":"#ff0000","r":3}]"##),
-            ColorizeSocketTests.command(id: 2, image: nil, hints: ##"[{"x":11,"y":9,"color":"#123abc"}]"##, mode: "photo"),
-            #"{"type":"colorize","version":1,"id":3,"mode":"lineart","model":"tiny-lineart"}"#,
-        ])
+        var mutator = JSONMutator(
+            seed: 2,
+            seeds: [
+                ColorizeSocketTests.command(id: 1, image: Self.png, hints: ##"[{"x":1,"y":2,"color":"#ff0000","r":3}]"##),
+                ColorizeSocketTests.command(id: 2, image: nil, hints: ##"[{"x":11,"y":9,"color":"#123abc"}]"##, mode: "photo"),
+                #"{"type":"colorize","version":1,"id":3,"mode":"lineart","model":"tiny-lineart"}"#
+            ])
         let earlier = (bytes: [UInt8](Data(base64Encoded: Self.png)!), width: 12, height: 10, version: 1)
         var (accepted, refused) = (0, 0)
         for i in 0..<Self.mutations {
@@ -88,11 +93,13 @@ struct MessageFuzzTests {
 
     @Test("Training start, resume and publish bodies")
     func trainingBodies() {
-        var mutator = JSONMutator(seed: 4, seeds: [
-            #"{"dataset":"tiny","mode":"lineart","size":32,"steps":10,"batch":2,"ngf":4,"ndf":4,"downs":5,"lr":0.0002,"attention":false,"norm":"batch","ganLoss":"lsgan","seed":7}"#,
-            #"{"run":"tiny-lineart-20250101-000000","steps":20}"#,
-            #"{"run":"tiny-lineart-20250101-000000","name":"my-model","checkpoint":"best","replace":true}"#,
-        ])
+        var mutator = JSONMutator(
+            seed: 4,
+            seeds: [
+                #"{"dataset":"tiny","mode":"lineart","size":32,"steps":10,"batch":2,"ngf":4,"ndf":4,"downs":5,"lr":0.0002,"attention":false,"norm":"batch","ganLoss":"lsgan","seed":7}"#,
+                #"{"run":"tiny-lineart-20250101-000000","steps":20}"#,
+                #"{"run":"tiny-lineart-20250101-000000","name":"my-model","checkpoint":"best","replace":true}"#
+            ])
         var (accepted, refused) = (0, 0)
         for _ in 0..<Self.mutations {
             let input = mutator.next()

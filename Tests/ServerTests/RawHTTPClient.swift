@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Sends one request written byte for byte — any `Host`, `Origin` or content type, as a
@@ -23,7 +23,8 @@ enum RawHTTPClient {
     /// POSTs `body` to `path` with the given header lines (`Name: value`, no CRLF).
     static func post(port: Int, path: String, headers: [String], body: String) async throws -> Answer {
         let bytes = Array(body.utf8)
-        let head = (["POST \(path) HTTP/1.1"] + headers + ["Content-Length: \(bytes.count)", "Connection: close"])
+        let head =
+            (["POST \(path) HTTP/1.1"] + headers + ["Content-Length: \(bytes.count)", "Connection: close"])
             .joined(separator: "\r\n") + "\r\n\r\n"
         return try await exchange(port: port, request: Array(head.utf8) + bytes)
     }
@@ -97,8 +98,11 @@ extension RawHTTPClient {
     /// Asks to upgrade `path` to a WebSocket with the given further header lines and reads
     /// the answer until the server closes: for refused upgrades (an accepted one stays open).
     static func refusedUpgrade(port: Int, path: String, headers: [String]) async throws -> Answer {
-        let head = (["GET \(path) HTTP/1.1", "Upgrade: websocket", "Connection: Upgrade",
-                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"] + headers)
+        let head =
+            ([
+                "GET \(path) HTTP/1.1", "Upgrade: websocket", "Connection: Upgrade",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"
+            ] + headers)
             .joined(separator: "\r\n") + "\r\n\r\n"
         return try await exchange(port: port, request: Array(head.utf8))
     }
@@ -148,7 +152,8 @@ extension RawHTTPClient {
             try await RawHTTPClient.onOwnThread { [fd] in
                 var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
                 setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                var bytes: [UInt8] = [], byte: UInt8 = 0
+                var bytes: [UInt8] = []
+                var byte: UInt8 = 0
                 while !bytes.ends(with: [13, 10, 13, 10]) {
                     guard recv(fd, &byte, 1, 0) == 1 else { return nil }
                     bytes.append(byte)

@@ -51,7 +51,7 @@ struct StaticFileTests {
             "/js/..%2f..%2fPackage.swift",
             "/..%5cPackage.swift",
             "/../templates/index.mustache",
-            "/../Sources/Server/ServerConfiguration.swift",
+            "/../Sources/Server/ServerConfiguration.swift"
         ]
     )
     func pathTraversal(uri: String) async throws {

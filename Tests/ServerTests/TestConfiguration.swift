@@ -28,7 +28,8 @@ enum TestConfiguration {
     /// missing: those tests cannot mean anything without it.
     static func requireTinctExecutable() {
         if !FileManager.default.isExecutableFile(atPath: tinctExecutable.path) {
-            Issue.record("""
+            Issue.record(
+                """
                 The tinct executable is missing at \(tinctExecutable.path): training runs start it as a process of \
                 their own. `swift test` builds it; with `swift build --build-tests`, build the whole package.
                 """)
@@ -39,7 +40,8 @@ enum TestConfiguration {
     /// `swift build --build-tests` build it in the same scratch path, e.g. `.build/debug/`),
     /// found from this process's own path so any `--scratch-path` works.
     static let tinctExecutable: URL = {
-        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let bundle =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             .map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: CommandLine.arguments[0])
         // Linux: <scratch>/<triple>/debug/tinctPackageTests.xctest; macOS: …/debug/tinctPackageTests.xctest/Contents/MacOS/….
         var bundleFolder = bundle

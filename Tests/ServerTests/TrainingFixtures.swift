@@ -18,7 +18,8 @@ struct TrainingFixture {
 
     init(_ label: String = #function) throws {
         let safe = label.filter { $0.isLetter || $0.isNumber }
-        base = FileManager.default.temporaryDirectory
+        base =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("tinct-train-\(safe)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))").path
         let fm = FileManager.default
         try? fm.removeItem(atPath: base)

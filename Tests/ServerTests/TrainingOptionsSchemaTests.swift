@@ -133,14 +133,18 @@ struct TrainingOptionsSchemaTests {
         }
     }
 
-    @Test("Unknown fields and options the run's mode does not use are refused by name", arguments: [
-        (#"{"dataset":"tiny","sizee":64}"#, "sizee: is not a training option"),
-        (#"{"dataset":"tiny","direction":"BtoA"}"#, "direction: applies to pix2pix runs only, not lineart"),
-        (#"{"dataset":"tiny","layout":"folders"}"#, "layout: applies to pix2pix runs only, not lineart"),
-        (#"{"dataset":"tiny","mode":"photo","coloredBackgrounds":0.5}"#, "coloredBackgrounds: applies to lineart runs only, not photo"),
-        (#"{"dataset":"tiny","mode":"pix2pix","direction":"BtoA"}"#,
-         "mode: the dashboard trains lineart and photo models; use `tinct train --mode pix2pix`"),
-    ])
+    @Test(
+        "Unknown fields and options the run's mode does not use are refused by name",
+        arguments: [
+            (#"{"dataset":"tiny","sizee":64}"#, "sizee: is not a training option"),
+            (#"{"dataset":"tiny","direction":"BtoA"}"#, "direction: applies to pix2pix runs only, not lineart"),
+            (#"{"dataset":"tiny","layout":"folders"}"#, "layout: applies to pix2pix runs only, not lineart"),
+            (#"{"dataset":"tiny","mode":"photo","coloredBackgrounds":0.5}"#, "coloredBackgrounds: applies to lineart runs only, not photo"),
+            (
+                #"{"dataset":"tiny","mode":"pix2pix","direction":"BtoA"}"#,
+                "mode: the dashboard trains lineart and photo models; use `tinct train --mode pix2pix`"
+            )
+        ])
     func refusedByName(body: String, message: String) {
         #expect(Self.refusal(body) == message)
     }

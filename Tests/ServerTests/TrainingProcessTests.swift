@@ -8,7 +8,7 @@ import Testing
 @testable import Server
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Dashboard runs train in a process of their own (`tinct train-worker`): a run whose process
@@ -136,7 +136,8 @@ struct TrainingProcessTests {
         let killed = End(termination: .signal(SIGKILL), memoryCapBytes: 3 << 30, lastCheckpointStep: 40).failureMessage ?? ""
         #expect(killed.hasPrefix("the training process was killed (signal 9, SIGKILL)"))
         #expect(killed.contains("(its cap was 3072 MiB)") && killed.hasSuffix("the checkpoint of step 40 is intact; resume the run from the dashboard"))
-        let crashed = End(termination: .signal(SIGILL), errorLine: "Fatal error: Could not allocate memory.\n", memoryCapBytes: 1 << 30)
+        let crashed =
+            End(termination: .signal(SIGILL), errorLine: "Fatal error: Could not allocate memory.\n", memoryCapBytes: 1 << 30)
             .failureMessage ?? ""
         #expect(crashed.hasPrefix("the training process crashed (signal 4, SIGILL): “Fatal error: Could not allocate memory.”"))
         #expect(crashed.contains("memory cap of 1024 MiB") && crashed.contains("no checkpoint was saved yet"))

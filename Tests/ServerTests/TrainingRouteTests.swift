@@ -32,35 +32,37 @@ struct TrainingRouteTests {
         }
     }
 
-    @Test("POST /api/train/start answers 400 naming the bad field", arguments: [
-        (#"{"dataset":"tiny","size":"big"}"#, "size"),
-        (#"{"dataset":"tiny","size":33,"downs":5}"#, "size"),
-        (#"{"dataset":"tiny","downs":4}"#, "downs"),
-        (#"{"dataset":"tiny","numD":4}"#, "numD"),
-        (#"{"dataset":"tiny","batch":0}"#, "batch"),
-        (#"{"dataset":"tiny","lr":-1}"#, "lr"),
-        (#"{"dataset":"tiny","steps":1.5}"#, "steps"),
-        (#"{"dataset":"tiny","mode":"sepia"}"#, "mode"),
-        (#"{"dataset":"tiny","mode":"pix2pix"}"#, "mode"),
-        (#"{"dataset":"tiny","ganLoss":"wgan"}"#, "ganLoss"),
-        (#"{"dataset":"tiny","attention":"yes"}"#, "attention"),
-        (#"{"dataset":"tiny","checkpointEvery":0}"#, "checkpointEvery"),
-        (#"{"dataset":"tiny","keep":100000000,"checkpointEvery":1}"#, "keep"),
-        (#"{"dataset":"tiny","zeroHints":1.5}"#, "zeroHints"),
-        (#"{"dataset":"tiny","coloredBackgrounds":-0.1}"#, "coloredBackgrounds"),
-        (#"{"dataset":"tiny","sizee":64}"#, "sizee"),
-        (#"{"mode":"lineart"}"#, "dataset"),
-        (#"{"dataset":7}"#, "dataset"),
-        (#"not json"#, "body"),
-        // Paths that leave the data root, or are not datasets.
-        (#"{"dataset":"../outside"}"#, "dataset"),
-        (#"{"dataset":"tiny/../../outside"}"#, "dataset"),
-        (#"{"dataset":"/etc"}"#, "dataset"),
-        (#"{"dataset":"escape"}"#, "dataset"),
-        (#"{"dataset":"missing"}"#, "dataset"),
-        (#"{"dataset":"empty"}"#, "dataset"),
-        (#"{"dataset":""}"#, "dataset"),
-    ])
+    @Test(
+        "POST /api/train/start answers 400 naming the bad field",
+        arguments: [
+            (#"{"dataset":"tiny","size":"big"}"#, "size"),
+            (#"{"dataset":"tiny","size":33,"downs":5}"#, "size"),
+            (#"{"dataset":"tiny","downs":4}"#, "downs"),
+            (#"{"dataset":"tiny","numD":4}"#, "numD"),
+            (#"{"dataset":"tiny","batch":0}"#, "batch"),
+            (#"{"dataset":"tiny","lr":-1}"#, "lr"),
+            (#"{"dataset":"tiny","steps":1.5}"#, "steps"),
+            (#"{"dataset":"tiny","mode":"sepia"}"#, "mode"),
+            (#"{"dataset":"tiny","mode":"pix2pix"}"#, "mode"),
+            (#"{"dataset":"tiny","ganLoss":"wgan"}"#, "ganLoss"),
+            (#"{"dataset":"tiny","attention":"yes"}"#, "attention"),
+            (#"{"dataset":"tiny","checkpointEvery":0}"#, "checkpointEvery"),
+            (#"{"dataset":"tiny","keep":100000000,"checkpointEvery":1}"#, "keep"),
+            (#"{"dataset":"tiny","zeroHints":1.5}"#, "zeroHints"),
+            (#"{"dataset":"tiny","coloredBackgrounds":-0.1}"#, "coloredBackgrounds"),
+            (#"{"dataset":"tiny","sizee":64}"#, "sizee"),
+            (#"{"mode":"lineart"}"#, "dataset"),
+            (#"{"dataset":7}"#, "dataset"),
+            (#"not json"#, "body"),
+            // Paths that leave the data root, or are not datasets.
+            (#"{"dataset":"../outside"}"#, "dataset"),
+            (#"{"dataset":"tiny/../../outside"}"#, "dataset"),
+            (#"{"dataset":"/etc"}"#, "dataset"),
+            (#"{"dataset":"escape"}"#, "dataset"),
+            (#"{"dataset":"missing"}"#, "dataset"),
+            (#"{"dataset":"empty"}"#, "dataset"),
+            (#"{"dataset":""}"#, "dataset")
+        ])
     func startRejects(body: String, field: String) async throws {
         let fixture = try TrainingFixture()
         defer { fixture.remove() }
@@ -237,7 +239,7 @@ struct TrainingRouteTests {
                 (#"{"run":"\#(run)","name":"bad name"}"#, HTTPResponse.Status.badRequest, "name"),
                 (#"{"run":"\#(run)","name":"x","checkpoint":"first"}"#, .badRequest, "checkpoint"),
                 (#"{"run":"nope","name":"x"}"#, .notFound, "run"),
-                (#"{"name":"x"}"#, .badRequest, "run"),
+                (#"{"name":"x"}"#, .badRequest, "run")
             ] {
                 try await client.postJSON("/api/train/publish", body) { response in
                     #expect(response.status == status, "\(body)")

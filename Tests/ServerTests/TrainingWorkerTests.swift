@@ -5,7 +5,7 @@ import Testing
 @testable import Server
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `tinct train-worker` on its own, driven as the server drives it: it stops after its step,
@@ -35,7 +35,8 @@ struct TrainingWorkerTests {
 
         /// Answers `go` to every request until `steps` have been taken; the events seen.
         func train(steps: Int) throws -> [TrainingEvent] {
-            var events: [TrainingEvent] = [], asked = 0
+            var events: [TrainingEvent] = []
+            var asked = 0
             while let report = next() {
                 switch report {
                 case .askToStep:

@@ -77,7 +77,8 @@ struct UnfinishedSocketMessageTests {
             let stillOpen = try await RawHTTPClient.onOwnThread {
                 // A message in two fragments, then nothing: the message is whole.
                 let deadline = Date().addingTimeInterval(10)
-                let first = Array(#"{"type":"pi"#.utf8), last = Array(#"ng","version":1}"#.utf8)
+                let first = Array(#"{"type":"pi"#.utf8)
+                let last = Array(#"ng","version":1}"#.utf8)
                 guard socket.sendFrame(opcode: 0x1, fin: false, payload: first, until: deadline),
                     socket.sendFrame(opcode: 0x0, fin: true, payload: last, until: deadline)
                 else { return false }

@@ -5,18 +5,23 @@ import Testing
 @Suite("Tensor kernels")
 struct KernelTests {
     /// The last two shapes are large enough to be split across cores (by columns, by rows).
-    @Test("BLAS sgemm equals the naive twin for every transpose combination",
-          arguments: [(7, 5, 3), (33, 17, 65), (1, 9, 4), (70, 301, 150), (301, 70, 150)])
+    @Test(
+        "BLAS sgemm equals the naive twin for every transpose combination",
+        arguments: [(7, 5, 3), (33, 17, 65), (1, 9, 4), (70, 301, 150), (301, 70, 150)])
     func gemm(m: Int, n: Int, k: Int) {
         for transA in [false, true] {
             for transB in [false, true] {
-                let a = Tensor.randomNormal([m * k], seed: 1), b = Tensor.randomNormal([k * n], seed: 2)
-                let c1 = Tensor.randomNormal([m * n], seed: 3), c2 = c1.copy()
+                let a = Tensor.randomNormal([m * k], seed: 1)
+                let b = Tensor.randomNormal([k * n], seed: 2)
+                let c1 = Tensor.randomNormal([m * n], seed: 3)
+                let c2 = c1.copy()
                 let (lda, ldb) = (transA ? m : k, transB ? k : n)
-                GEMM.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.7, a: a.data, lda: lda,
-                           b: b.data, ldb: ldb, beta: 0.3, c: c1.data, ldc: n)
-                NaiveGEMM.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.7, a: a.data, lda: lda,
-                                b: b.data, ldb: ldb, beta: 0.3, c: c2.data, ldc: n)
+                GEMM.sgemm(
+                    transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.7, a: a.data, lda: lda,
+                    b: b.data, ldb: ldb, beta: 0.3, c: c1.data, ldc: n)
+                NaiveGEMM.sgemm(
+                    transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.7, a: a.data, lda: lda,
+                    b: b.data, ldb: ldb, beta: 0.3, c: c2.data, ldc: n)
                 #expect(TensorMath.maxAbsDifference(c1, c2) < 1e-3, "transA \(transA) transB \(transB)")
             }
         }
@@ -33,7 +38,8 @@ struct KernelTests {
             let probe = Tensor.randomNormal(cols.shape, seed: 5)
             let back = Tensor(zeros: x.shape)
             Im2Col.col2imAccumulate(probe.data, g, into: back.data)
-            let lhs = TensorMath.dot(cols, probe), rhs = TensorMath.dot(x, back)
+            let lhs = TensorMath.dot(cols, probe)
+            let rhs = TensorMath.dot(x, back)
             #expect(abs(lhs - rhs) < 1e-3 * max(1, abs(lhs)), "k\(kernel) s\(stride) p\(padding) \(n)x\(c)x\(h)x\(w)")
         }
     }
@@ -51,7 +57,8 @@ struct KernelTests {
     @Test("layout transposes are inverse")
     func layout() {
         let x = Tensor.randomNormal([3, 4, 5], seed: 6)
-        let cm = Tensor(zeros: [4, 15]), back = Tensor(zeros: [3, 4, 5])
+        let cm = Tensor(zeros: [4, 15])
+        let back = Tensor(zeros: [3, 4, 5])
         Layout.batchToChannelMajor(x.data, n: 3, c: 4, plane: 5, into: cm.data)
         #expect(cm.data[1 * 15 + 2 * 5 + 3] == x.data[(2 * 4 + 1) * 5 + 3])
         Layout.channelMajorToBatch(cm.data, n: 3, c: 4, plane: 5, into: back.data)
@@ -64,7 +71,8 @@ struct KernelTests {
         _ = (0..<10).map { _ in a.next() }
         var b = a
         #expect((0..<5).map { _ in a.nextNormal() } == (0..<5).map { _ in b.nextNormal() })
-        var c = SeededGenerator(seed: 9), d = SeededGenerator(seed: 10)
+        var c = SeededGenerator(seed: 9)
+        var d = SeededGenerator(seed: 10)
         #expect(c.next() != d.next())
         var stats = SeededGenerator(seed: 1)
         let samples = (0..<20000).map { _ in Double(stats.nextNormal()) }

@@ -18,8 +18,9 @@ public struct GradientCheck: Sendable {
     /// Checks dL/dx and dL/dθ for every parameter of `layer` at `x`. Returns failure messages
     /// (empty when all agree).
     public func check(_ layer: any Layer, input x: Tensor, seed: UInt64 = 7) -> [String] {
-        check(forward: { layer.forward($0) }, backward: { layer.backward($0) }, zeroGrad: { layer.zeroGrad() },
-              parameters: layer.namedParameters(), input: x, seed: seed)
+        check(
+            forward: { layer.forward($0) }, backward: { layer.backward($0) }, zeroGrad: { layer.zeroGrad() },
+            parameters: layer.namedParameters(), input: x, seed: seed)
     }
 
     /// The same for any forward/backward pair.

@@ -18,7 +18,12 @@ public struct WeightDrift: CustomStringConvertible {
 
     public init(_ value: Tensor, expected: Tensor, start: Tensor, atol: Float, rtol: Float) {
         precondition(value.count == expected.count && value.count == start.count, "WeightDrift: shapes differ")
-        var maxDifference: Float = 0, outside = 0, errorSquares = 0.0, moveSquares = 0.0, ownSquares = 0.0, moveDot = 0.0
+        var maxDifference: Float = 0
+        var outside = 0
+        var errorSquares = 0.0
+        var moveSquares = 0.0
+        var ownSquares = 0.0
+        var moveDot = 0.0
         for i in 0..<value.count {
             let difference = abs(value.data[i] - expected.data[i])
             maxDifference = difference.isFinite ? max(maxDifference, difference) : .infinity
@@ -49,7 +54,8 @@ public enum AdamBound {
     public static func maxStepRatio(step t: Int, beta1: Float, beta2: Float) -> Double {
         let (b1, b2) = (Double(beta1), Double(beta2))
         let series = (0..<t).reduce(0.0) { $0 + pow(b1 * b1 / b2, Double($1)) }
-        let correction1 = 1 - pow(b1, Double(t)), correction2 = 1 - pow(b2, Double(t))
+        let correction1 = 1 - pow(b1, Double(t))
+        let correction2 = 1 - pow(b2, Double(t))
         return (1 - b1) / correction1 * (correction2 / (1 - b2)).squareRoot() * series.squareRoot()
     }
 

@@ -13,8 +13,9 @@ enum CommandLineFixtures {
 
     /// A 32-pixel generator for `mode` (ngf 4, 5 downsamplings), untrained.
     static func generator(_ mode: ModelMode) -> GeneratorConfig {
-        GeneratorConfig(inputChannels: ColorizationEncoding.inputChannels(mode), outputChannels: ColorizationEncoding.outputChannels(mode),
-                        ngf: 4, downsamplings: 5)
+        GeneratorConfig(
+            inputChannels: ColorizationEncoding.inputChannels(mode), outputChannels: ColorizationEncoding.outputChannels(mode),
+            ngf: 4, downsamplings: 5)
     }
 
     /// A models folder with `default-lineart` and `default-photo`.
@@ -32,8 +33,9 @@ enum CommandLineFixtures {
     static func runFolder(dataPath: String) throws -> String {
         let run = folder("run")
         let model = ModelConfig(generator: generator(.lineart), discriminator: DiscriminatorConfig(inputChannels: 12, ndf: 4, nLayers: 2))
-        let config = TrainingConfig(mode: .lineart, dataPath: dataPath, size: 32, batch: 1, steps: 2, seed: 1, model: model,
-                                    checkpointEvery: 1, sampleEvery: 1, keepLast: 1, validationPictures: 2)
+        let config = TrainingConfig(
+            mode: .lineart, dataPath: dataPath, size: 32, batch: 1, steps: 2, seed: 1, model: model,
+            checkpointEvery: 1, sampleEvery: 1, keepLast: 1, validationPictures: 2)
         let network = Pix2PixModel(model, seed: 1)
         try FileManager.default.createDirectory(atPath: "\(run)/checkpoints", withIntermediateDirectories: true)
         try TrainingCheckpoint.save(network, config: config, step: 1, bestDeltaE: nil, to: "\(run)/checkpoints/\(TrainingCheckpoint.fileName(step: 1))")

@@ -59,7 +59,7 @@ struct CommandLineTests {
         let failures: [any Error] = [
             Self.thrown { try TestCommand.parse(["--model", missing, "--data", out, "--out", out]).run() },
             Self.thrown { try ColorizeCommand.parse(["\(out)/none.png", "-o", "\(out)/x.png"]).run() },
-            Self.thrown { try ExportCommand.parse([CommandLineFixtures.folder("empty"), "-o", "\(out)/m"]).run() },
+            Self.thrown { try ExportCommand.parse([CommandLineFixtures.folder("empty"), "-o", "\(out)/m"]).run() }
         ].compactMap { $0 }
         #expect(failures.count == 3)
         for error in failures {
@@ -132,8 +132,9 @@ struct CommandLineTests {
         let picture = CommandLineFixtures.picture(width: 96, height: 96) { x, y in
             (30..<66).contains(x) && (30..<66).contains(y) ? (255, 255, 0) : (200, 230, 120)
         }
-        let plan = ColorizePlan(colorizer: Colorizer(model: GeneratorModel(mode: .lineart, generator: UNetGenerator(CommandLineFixtures.generator(.lineart)), resolution: 32)),
-                                extraction: .xdog, explanation: "")
+        let plan = ColorizePlan(
+            colorizer: Colorizer(model: GeneratorModel(mode: .lineart, generator: UNetGenerator(CommandLineFixtures.generator(.lineart)), resolution: 32)),
+            extraction: .xdog, explanation: "")
         let lines = plan.input(from: picture)
         /// Ink pixels (dark) along the square's four sides, within 2 px of each.
         func inkOnOutline(_ image: RGBImage) -> Int {

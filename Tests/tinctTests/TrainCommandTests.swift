@@ -94,18 +94,20 @@ struct TrainCommandTests {
         #expect(section.split(separator: "\n").allSatisfy { $0.count < 80 }, "the section fits 80 columns")
     }
 
-    @Test("Bad flags are refused naming the flag", arguments: [
-        (["--sise", "64"], "Unknown option '--sise'. Did you mean '--size'?"),
-        (["--size"], "Missing value for '--size <n>'"),
-        (["--size", "big"], "--size big: expected an integer"),
-        (["--gan-loss", "wgan"], #"--gan-loss wgan: must be one of "vanilla", "lsgan", "hinge""#),
-        (["--num-d", "4"], "--num-d: must be between 1 and 3"),
-        (["--size", "33", "--downs", "5"], "--size: must be a multiple of 32 (2^downs), at most 2048"),
-        (["--downs", "4"], "--downs: must be between 5 and 10"),
-        (["--direction", "BtoA"], "--direction: applies to pix2pix runs only, not lineart"),
-        (["--mode", "photo", "--colored-backgrounds", "0.5"], "--colored-backgrounds: applies to lineart runs only, not photo"),
-        (["stray"], "Unexpected argument 'stray'"),
-    ])
+    @Test(
+        "Bad flags are refused naming the flag",
+        arguments: [
+            (["--sise", "64"], "Unknown option '--sise'. Did you mean '--size'?"),
+            (["--size"], "Missing value for '--size <n>'"),
+            (["--size", "big"], "--size big: expected an integer"),
+            (["--gan-loss", "wgan"], #"--gan-loss wgan: must be one of "vanilla", "lsgan", "hinge""#),
+            (["--num-d", "4"], "--num-d: must be between 1 and 3"),
+            (["--size", "33", "--downs", "5"], "--size: must be a multiple of 32 (2^downs), at most 2048"),
+            (["--downs", "4"], "--downs: must be between 5 and 10"),
+            (["--direction", "BtoA"], "--direction: applies to pix2pix runs only, not lineart"),
+            (["--mode", "photo", "--colored-backgrounds", "0.5"], "--colored-backgrounds: applies to lineart runs only, not photo"),
+            (["stray"], "Unexpected argument 'stray'")
+        ])
     func refusals(arguments: [String], message: String) {
         #expect(Self.refusal(arguments) == message)
     }

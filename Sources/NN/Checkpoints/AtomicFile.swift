@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// Crash-safe file replacement: write a temporary sibling, fsync it, rename it over the
@@ -40,14 +40,17 @@ public enum AtomicFile {
             throw SafetensorsError.writeFailed(path: path, reason: reason)
         }
         let dirfd = open(folder, O_RDONLY)
-        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+        if dirfd >= 0 {
+            fsync(dirfd)
+            close(dirfd)
+        }
     }
 }
 
 @inline(__always) private func Glibc_write(_ fd: Int32, _ buf: UnsafeRawPointer, _ n: Int) -> Int {
     #if canImport(Glibc)
-    return Glibc.write(fd, buf, n)
+        return Glibc.write(fd, buf, n)
     #else
-    return Darwin.write(fd, buf, n)
+        return Darwin.write(fd, buf, n)
     #endif
 }

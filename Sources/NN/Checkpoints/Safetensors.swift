@@ -42,7 +42,7 @@ public struct SafetensorsFile: Sendable {
     public struct Entry: Equatable, Sendable {
         public var dtype: StoredType
         public var shape: [Int]
-        public var range: Range<Int>   // bytes within the data section
+        public var range: Range<Int>  // bytes within the data section
     }
 
     /// Largest header Tinct accepts (the format's own reader uses 100 MB).
@@ -114,7 +114,8 @@ public struct SafetensorsFile: Sendable {
         }
         for (name, entry) in entries where entry.dtype == .int8 {
             guard let scale = entries[Self.scaleName(of: name)], scale.dtype == .float32,
-                  scale.shape == [entry.shape.first ?? 1] else {
+                scale.shape == [entry.shape.first ?? 1]
+            else {
                 throw SafetensorsError.badTensor(name: name, reason: "int8 tensor without a float32 scale per first-dimension slice")
             }
         }
@@ -132,7 +133,8 @@ public struct SafetensorsFile: Sendable {
             throw SafetensorsError.badTensor(name: name, reason: "shape is not a list of non-negative integers")
         }
         guard let offsetValues = info["data_offsets"] as? [Any], let offsets = intArray(offsetValues), offsets.count == 2,
-              offsets[0] >= 0, offsets[0] <= offsets[1] else {
+            offsets[0] >= 0, offsets[0] <= offsets[1]
+        else {
             throw SafetensorsError.badTensor(name: name, reason: "data_offsets must be [begin, end] with begin ≤ end")
         }
         guard offsets[1] <= dataLength else {
@@ -145,7 +147,8 @@ public struct SafetensorsFile: Sendable {
             elements = product
         }
         guard elements * dtype.byteSize == offsets[1] - offsets[0] else {
-            throw SafetensorsError.badTensor(name: name, reason: "shape \(shape) of \(dtypeName) needs \(elements * dtype.byteSize) bytes, offsets give \(offsets[1] - offsets[0])")
+            throw SafetensorsError.badTensor(
+                name: name, reason: "shape \(shape) of \(dtypeName) needs \(elements * dtype.byteSize) bytes, offsets give \(offsets[1] - offsets[0])")
         }
         return Entry(dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])
     }

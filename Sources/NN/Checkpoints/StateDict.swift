@@ -33,7 +33,10 @@ extension Module {
         var missing: [String] = []
         var loaded: [(Tensor, Tensor)] = []
         for (name, target) in expected {
-            guard let source = try lookup(prefix + name) else { missing.append(prefix + name); continue }
+            guard let source = try lookup(prefix + name) else {
+                missing.append(prefix + name)
+                continue
+            }
             // PyTorch stores num_batches_tracked as a 0-d tensor; accept [] and [1] alike.
             let sameShape = source.shape == target.shape || (source.count == 1 && target.count == 1)
             guard sameShape else { throw StateDictError.shapeMismatch(name: prefix + name, expected: target.shape, found: source.shape) }

@@ -39,7 +39,8 @@ public final class MPICommunicator: Collective, @unchecked Sendable {
             throw MPIError.libraryUnavailable(library: library, reason: String(cString: message))
         }
         try check(tinct_mpi_init(), "MPI_Init")
-        var rank: Int32 = 0, size: Int32 = 0
+        var rank: Int32 = 0
+        var size: Int32 = 0
         try check(tinct_mpi_rank(&rank), "MPI_Comm_rank")
         try check(tinct_mpi_size(&size), "MPI_Comm_size")
         let communicator = MPICommunicator(rank: Int(rank), size: Int(size))

@@ -81,8 +81,9 @@ public enum ColorizationEncoding {
             out[3 * plane + i] = m
         }
         guard photoHasFill(channels: channels) else { return }
-        let sources = EdgeAwareHintPixel.map(mask: hints.hintMask, lightness: Array(lab[0..<plane]), width: hints.width,
-                                             height: hints.height)
+        let sources = EdgeAwareHintPixel.map(
+            mask: hints.hintMask, lightness: Array(lab[0..<plane]), width: hints.width,
+            height: hints.height)
         for i in 0..<plane {
             let seed = sources.map { Int($0[i]) }
             out[4 * plane + i] = seed.map { out[plane + $0] } ?? 0

@@ -40,8 +40,9 @@ public final class Colorizer {
     /// The side of the square a `width × height` photo is seen at.
     public func photoSide(width: Int, height: Int) -> Int {
         guard !resolutionGiven else { return resolution }
-        return PhotoNetworkSide.side(width: width, height: height, trainedAt: resolution,
-                                     multiple: 1 << model.generator.config.downsamplings)
+        return PhotoNetworkSide.side(
+            width: width, height: height, trainedAt: resolution,
+            multiple: 1 << model.generator.config.downsamplings)
     }
 
     public var mode: ModelMode { model.mode }
@@ -69,8 +70,9 @@ public final class Colorizer {
         switch model.mode {
         case .lineart: return try colorizeLineArt(image, hints: hints, variant: variant)
         case .photo:
-            return LayeredColorization(picture: try colorizePhoto(image, hints: hints, variant: variant), source: .photo(input: image),
-                                       hints: hints)
+            return LayeredColorization(
+                picture: try colorizePhoto(image, hints: hints, variant: variant), source: .photo(input: image),
+                hints: hints)
         case .pix2pix: return LayeredColorization(picture: try translate(image, variant: variant), source: .pictureOnly, hints: [])
         }
     }
@@ -128,12 +130,14 @@ public final class Colorizer {
             let colors = input.box.crop(ColorizationEncoding.lineartColors(output: y.data, lines: input.squareLines, side: resolution))
                 .resized(width: image.width, height: image.height)
             // A model from before the fill: no regions to take flats from.
-            return LayeredColorization(picture: ColorizationEncoding.composeLineArt(colors, lines: input.fullLines, hints: hints),
-                                       source: .pictureOnly, hints: hints)
+            return LayeredColorization(
+                picture: ColorizationEncoding.composeLineArt(colors, lines: input.fullLines, hints: hints),
+                source: .pictureOnly, hints: hints)
         }
         let paint = LineArtComposition.paint(output: y.data, networkLines: input.squareLines, box: input.box, guide: guide)
-        return LayeredColorization(picture: paint.multiplied(by: input.fullLines), source: .lineArt(paint: paint, guide: guide),
-                                   hints: hints)
+        return LayeredColorization(
+            picture: paint.multiplied(by: input.fullLines), source: .lineArt(paint: paint, guide: guide),
+            hints: hints)
     }
 
     /// Writes the network's input for `image` and `hints` (photo mode, a square of
@@ -177,13 +181,18 @@ public final class Colorizer {
 public enum PlaneResize {
     public static func bilinear(_ plane: FloatPlane, width: Int, height: Int) -> FloatPlane {
         var out = [Float](repeating: 0, count: width * height)
-        let sx = Float(plane.width) / Float(width), sy = Float(plane.height) / Float(height)
+        let sx = Float(plane.width) / Float(width)
+        let sy = Float(plane.height) / Float(height)
         for y in 0..<height {
             let fy = max(0, min(Float(plane.height - 1), (Float(y) + 0.5) * sy - 0.5))
-            let y0 = Int(fy), y1 = min(y0 + 1, plane.height - 1), wy = fy - Float(y0)
+            let y0 = Int(fy)
+            let y1 = min(y0 + 1, plane.height - 1)
+            let wy = fy - Float(y0)
             for x in 0..<width {
                 let fx = max(0, min(Float(plane.width - 1), (Float(x) + 0.5) * sx - 0.5))
-                let x0 = Int(fx), x1 = min(x0 + 1, plane.width - 1), wx = fx - Float(x0)
+                let x0 = Int(fx)
+                let x1 = min(x0 + 1, plane.width - 1)
+                let wx = fx - Float(x0)
                 let top = plane.values[y0 * plane.width + x0] * (1 - wx) + plane.values[y0 * plane.width + x1] * wx
                 let bottom = plane.values[y1 * plane.width + x0] * (1 - wx) + plane.values[y1 * plane.width + x1] * wx
                 out[y * width + x] = top * (1 - wy) + bottom * wy

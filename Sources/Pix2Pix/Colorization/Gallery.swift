@@ -26,10 +26,12 @@ public enum Gallery {
                 let input: Baselines.Input = model.mode == .lineart ? .lineArt(sample.lines!) : .photo(sample.truth)
                 var shown = Baselines.inputUnchanged(input)
                 for h in sample.hints {
-                    for dy in -h.radius...h.radius { for dx in -h.radius...h.radius where dx * dx + dy * dy <= h.radius * h.radius {
-                        let (x, y) = (h.x + dx, h.y + dy)
-                        if x >= 0, y >= 0, x < shown.width, y < shown.height { shown[x, y] = (h.red, h.green, h.blue) }
-                    } }
+                    for dy in -h.radius...h.radius {
+                        for dx in -h.radius...h.radius where dx * dx + dy * dy <= h.radius * h.radius {
+                            let (x, y) = (h.x + dx, h.y + dy)
+                            if x >= 0, y >= 0, x < shown.width, y < shown.height { shown[x, y] = (h.red, h.green, h.blue) }
+                        }
+                    }
                 }
                 let stem = String(format: "%03d-k%02d", i, k)
                 try shown.write(to: "\(folder)/\(stem)-input.png")
@@ -37,7 +39,9 @@ public enum Gallery {
                 try Baselines.nearestHintFill(hints: sample.hints, input: input).write(to: "\(folder)/\(stem)-nearest.png")
                 try sample.truth.write(to: "\(folder)/\(stem)-truth.png")
                 let name = pictures.names[i].replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "&", with: "&amp;")
-                html += "<tr><td>\(name)</td><td>\(k)</td>" + ["input", "model", "nearest", "truth"].map { "<td><img src=\"\(stem)-\($0).png\"></td>" }.joined() + "</tr>\n"
+                html +=
+                    "<tr><td>\(name)</td><td>\(k)</td>" + ["input", "model", "nearest", "truth"].map { "<td><img src=\"\(stem)-\($0).png\"></td>" }.joined()
+                    + "</tr>\n"
             }
         }
         html += "</table>\n"

@@ -51,8 +51,10 @@ public struct HintFidelityEvaluation {
 
     /// `count` hints at distinct random points of `truth` that are paper in `lines` and not
     /// white, 2 pixels or more from the border; fewer when there are not enough such points.
-    public static func sampleHints(truth: RGBImage, lines: FloatPlane, count: Int, radius: Int,
-                                   rng: inout SeededGenerator) -> [ColorHint] {
+    public static func sampleHints(
+        truth: RGBImage, lines: FloatPlane, count: Int, radius: Int,
+        rng: inout SeededGenerator
+    ) -> [ColorHint] {
         sampleHints(truth: truth, count: count, radius: radius, rng: &rng) { x, y in
             let p = truth[x, y]
             return lines[x, y] > hintPaperLevel && Int(p.red) + Int(p.green) + Int(p.blue) < hintWhiteSum
@@ -62,8 +64,10 @@ public struct HintFidelityEvaluation {
     /// `count` hints at distinct random points of `truth` where `allowed` holds, 2 pixels or
     /// more from the border, each the median colour of the 3×3 around its point; fewer when
     /// there are not enough such points.
-    public static func sampleHints(truth: RGBImage, count: Int, radius: Int, rng: inout SeededGenerator,
-                                   allowed: (Int, Int) -> Bool) -> [ColorHint] {
+    public static func sampleHints(
+        truth: RGBImage, count: Int, radius: Int, rng: inout SeededGenerator,
+        allowed: (Int, Int) -> Bool
+    ) -> [ColorHint] {
         guard count > 0, truth.width > 4, truth.height > 4 else { return [] }
         var candidates: [Int] = []
         for y in 2..<(truth.height - 2) {
@@ -108,8 +112,10 @@ public struct HintFidelityEvaluation {
 
     /// One row per hint count. `onResult` sees every result (picture index, hint count, the
     /// drawing the model was given with its hints painted on, the result), for galleries.
-    public func evaluate(_ colorizer: Colorizer, hintCounts: [Int] = Validator.hintCounts,
-                         onResult: (Int, Int, RGBImage, RGBImage) throws -> Void = { _, _, _, _ in }) throws -> [Row] {
+    public func evaluate(
+        _ colorizer: Colorizer, hintCounts: [Int] = Validator.hintCounts,
+        onResult: (Int, Int, RGBImage, RGBImage) throws -> Void = { _, _, _, _ in }
+    ) throws -> [Row] {
         let drawings = pictures.map(Self.drawing(of:))
         let inputDeltaE = zip(drawings, pictures).map { Metrics.meanDeltaE2000($0.image, $1) }.reduce(0, +) / Double(max(pictures.count, 1))
         return try hintCounts.map { k in
@@ -126,9 +132,10 @@ public struct HintFidelityEvaluation {
                 if let figure = HintFidelityMetrics.bleed(result, truth: truth) { bleed.append(figure) }
             }
             let n = Double(max(pictures.count, 1))
-            return Row(hints: k, pictures: pictures.count, deltaE: deltaE / n, psnr: psnr / n,
-                       adherence: adherence.isEmpty ? nil : adherence.reduce(0, +) / Double(adherence.count),
-                       bleed: bleed.isEmpty ? nil : bleed.reduce(0, +) / Double(bleed.count), inputDeltaE: inputDeltaE)
+            return Row(
+                hints: k, pictures: pictures.count, deltaE: deltaE / n, psnr: psnr / n,
+                adherence: adherence.isEmpty ? nil : adherence.reduce(0, +) / Double(adherence.count),
+                bleed: bleed.isEmpty ? nil : bleed.reduce(0, +) / Double(bleed.count), inputDeltaE: inputDeltaE)
         }
     }
 }

@@ -29,28 +29,35 @@ public enum LineArtComposition {
     ///   - networkLines: the line art the network saw, `box.side` square.
     ///   - box: where the drawing lies in the network's square.
     ///   - guide: the drawing's lines, regions and fill at its own resolution.
-    public static func compose(output: UnsafePointer<Float>, networkLines: FloatPlane, box: Letterbox,
-                               guide: LineArtGuide) -> RGBImage {
+    public static func compose(
+        output: UnsafePointer<Float>, networkLines: FloatPlane, box: Letterbox,
+        guide: LineArtGuide
+    ) -> RGBImage {
         paint(output: output, networkLines: networkLines, box: box, guide: guide).multiplied(by: guide.lines)
     }
 
     /// Steps 1–3: the colours under the lines, at the drawing's resolution (same parameters
     /// as `compose`). A layered export starts from these, so its layers flatten to the same
     /// picture.
-    public static func paint(output: UnsafePointer<Float>, networkLines: FloatPlane, box: Letterbox,
-                             guide: LineArtGuide) -> LineArtPaint {
+    public static func paint(
+        output: UnsafePointer<Float>, networkLines: FloatPlane, box: Letterbox,
+        guide: LineArtGuide
+    ) -> LineArtPaint {
         let side = box.side
         var corrections = Array(UnsafeBufferPointer(start: output, count: 3 * side * side))
-        LineBoundedSmoothing.smooth(&corrections, channels: 3, lines: networkLines,
-                                    sigma: ColorizationEncoding.lineartSmoothingSigma)
+        LineBoundedSmoothing.smooth(
+            &corrections, channels: 3, lines: networkLines,
+            sigma: ColorizationEncoding.lineartSmoothingSigma)
         let (width, height) = (guide.lines.width, guide.lines.height)
         let plane = width * height
         // The corrections at full resolution; overwritten below by the colours, plane by plane.
         var colors = [Float](repeating: 0, count: 3 * plane)
         for c in 0..<3 {
             let square = FloatPlane(width: side, height: side, values: Array(corrections[(c * side * side)..<((c + 1) * side * side)]))
-            let scaled = PlaneResize.bilinear(square.cropped(x: box.x, y: box.y, width: box.width, height: box.height),
-                                              width: width, height: height).values
+            let scaled = PlaneResize.bilinear(
+                square.cropped(x: box.x, y: box.y, width: box.width, height: box.height),
+                width: width, height: height
+            ).values
             colors.replaceSubrange((c * plane)..<((c + 1) * plane), with: scaled)
         }
         var paper = [Float](repeating: 0, count: plane)

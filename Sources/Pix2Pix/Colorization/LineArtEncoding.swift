@@ -21,8 +21,10 @@ extension ColorizationEncoding {
     public static func lineartHasFill(channels: Int) -> Bool { channels == inputChannels(.lineart) }
 
     /// Writes a line-art input of `channels` planes (9 with the fill, 5 without) to `out`.
-    public static func lineartInput(lines: FloatPlane, hints: HintPlanes, fill: HintFill, channels: Int,
-                                    into out: UnsafeMutablePointer<Float>) {
+    public static func lineartInput(
+        lines: FloatPlane, hints: HintPlanes, fill: HintFill, channels: Int,
+        into out: UnsafeMutablePointer<Float>
+    ) {
         lineartInput(lines: lines, hints: hints, into: out)
         guard lineartHasFill(channels: channels) else { return }
         let plane = lines.width * lines.height
@@ -36,8 +38,10 @@ extension ColorizationEncoding {
 
     /// Writes the line-art training target: the truth's RGB in [−1, 1], relative to the
     /// input's fill when it has one. `input` holds the `channels` planes of `lineartInput`.
-    public static func lineartTarget(truth: RGBImage, input: UnsafePointer<Float>, channels: Int,
-                                     into out: UnsafeMutablePointer<Float>) {
+    public static func lineartTarget(
+        truth: RGBImage, input: UnsafePointer<Float>, channels: Int,
+        into out: UnsafeMutablePointer<Float>
+    ) {
         rgbPlanes(truth, into: out)
         guard lineartHasFill(channels: channels) else { return }
         let plane = truth.width * truth.height

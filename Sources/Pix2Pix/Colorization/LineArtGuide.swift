@@ -19,8 +19,9 @@ public struct LineArtGuide: Sendable {
         let gapRadius = InkRegions.gapRadius(forLongerSide: side)
         regions = InkRegions(lines: lines, gapRadius: gapRadius)
         let enclosures = hints.isEmpty ? nil : InkRegions(lines: lines, gapRadius: Self.enclosureScale * gapRadius)
-        fill = HintSpreading.fill(hints: hints, regions: regions, enclosures: enclosures,
-                                  openReach: HintSpreading.openReach(forLongerSide: side),
-                                  blendSigma: HintSpreading.blendSigma(forLongerSide: side))
+        fill = HintSpreading.fill(
+            hints: hints, regions: regions, enclosures: enclosures,
+            openReach: HintSpreading.openReach(forLongerSide: side),
+            blendSigma: HintSpreading.blendSigma(forLongerSide: side))
     }
 }

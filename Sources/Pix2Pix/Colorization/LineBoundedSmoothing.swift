@@ -14,28 +14,35 @@ import Foundation
 public enum LineBoundedSmoothing {
     /// `planes` (`channels` planes of `lines.width × lines.height`) smoothed in place, with
     /// spatial extent `sigma` pixels; pixels of `lines` at or below `inkLevel` are barriers.
-    public static func smooth(_ planes: inout [Float], channels: Int, lines: FloatPlane, sigma: Float,
-                              iterations: Int = 3, inkLevel: Float = PaperBackground.paperThreshold) {
+    public static func smooth(
+        _ planes: inout [Float], channels: Int, lines: FloatPlane, sigma: Float,
+        iterations: Int = 3, inkLevel: Float = PaperBackground.paperThreshold
+    ) {
         let labels = lines.values.map { $0 <= inkLevel ? InkRegions.ink : 0 }
-        smooth(&planes, channels: channels, labels: labels, width: lines.width, height: lines.height, sigma: sigma,
-               iterations: iterations)
+        smooth(
+            &planes, channels: channels, labels: labels, width: lines.width, height: lines.height, sigma: sigma,
+            iterations: iterations)
     }
 
     /// The same, with the barriers given as labels: nothing flows between two pixels of
     /// different labels, nor into or out of a pixel with a negative label. Rows are filtered
     /// left→right and back; columns top→bottom and back, all columns of a row at once, which
     /// visits memory in order.
-    public static func smooth(_ planes: inout [Float], channels: Int, labels: [Int32], width: Int, height: Int,
-                              sigma: Float, iterations: Int = 3) {
-        precondition(planes.count == channels * width * height && labels.count == width * height,
-                     "planes do not match the labels")
+    public static func smooth(
+        _ planes: inout [Float], channels: Int, labels: [Int32], width: Int, height: Int,
+        sigma: Float, iterations: Int = 3
+    ) {
+        precondition(
+            planes.count == channels * width * height && labels.count == width * height,
+            "planes do not match the labels")
         precondition(sigma > 0 && iterations > 0, "sigma and iterations must be positive")
         // 1 where a pixel is joined to its left (horizontal) or upper (vertical) neighbour.
         var joinedLeft = [Float](repeating: 0, count: width * height)
         var joinedUp = [Float](repeating: 0, count: width * height)
         for y in 0..<height {
             for x in 0..<width {
-                let i = y * width + x, label = labels[i]
+                let i = y * width + x
+                let label = labels[i]
                 guard label >= 0 else { continue }
                 if x > 0 && labels[i - 1] == label { joinedLeft[i] = 1 }
                 if y > 0 && labels[i - width] == label { joinedUp[i] = 1 }
@@ -61,26 +68,35 @@ public enum LineBoundedSmoothing {
 
     /// v[i] ← v[i] + w·(v[i−1] − v[i]) along each row, forwards then backwards, with w the
     /// feedback where the two pixels are joined and 0 where they are not.
-    private static func filterRows(_ p: UnsafeMutablePointer<Float>, width: Int, height: Int,
-                                   joined: UnsafePointer<Float>, feedback: Float) {
+    private static func filterRows(
+        _ p: UnsafeMutablePointer<Float>, width: Int, height: Int,
+        joined: UnsafePointer<Float>, feedback: Float
+    ) {
         guard width > 1 else { return }
         for y in 0..<height {
-            let row = p + y * width, link = joined + y * width
+            let row = p + y * width
+            let link = joined + y * width
             for x in 1..<width { row[x] += link[x] * feedback * (row[x - 1] - row[x]) }
             for x in stride(from: width - 2, through: 0, by: -1) { row[x] += link[x + 1] * feedback * (row[x + 1] - row[x]) }
         }
     }
 
     /// The same along every column, a whole row of columns at a time.
-    private static func filterColumns(_ p: UnsafeMutablePointer<Float>, width: Int, height: Int,
-                                      joined: UnsafePointer<Float>, feedback: Float) {
+    private static func filterColumns(
+        _ p: UnsafeMutablePointer<Float>, width: Int, height: Int,
+        joined: UnsafePointer<Float>, feedback: Float
+    ) {
         guard height > 1 else { return }
         for y in 1..<height {
-            let row = p + y * width, above = row - width, link = joined + y * width
+            let row = p + y * width
+            let above = row - width
+            let link = joined + y * width
             for x in 0..<width { row[x] += link[x] * feedback * (above[x] - row[x]) }
         }
         for y in stride(from: height - 2, through: 0, by: -1) {
-            let row = p + y * width, below = row + width, link = joined + (y + 1) * width
+            let row = p + y * width
+            let below = row + width
+            let link = joined + (y + 1) * width
             for x in 0..<width { row[x] += link[x] * feedback * (below[x] - row[x]) }
         }
     }

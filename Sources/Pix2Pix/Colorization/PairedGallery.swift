@@ -25,7 +25,8 @@ public enum PairedGallery {
                 String(format: "%.2f dB / %.2f", Metrics.psnr($0.0, $0.1), Metrics.meanDeltaE2000($0.0, $0.1))
             }
             let name = pairs.keys[i].replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            html += "<tr><td>\(name)</td>" + ["input", "model", "target"].map { "<td><img src=\"\(stem)-\($0).png\"></td>" }.joined()
+            html +=
+                "<tr><td>\(name)</td>" + ["input", "model", "target"].map { "<td><img src=\"\(stem)-\($0).png\"></td>" }.joined()
                 + figures.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
         }
         html += "</table>\n"

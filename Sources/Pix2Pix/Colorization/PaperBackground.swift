@@ -29,7 +29,8 @@ public enum PaperBackground {
         for y in 0..<height { seeds += [(0, y), (width - 1, y)] }
         while let (x, y) = seeds.popLast() {
             guard isOpen(x, y) else { continue }
-            var left = x, right = x
+            var left = x
+            var right = x
             while left > 0 && isOpen(left - 1, y) { left -= 1 }
             while right < width - 1 && isOpen(right + 1, y) { right += 1 }
             for i in left...right { reached[y * width + i] = true }

@@ -43,8 +43,10 @@ public struct PhotoFidelityEvaluation {
 
     /// One row per hint count. `onResult` sees every result (picture index, hint count, the grey
     /// input with its hints painted on, the result), for galleries.
-    public func evaluate(_ colorizer: Colorizer, hintCounts: [Int] = Validator.hintCounts,
-                         onResult: (Int, Int, RGBImage, RGBImage) throws -> Void = { _, _, _, _ in }) throws -> [Row] {
+    public func evaluate(
+        _ colorizer: Colorizer, hintCounts: [Int] = Validator.hintCounts,
+        onResult: (Int, Int, RGBImage, RGBImage) throws -> Void = { _, _, _, _ in }
+    ) throws -> [Row] {
         let greys = pictures.map { Baselines.inputUnchanged(.photo($0)) }
         let n = Double(max(pictures.count, 1))
         let inputDeltaE = zip(greys, pictures).map { Metrics.meanDeltaE2000($0, $1) }.reduce(0, +) / n
@@ -69,10 +71,11 @@ public struct PhotoFidelityEvaluation {
                 let noLines = FloatPlane(width: truth.width, height: truth.height, repeating: 1)
                 adherence += HintFidelityMetrics.adherence(result, lines: noLines, hints: hints)
             }
-            return Row(hints: k, pictures: pictures.count, deltaE: deltaE / n, psnr: psnr / n,
-                       adherence: adherence.isEmpty ? nil : adherence.reduce(0, +) / Double(adherence.count),
-                       inputDeltaE: inputDeltaE, inputPSNR: inputPSNR, nearestHintDeltaE: nearestDeltaE / n,
-                       nearestHintPSNR: nearestPSNR / n, edgeAwareDeltaE: fillDeltaE / n, edgeAwarePSNR: fillPSNR / n)
+            return Row(
+                hints: k, pictures: pictures.count, deltaE: deltaE / n, psnr: psnr / n,
+                adherence: adherence.isEmpty ? nil : adherence.reduce(0, +) / Double(adherence.count),
+                inputDeltaE: inputDeltaE, inputPSNR: inputPSNR, nearestHintDeltaE: nearestDeltaE / n,
+                nearestHintPSNR: nearestPSNR / n, edgeAwareDeltaE: fillDeltaE / n, edgeAwarePSNR: fillPSNR / n)
         }
     }
 }

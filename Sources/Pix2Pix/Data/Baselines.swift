@@ -109,8 +109,11 @@ public enum Baselines {
             }
         }
         var planes = image.labPlanes()
-        guard let sources = EdgeAwareHintPixel.map(mask: hintOf.map { $0 >= 0 ? 1 : 0 }, lightness: Array(planes[0..<count]),
-                                                   width: width, height: height) else {
+        guard
+            let sources = EdgeAwareHintPixel.map(
+                mask: hintOf.map { $0 >= 0 ? 1 : 0 }, lightness: Array(planes[0..<count]),
+                width: width, height: height)
+        else {
             return inputUnchanged(.photo(image))
         }
         let chroma = hints.map { LabColor.rgbToLab(Float($0.red) / 255, Float($0.green) / 255, Float($0.blue) / 255) }

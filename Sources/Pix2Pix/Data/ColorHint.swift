@@ -33,10 +33,11 @@ public struct ColorHint: Codable, Sendable, Equatable {
 
     /// The colour as lowercase `#rrggbb`.
     public var hex: String {
-        "#" + [red, green, blue].map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
+        "#"
+            + [red, green, blue].map { byte in
+                let digits = String(byte, radix: 16)
+                return digits.count == 1 ? "0" + digits : digits
+            }.joined()
     }
 
     /// Parses `#rrggbb` (hex digits in either case, the `#` required, nothing else allowed).

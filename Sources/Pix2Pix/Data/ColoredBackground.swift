@@ -20,10 +20,12 @@ public enum ColoredBackground {
 
     /// The border-connected near-white region of `picture`, one Bool per pixel.
     public static func mask(of picture: RGBImage) -> [Bool] {
-        let whiteness = FloatPlane(width: picture.width, height: picture.height, values: (0..<picture.pixelCount).map { i in
-            let p = picture.pixels[(3 * i)..<(3 * i + 3)]
-            return p.allSatisfy { $0 >= whiteLevel } ? 1 : 0
-        })
+        let whiteness = FloatPlane(
+            width: picture.width, height: picture.height,
+            values: (0..<picture.pixelCount).map { i in
+                let p = picture.pixels[(3 * i)..<(3 * i + 3)]
+                return p.allSatisfy { $0 >= whiteLevel } ? 1 : 0
+            })
         return PaperBackground.mask(of: whiteness)
     }
 
@@ -38,7 +40,8 @@ public enum ColoredBackground {
         let (width, height) = (picture.width, picture.height)
         // Projection of each pixel on the direction, mapped to 0…1 over the picture.
         let corners = [(0, 0), (width - 1, 0), (0, height - 1), (width - 1, height - 1)].map { Float($0.0) * dx + Float($0.1) * dy }
-        let low = corners.min()!, span = max(corners.max()! - low, 1)
+        let low = corners.min()!
+        let span = max(corners.max()! - low, 1)
         var result = picture
         result.withMutablePixels { p in
             for (index, isBackground) in background.enumerated() where isBackground {

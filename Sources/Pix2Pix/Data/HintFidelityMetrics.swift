@@ -22,8 +22,10 @@ public enum HintFidelityMetrics {
         precondition(result.width == lines.width && result.height == lines.height, "the line art does not match the result")
         var figures: [Double] = []
         for hint in hints where lines[hint.x, hint.y] > windowPaperLevel {
-            let x0 = max(0, hint.x - windowRadius), x1 = min(lines.width - 1, hint.x + windowRadius)
-            let y0 = max(0, hint.y - windowRadius), y1 = min(lines.height - 1, hint.y + windowRadius)
+            let x0 = max(0, hint.x - windowRadius)
+            let x1 = min(lines.width - 1, hint.x + windowRadius)
+            let y0 = max(0, hint.y - windowRadius)
+            let y1 = min(lines.height - 1, hint.y + windowRadius)
             var reached: Set<Int> = [hint.y * lines.width + hint.x]
             var stack = [(hint.x, hint.y)]
             while let (x, y) = stack.popLast() {
@@ -45,10 +47,12 @@ public enum HintFidelityMetrics {
     /// The truth's white page: white pixels (channels summing to `whiteSum` or more)
     /// connected to the border through white pixels (4-neighbourhood).
     public static func whitePage(of truth: RGBImage) -> [Bool] {
-        let whiteness = FloatPlane(width: truth.width, height: truth.height, values: (0..<truth.pixelCount).map { i in
-            let p = truth[i % truth.width, i / truth.width]
-            return Int(p.red) + Int(p.green) + Int(p.blue) >= whiteSum ? 1 : 0
-        })
+        let whiteness = FloatPlane(
+            width: truth.width, height: truth.height,
+            values: (0..<truth.pixelCount).map { i in
+                let p = truth[i % truth.width, i / truth.width]
+                return Int(p.red) + Int(p.green) + Int(p.blue) >= whiteSum ? 1 : 0
+            })
         return PaperBackground.mask(of: whiteness)
     }
 

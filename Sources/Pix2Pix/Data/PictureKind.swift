@@ -23,7 +23,8 @@ public enum PictureKind: String, Sendable, CaseIterable {
     /// photo when under 2 % is and more than 30 % is mid-tone; line art otherwise.
     public static func of(_ image: RGBImage) -> PictureKind {
         let probe = averagedProbe(image)
-        var colorful = 0, midTones = 0
+        var colorful = 0
+        var midTones = 0
         for pixel in probe {
             if Int(pixel.max()!) - Int(pixel.min()!) > colorfulSpread { colorful += 1 }
             let luma = 0.299 * Double(pixel[0]) + 0.587 * Double(pixel[1]) + 0.114 * Double(pixel[2])

@@ -23,19 +23,21 @@ public enum LayeredExport {
                 ExportLayer(name: "Flats", image: split.flats),
                 ExportLayer(name: "Shading", image: split.shading, composite: .multiply),
                 ExportLayer(name: "Light", image: split.light, composite: .screen),
-                ExportLayer(name: "Lines", image: split.lines),
+                ExportLayer(name: "Lines", image: split.lines)
             ]
         case .photo(let input):
             layers = [
                 ExportLayer(name: "Photo", image: RGBAImage(opaque: input), isVisible: false),
-                ExportLayer(name: "Colours", image: RGBAImage(opaque: picture)),
+                ExportLayer(name: "Colours", image: RGBAImage(opaque: picture))
             ]
         case .pictureOnly:
             layers = [ExportLayer(name: "Colours", image: RGBAImage(opaque: picture))]
         }
         if !colorization.hints.isEmpty || isLineArt(colorization) {
-            layers.append(ExportLayer(name: "Hints", image: hintLayer(colorization.hints, width: picture.width, height: picture.height),
-                                      isVisible: false))
+            layers.append(
+                ExportLayer(
+                    name: "Hints", image: hintLayer(colorization.hints, width: picture.width, height: picture.height),
+                    isVisible: false))
         }
         return layers
     }

@@ -49,13 +49,15 @@ public struct LineArtLayers: Sendable {
             flats[4 * i + 2] = flat.2
             flats[4 * i + 3] = alpha
             let a = Float(alpha) / 255
-            var isShaded = false, isLit = false
+            var isShaded = false
+            var isLit = false
             for c in 0..<3 {
                 let flatChannel = c == 0 ? flat.0 : c == 1 ? flat.1 : flat.2
                 // The backdrop as a compositor sees it: the flat over white paper.
                 let backdrop = a * Float(flatChannel) / 255 + (1 - a)
                 let target = paint.colors[c * plane + i]
-                var multiplier: UInt8 = 255, screen: UInt8 = 0
+                var multiplier: UInt8 = 255
+                var screen: UInt8 = 0
                 if target < backdrop {
                     multiplier = Self.byte(target / backdrop)
                 } else if target > backdrop {
@@ -105,7 +107,8 @@ public struct LineArtLayers: Sendable {
             for c in 0..<3 {
                 for k in 0..<256 { histogram[k] = 0 }
                 for i in pixels { histogram[Int(byte(paint.colors[c * plane + Int(i)]))] += 1 }
-                var seen = 0, value = 0
+                var seen = 0
+                var value = 0
                 while seen + histogram[value] <= (pixels.count - 1) / 2 {
                     seen += histogram[value]
                     value += 1

@@ -13,12 +13,14 @@ public enum OpenRaster {
     /// The file for `layers` (bottom first), all the size of `merged`, the picture they
     /// flatten to.
     public static func write(layers: [ExportLayer], merged: RGBImage) throws -> [UInt8] {
-        precondition(layers.allSatisfy { $0.image.width == merged.width && $0.image.height == merged.height },
-                     "every layer must be the picture's size")
+        precondition(
+            layers.allSatisfy { $0.image.width == merged.width && $0.image.height == merged.height },
+            "every layer must be the picture's size")
         let archive = try Archive(accessMode: .create)
         try add("mimetype", Data(mimeType.utf8), to: archive, compressed: false)
-        try add("stack.xml", Data(stackXML(layers: layers, width: merged.width, height: merged.height).utf8), to: archive,
-                compressed: true)
+        try add(
+            "stack.xml", Data(stackXML(layers: layers, width: merged.width, height: merged.height).utf8), to: archive,
+            compressed: true)
         // PNGs are compressed already: stored as they are.
         for (index, layer) in layers.enumerated() {
             try add(path(ofLayer: index), Data(PNGEncoder.encode(layer.image, compression: .fast)), to: archive, compressed: false)
@@ -26,8 +28,9 @@ public enum OpenRaster {
         try add("mergedimage.png", Data(PNGEncoder.encode(merged, compression: .fast)), to: archive, compressed: false)
         let side = max(merged.width, merged.height)
         let scale = min(1, 256 / Double(side))
-        let thumbnail = merged.resized(width: max(1, Int((Double(merged.width) * scale).rounded())),
-                                       height: max(1, Int((Double(merged.height) * scale).rounded())))
+        let thumbnail = merged.resized(
+            width: max(1, Int((Double(merged.width) * scale).rounded())),
+            height: max(1, Int((Double(merged.height) * scale).rounded())))
         try add("Thumbnails/thumbnail.png", Data(PNGEncoder.encode(thumbnail)), to: archive, compressed: false)
         guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
         return [UInt8](data)
@@ -63,8 +66,10 @@ public enum OpenRaster {
     }
 
     private static func add(_ path: String, _ data: Data, to archive: Archive, compressed: Bool) throws {
-        try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count),
-                             compressionMethod: compressed ? .deflate : .none) { position, size in
+        try archive.addEntry(
+            with: path, type: .file, uncompressedSize: Int64(data.count),
+            compressionMethod: compressed ? .deflate : .none
+        ) { position, size in
             data.subdata(in: Int(position)..<(Int(position) + size))
         }
     }

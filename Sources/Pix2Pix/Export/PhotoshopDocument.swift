@@ -22,8 +22,9 @@ public enum PhotoshopDocument {
     public static func write(layers: [ExportLayer], merged: RGBImage) throws(ExportError) -> [UInt8] {
         let (width, height) = (merged.width, merged.height)
         guard width <= maximumSide, height <= maximumSide else { throw .tooLargeForPhotoshop(width: width, height: height) }
-        precondition(layers.allSatisfy { $0.image.width == width && $0.image.height == height },
-                     "every layer must be the picture's size")
+        precondition(
+            layers.allSatisfy { $0.image.width == width && $0.image.height == height },
+            "every layer must be the picture's size")
         var file = BigEndianBytes()
         file.append(ascii: "8BPS")
         file.append(UInt16(1))

@@ -22,7 +22,8 @@ public enum TransparentPaper {
         let plane = paint.width * paint.height
         var pixels = [UInt8](repeating: 0, count: 4 * plane)
         for i in 0..<plane {
-            let ink = lines.values[i], p = paint.paper[i]
+            let ink = lines.values[i]
+            let p = paint.paper[i]
             let alpha = 1 - p * ink
             pixels[4 * i + 3] = LineArtLayers.byte(alpha)
             guard alpha > 0 else { continue }

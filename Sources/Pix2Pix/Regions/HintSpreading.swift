@@ -26,12 +26,14 @@ public struct HintFill: Sendable, Equatable {
         var out = HintFill(width: box.side, height: box.side)
         var weights = [Float](repeating: 0, count: box.side * box.side)
         var counts = [Float](repeating: 0, count: box.side * box.side)
-        let plane = width * height, outPlane = box.side * box.side
+        let plane = width * height
+        let outPlane = box.side * box.side
         for y in 0..<height {
             let ty = box.y + min(box.height - 1, y * box.height / height)
             for x in 0..<width {
                 let t = ty * box.side + box.x + min(box.width - 1, x * box.width / width)
-                let i = y * width + x, k = known[i]
+                let i = y * width + x
+                let k = known[i]
                 counts[t] += 1
                 weights[t] += k
                 for c in 0..<3 { out.colors[c * outPlane + t] += k * colors[c * plane + i] }
@@ -78,8 +80,10 @@ public enum HintSpreading {
     public static func blendSigma(forLongerSide side: Int) -> Float { max(1, Float(side) / 100) }
 
     /// The fill for `hints` (in the regions' pixel coordinates).
-    public static func fill(hints: [ColorHint], regions: InkRegions, enclosures: InkRegions? = nil, openReach: Int,
-                            blendSigma: Float) -> HintFill {
+    public static func fill(
+        hints: [ColorHint], regions: InkRegions, enclosures: InkRegions? = nil, openReach: Int,
+        blendSigma: Float
+    ) -> HintFill {
         let (width, height) = (regions.width, regions.height)
         var fill = HintFill(width: width, height: height)
         guard !hints.isEmpty else { return fill }
@@ -113,8 +117,10 @@ public enum HintSpreading {
     /// Colours the paper within `dotRadius` of `hint` (or its own radius, if larger) that its
     /// centre reaches without crossing ink, exactly and fully known. Pixels another hint
     /// owns keep that hint's colour; a later hint's dot wins over an earlier one's.
-    private static func paintDot(_ hint: ColorHint, index: Int32, on fill: inout HintFill, front: GeodesicFront,
-                                 palette color: [Float]) {
+    private static func paintDot(
+        _ hint: ColorHint, index: Int32, on fill: inout HintFill, front: GeodesicFront,
+        palette color: [Float]
+    ) {
         let regions = front.regions
         let (width, height) = (regions.width, regions.height)
         let radius = max(dotRadius, hint.radius)
@@ -131,7 +137,8 @@ public enum HintSpreading {
             let (x, y) = (i % width, i / width)
             for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)]
             where nx >= 0 && nx < width && ny >= 0 && ny < height
-                && (nx - hint.x) * (nx - hint.x) + (ny - hint.y) * (ny - hint.y) <= radius * radius {
+                && (nx - hint.x) * (nx - hint.x) + (ny - hint.y) * (ny - hint.y) <= radius * radius
+            {
                 let j = ny * width + nx
                 guard regions.labels[j] != InkRegions.ink, reached.insert(j).inserted else { continue }
                 stack.append(j)
@@ -149,8 +156,9 @@ public enum HintSpreading {
             for c in 0..<3 { weighted[c * plane + i] = k * fill.colors[c * plane + i] }
             weighted[3 * plane + i] = k
         }
-        LineBoundedSmoothing.smooth(&weighted, channels: 4, labels: regions.labels, width: fill.width, height: fill.height,
-                                    sigma: sigma)
+        LineBoundedSmoothing.smooth(
+            &weighted, channels: 4, labels: regions.labels, width: fill.width, height: fill.height,
+            sigma: sigma)
         for i in 0..<plane where fill.known[i] > 0 && weighted[3 * plane + i] > 1e-6 {
             for c in 0..<3 { fill.colors[c * plane + i] = min(1, max(0, weighted[c * plane + i] / weighted[3 * plane + i])) }
         }
@@ -201,7 +209,8 @@ private struct GeodesicFront {
         guard let centre = nearestPaper(x: hint.x, y: hint.y, within: radius + InkRegions.inkReach) else { return }
         let label = regions.labels[centre]
         if regions.isOpen[Int(label)], let enclosures, let enclosure = enclosures.effectiveRegion(centre),
-           !enclosures.isOpen[enclosure] {
+            !enclosures.isOpen[enclosure]
+        {
             enclosureOfHint[Int(index)] = Int32(enclosure)
         }
         for y in max(0, hint.y - radius)...min(height - 1, hint.y + radius) {
@@ -224,7 +233,8 @@ private struct GeodesicFront {
             for px in max(0, x - reach)...min(width - 1, x + reach) {
                 let squared = (px - x) * (px - x) + (py - y) * (py - y)
                 guard squared <= reach * reach, regions.labels[py * width + px] != InkRegions.ink,
-                      best == nil || squared < best!.squared else { continue }
+                    best == nil || squared < best!.squared
+                else { continue }
                 best = (py * width + px, squared)
             }
         }

@@ -141,7 +141,8 @@ private struct RegionGrower {
             let (i, origin) = queue[head]
             head += 1
             for j in neighbours(i) where labels[j] == Self.unclaimed {
-                let dx = j % width - origin % width, dy = j / width - origin / width
+                let dx = j % width - origin % width
+                let dy = j / width - origin / width
                 guard dx * dx + dy * dy <= reach else { continue }
                 labels[j] = labels[i]
                 queue.append((j, origin))

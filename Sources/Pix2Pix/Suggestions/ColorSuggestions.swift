@@ -40,8 +40,9 @@ public enum ColorSuggestions {
         var clusters = colors.enumerated().map { (first: $0.offset, members: [$0.element]) }
         func mean(_ members: [LabColor]) -> LabColor {
             let n = Float(members.count)
-            return LabColor(l: members.map(\.l).reduce(0, +) / n, a: members.map(\.a).reduce(0, +) / n,
-                            b: members.map(\.b).reduce(0, +) / n)
+            return LabColor(
+                l: members.map(\.l).reduce(0, +) / n, a: members.map(\.a).reduce(0, +) / n,
+                b: members.map(\.b).reduce(0, +) / n)
         }
         while clusters.count > 1 {
             var best: (i: Int, j: Int, distance: Float)?
@@ -86,8 +87,10 @@ extension Colorizer {
     /// variants, ranked (`ColorSuggestions.rank`). A model without dropout has one colouring:
     /// its one colour there is the only suggestion (1 vote).
     /// - Throws: `ColorizeError.hintOutside` or `SuggestionError`.
-    public func suggestColors(for image: RGBImage, hints: [ColorHint], x: Int, y: Int,
-                              variants: Int = ColorSuggestions.defaultVariantCount) throws -> [ColorSuggestion] {
+    public func suggestColors(
+        for image: RGBImage, hints: [ColorHint], x: Int, y: Int,
+        variants: Int = ColorSuggestions.defaultVariantCount
+    ) throws -> [ColorSuggestion] {
         precondition(variants >= 1, "at least one variant")
         try checkHints(hints, in: image)
         guard (0..<image.width).contains(x), (0..<image.height).contains(y) else {
@@ -125,7 +128,8 @@ extension Colorizer {
     /// the 3×3 network pixels around it), per variant.
     private func photoColors(_ image: RGBImage, hints: [ColorHint], x: Int, y: Int, seeds: [ColorVariant?]) throws -> [LabColor] {
         let (input, box) = photoInput(image, hints: hints)
-        let side = box.side, plane = side * side
+        let side = box.side
+        let plane = side * side
         let channels = model.generator.config.inputChannels
         let p = image[x, y]
         let lightness = LabColor.rgbToLab(Float(p.red) / 255, Float(p.green) / 255, Float(p.blue) / 255).l
@@ -151,7 +155,8 @@ extension Colorizer {
             for dx in -4...4 {
                 let (x, y) = (x0 + dx, y0 + dy)
                 guard (0..<side).contains(x), (0..<lines.height).contains(y),
-                      lines.values[y * side + x] > PaperBackground.paperThreshold else { continue }
+                    lines.values[y * side + x] > PaperBackground.paperThreshold
+                else { continue }
                 let d = dx * dx + dy * dy
                 if d < best?.distance ?? .max { best = (d, y * side + x) }
             }

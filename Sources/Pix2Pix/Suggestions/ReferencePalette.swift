@@ -64,8 +64,9 @@ public enum ReferencePalette {
             .sorted { (counts[$0], -$0) > (counts[$1], -$1) }
             .map { k in
                 let rgb = LabColor.labToRGB(centres[k])
-                return PaletteColor(red: ColorSuggestions.byte(rgb.red), green: ColorSuggestions.byte(rgb.green),
-                                    blue: ColorSuggestions.byte(rgb.blue), share: Float(counts[k]) / Float(samples.count))
+                return PaletteColor(
+                    red: ColorSuggestions.byte(rgb.red), green: ColorSuggestions.byte(rgb.green),
+                    blue: ColorSuggestions.byte(rgb.blue), share: Float(counts[k]) / Float(samples.count))
             }
     }
 

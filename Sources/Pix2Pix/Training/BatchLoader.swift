@@ -31,8 +31,10 @@ public final class BatchLoader: @unchecked Sendable {
     private var lastRequested = Int.min
     private var stopped = false
 
-    public init(examples: any TrainingExamples, batchSize: Int, seed: UInt64, firstStep: Int, lookahead: Int = 3,
-                slice: BatchSlice? = nil) {
+    public init(
+        examples: any TrainingExamples, batchSize: Int, seed: UInt64, firstStep: Int, lookahead: Int = 3,
+        slice: BatchSlice? = nil
+    ) {
         precondition(examples.count > 0, "BatchLoader: no examples")
         precondition(slice.map { $0.globalCount == batchSize } ?? true, "BatchLoader: slice of another batch size")
         self.examples = examples
@@ -48,8 +50,9 @@ public final class BatchLoader: @unchecked Sendable {
 
     /// Colorization batches from pictures.
     public convenience init(pictures: ImageFolder, maker: SampleMaker, batchSize: Int, seed: UInt64, firstStep: Int, lookahead: Int = 3) {
-        self.init(examples: ColorizationExamples(pictures: pictures, maker: maker), batchSize: batchSize, seed: seed,
-                  firstStep: firstStep, lookahead: lookahead)
+        self.init(
+            examples: ColorizationExamples(pictures: pictures, maker: maker), batchSize: batchSize, seed: seed,
+            firstStep: firstStep, lookahead: lookahead)
     }
 
     deinit { stop() }
@@ -83,7 +86,10 @@ public final class BatchLoader: @unchecked Sendable {
         while true {
             condition.lock()
             while !stopped && ready.count >= lookahead { condition.wait() }
-            if stopped { condition.unlock(); return }
+            if stopped {
+                condition.unlock()
+                return
+            }
             let step = nextToMake
             nextToMake += 1
             inFlight = step
@@ -111,8 +117,10 @@ public final class BatchLoader: @unchecked Sendable {
 
     func makeBatch(_ step: Int) -> TrainingBatch {
         let s = examples.size
-        let inC = examples.inputChannels, outC = examples.outputChannels
-        let input = Tensor(zeros: [slots.count, inC, s, s]), target = Tensor(zeros: [slots.count, outC, s, s])
+        let inC = examples.inputChannels
+        let outC = examples.outputChannels
+        let input = Tensor(zeros: [slots.count, inC, s, s])
+        let target = Tensor(zeros: [slots.count, outC, s, s])
         for (row, slot) in slots.enumerated() {
             var rng = SeededGenerator(seed: Self.mix(seed, UInt64(step), UInt64(slot)))
             let sample = examples.trainingPlanes(at: pictureIndex(step: step, slot: slot), rng: &rng)

@@ -16,8 +16,10 @@ import Tensors
 /// the training's random state and a resumed run recomputes exactly the same statistics.
 /// In data-parallel training only rank 0 recalibrates, with its layers' synchronization off.
 public enum BatchNormRecalibration {
-    public static func recalibrate(_ generator: UNetGenerator, examples: any TrainingExamples,
-                                   batches: Int = 25, batchSize: Int, seed: UInt64) {
+    public static func recalibrate(
+        _ generator: UNetGenerator, examples: any TrainingExamples,
+        batches: Int = 25, batchSize: Int, seed: UInt64
+    ) {
         guard examples.count > 0, batches > 0, batchSize > 0 else { return }
         var layers: [BatchNorm2d] = []
         generator.visit { _, module in if let bn = module as? BatchNorm2d { layers.append(bn) } }

@@ -20,7 +20,9 @@ public final class DataParallelTraining {
     /// is a multiple of the number of ranks.
     public init(_ collective: any Collective, batch: Int) throws {
         guard let slice = BatchSlice(rank: collective.rank, ranks: collective.size, globalCount: batch) else {
-            throw TrainerError.invalidConfig(["--batch \(batch) is the global batch and must be a multiple of the \(collective.size) ranks (each rank computes batch ÷ ranks pictures)"])
+            throw TrainerError.invalidConfig([
+                "--batch \(batch) is the global batch and must be a multiple of the \(collective.size) ranks (each rank computes batch ÷ ranks pictures)"
+            ])
         }
         self.slice = slice
         counter = CountingCollective(collective)

@@ -28,7 +28,8 @@ public struct ImageFolder: Sendable {
     static func listing(under root: String) -> (inside: [String], leaving: [String]) {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return ([], []) }
         let resolvedRoot = (root as NSString).resolvingSymlinksInPath
-        var inside: [String] = [], leaving: [String] = []
+        var inside: [String] = []
+        var leaving: [String] = []
         while let relative = walker.nextObject() as? String {
             guard extensions.contains((relative as NSString).pathExtension.lowercased()) else { continue }
             if isInside(resolvedRoot, "\(root)/\(relative)") { inside.append(relative) } else { leaving.append(relative) }
@@ -72,11 +73,14 @@ public struct ImageFolder: Sendable {
                 results[i] = .failure(error)
             }
         }
-        var names: [String] = [], images: [RGBImage] = []
+        var names: [String] = []
+        var images: [RGBImage] = []
         var skipped = leaving.map { Skipped(path: $0, reason: "links to a file outside the dataset folder (copy the picture in instead)") }
         for (i, file) in files.enumerated() {
             switch results[i]! {
-            case .success(let image): names.append(file); images.append(image)
+            case .success(let image):
+                names.append(file)
+                images.append(image)
             case .failure(let error): skipped.append(Skipped(path: file, reason: Self.skipReason(error)))
             }
         }
@@ -96,7 +100,15 @@ final class UnsafeResultBox<T>: @unchecked Sendable {
     private let lock = NSLock()
     init(count: Int) { storage = Array(repeating: nil, count: count) }
     subscript(i: Int) -> T? {
-        get { lock.lock(); defer { lock.unlock() }; return storage[i] }
-        set { lock.lock(); storage[i] = newValue; lock.unlock() }
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return storage[i]
+        }
+        set {
+            lock.lock()
+            storage[i] = newValue
+            lock.unlock()
+        }
     }
 }

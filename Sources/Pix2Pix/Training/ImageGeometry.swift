@@ -4,8 +4,9 @@ import ImageCodecs
 extension RGBImage {
     /// The `width`×`height` region whose top-left pixel is (`x`, `y`); it must lie inside.
     func cropped(x: Int, y: Int, width w: Int, height h: Int) -> RGBImage {
-        precondition(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= width && y + h <= height,
-                     "crop \(w)×\(h) at (\(x), \(y)) leaves the \(width)×\(height) picture")
+        precondition(
+            x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= width && y + h <= height,
+            "crop \(w)×\(h) at (\(x), \(y)) leaves the \(width)×\(height) picture")
         var out = [UInt8](repeating: 0, count: 3 * w * h)
         pixels.withUnsafeBufferPointer { src in
             for row in 0..<h {

@@ -15,7 +15,8 @@ public enum ModelInitialization {
     /// Whether `path` (a file, or a folder holding `generator.safetensors`) is a servable model.
     public static func isModel(_ path: String) -> Bool {
         var isFolder: ObjCBool = false
-        let file = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+        let file =
+            FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
             ? "\(path)/\(GeneratorModel.fileName)" : path
         guard let metadata = (try? SafetensorsFile(contentsOf: file))?.metadata else { return false }
         return metadata["tinct.mode"] != nil && metadata["tinct.kind"] != "training"
@@ -31,7 +32,8 @@ public enum ModelInitialization {
             if from.shape == to.shape {
                 to.assign(from: from)
             } else if from.shape.count == 4, to.shape.count == 4, from.shape[0] == to.shape[0], from.shape[2...] == to.shape[2...],
-                      from.shape[1] < to.shape[1] {
+                from.shape[1] < to.shape[1]
+            {
                 widen(from, into: to)
             } else {
                 throw StateDictError.shapeMismatch(name: item.name, expected: to.shape, found: from.shape)

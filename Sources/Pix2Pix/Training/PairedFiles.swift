@@ -43,9 +43,11 @@ public struct PairedFiles: Sendable {
             }
         case .folders:
             if PairedLayout.isFolder("\(path)/train/A") {
-                let train = Self.match(root: "\(path)/train"), val = Self.match(root: "\(path)/val")
-                self.init(train: train.pairs, validation: val.pairs, split: true,
-                          unmatched: train.unmatched.map { "train/\($0)" } + val.unmatched.map { "val/\($0)" })
+                let train = Self.match(root: "\(path)/train")
+                let val = Self.match(root: "\(path)/val")
+                self.init(
+                    train: train.pairs, validation: val.pairs, split: true,
+                    unmatched: train.unmatched.map { "train/\($0)" } + val.unmatched.map { "val/\($0)" })
             } else {
                 let all = Self.match(root: path)
                 let inTrain = all.pairs.filter { $0.key.hasPrefix("train/") }
@@ -64,8 +66,9 @@ public struct PairedFiles: Sendable {
 
     private init(hashSplitting all: [PairedFile], unmatched: [String]) {
         let isValidation = all.map { ValidationSplit.isHeldOut($0.key) }
-        self.init(train: zip(all, isValidation).filter { !$0.1 }.map(\.0),
-                  validation: zip(all, isValidation).filter { $0.1 }.map(\.0), split: false, unmatched: unmatched)
+        self.init(
+            train: zip(all, isValidation).filter { !$0.1 }.map(\.0),
+            validation: zip(all, isValidation).filter { $0.1 }.map(\.0), split: false, unmatched: unmatched)
     }
 
     /// Every pair, training then validation (what `tinct test` uses on a folder without a split).
@@ -75,14 +78,16 @@ public struct PairedFiles: Sendable {
     /// folder contributes no pictures. Sorted by key.
     static func match(root: String) -> (pairs: [PairedFile], unmatched: [String]) {
         func byKey(_ side: String) -> (files: [String: String], extra: [String]) {
-            var files: [String: String] = [:], extra: [String] = []
+            var files: [String: String] = [:]
+            var extra: [String] = []
             for relative in ImageFolder.listPictures(under: "\(root)/\(side)") {
                 let key = (relative as NSString).deletingPathExtension
                 if files[key] == nil { files[key] = relative } else { extra.append("\(side)/\(relative)") }
             }
             return (files, extra)
         }
-        let a = byKey("A"), b = byKey("B")
+        let a = byKey("A")
+        let b = byKey("B")
         var pairs: [PairedFile] = []
         var unmatched = a.extra + b.extra
         for (key, relative) in a.files {

@@ -26,10 +26,14 @@ public struct PairedImageFolder: Sendable {
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             results[i] = Self.decode(files[i].source, direction: direction, maxSide: maxSide)
         }
-        var keys: [String] = [], pairs: [ImagePair] = [], skipped: [ImageFolder.Skipped] = []
+        var keys: [String] = []
+        var pairs: [ImagePair] = []
+        var skipped: [ImageFolder.Skipped] = []
         for (i, file) in files.enumerated() {
             switch results[i]! {
-            case .success(let pair): keys.append(file.key); pairs.append(pair)
+            case .success(let pair):
+                keys.append(file.key)
+                pairs.append(pair)
             case .failure(let failure): skipped.append(ImageFolder.Skipped(path: failure.path, reason: failure.reason))
             }
         }
@@ -51,7 +55,8 @@ public struct PairedImageFolder: Sendable {
                 return .failure(SkippedPair(path: path, reason: error.description))
             }
         }
-        let a: RGBImage, b: RGBImage
+        let a: RGBImage
+        let b: RGBImage
         switch source {
         case .sideBySide(let path):
             let whole: RGBImage

@@ -16,7 +16,8 @@ public struct PairAugmentation: Sendable, Equatable {
     /// One draw: crop corner uniform over the valid positions, flip with probability ½.
     public static func draw(loadSide: Int, size: Int, rng: inout SeededGenerator) -> PairAugmentation {
         let positions = UInt64(loadSide - size + 1)
-        let x = Int(rng.next() % positions), y = Int(rng.next() % positions)
+        let x = Int(rng.next() % positions)
+        let y = Int(rng.next() % positions)
         return PairAugmentation(x: x, y: y, flip: rng.nextUniform() < 0.5)
     }
 
@@ -56,8 +57,9 @@ public struct PairedSampleMaker: Sendable {
 
     public func training(_ pair: ImagePair, rng: inout SeededGenerator) -> PairedSample {
         let augmentation = PairAugmentation.draw(loadSide: loadSide, size: size, rng: &rng)
-        return encode(input: augmentation.apply(pair.input, loadSide: loadSide, size: size),
-                      target: augmentation.apply(pair.target, loadSide: loadSide, size: size))
+        return encode(
+            input: augmentation.apply(pair.input, loadSide: loadSide, size: size),
+            target: augmentation.apply(pair.target, loadSide: loadSide, size: size))
     }
 
     public func validation(_ pair: ImagePair) -> PairedSample {
@@ -66,7 +68,8 @@ public struct PairedSampleMaker: Sendable {
 
     private func encode(input: RGBImage, target: RGBImage) -> PairedSample {
         let plane = size * size
-        var inputPlanes = [Float](repeating: 0, count: 3 * plane), targetPlanes = inputPlanes
+        var inputPlanes = [Float](repeating: 0, count: 3 * plane)
+        var targetPlanes = inputPlanes
         inputPlanes.withUnsafeMutableBufferPointer { ColorizationEncoding.rgbPlanes(input, into: $0.baseAddress!) }
         targetPlanes.withUnsafeMutableBufferPointer { ColorizationEncoding.rgbPlanes(target, into: $0.baseAddress!) }
         return PairedSample(input: inputPlanes, target: targetPlanes, inputImage: input, targetImage: target)

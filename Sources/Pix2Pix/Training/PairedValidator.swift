@@ -27,8 +27,11 @@ public struct PairedValidator: ValidationSet {
         }
         let n = Double(max(pairs.count, 1))
         let unchanged = MethodScore(psnr: sums[2] / n, deltaE: sums[3] / n)
-        return [ValidationRow(hints: 0, model: MethodScore(psnr: sums[0] / n, deltaE: sums[1] / n),
-                              inputUnchanged: unchanged, nearestHintFill: unchanged)]
+        return [
+            ValidationRow(
+                hints: 0, model: MethodScore(psnr: sums[0] / n, deltaE: sums[1] / n),
+                inputUnchanged: unchanged, nearestHintFill: unchanged)
+        ]
     }
 
     /// The generator's output for one sample, S×S.

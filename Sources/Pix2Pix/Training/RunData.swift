@@ -12,16 +12,18 @@ struct RunData {
         switch config.mode {
         case .lineart, .photo:
             let data = TrainingData(path: config.dataPath, loadSide: config.loadSide, validationPictures: config.validationPictures)
-            let maker = SampleMaker(mode: config.mode, size: config.size, hints: config.hints,
-                                    coloredBackgrounds: config.coloredBackgrounds ?? 0)
+            let maker = SampleMaker(
+                mode: config.mode, size: config.size, hints: config.hints,
+                coloredBackgrounds: config.coloredBackgrounds ?? 0)
             examples = ColorizationExamples(pictures: data.train, maker: maker)
             validation = Validator(maker: maker, pictures: data.validation, seed: config.seed)
             skippedCount = data.skipped.count
             warnings = data.skipped.map { "skipped \($0.path): \($0.reason)" }
         case .pix2pix:
             let paired = config.paired ?? PairedDataConfig(layout: PairedLayout.detect(at: config.dataPath))
-            let data = PairedTrainingData(path: config.dataPath, paired: paired, loadSide: config.loadSide,
-                                          validationPictures: config.validationPictures)
+            let data = PairedTrainingData(
+                path: config.dataPath, paired: paired, loadSide: config.loadSide,
+                validationPictures: config.validationPictures)
             let maker = PairedSampleMaker(size: config.size, loadSide: config.loadSide)
             examples = PairedExamples(pairs: data.train, maker: maker)
             validation = PairedValidator(maker: maker, pairs: data.validation)

@@ -5,21 +5,26 @@ import Tensors
 /// the hints painted on; pix2pix: the input picture), output, target — side by side.
 public enum SampleGrid {
     public static func make(input: Tensor, output: Tensor, target: Tensor, mode: ModelMode) -> RGBImage {
-        let s = input.shape[2], plane = s * s
+        let s = input.shape[2]
+        let plane = s * s
         if mode == .pix2pix {
             return sideBySide([input, output, target].map { ColorizationEncoding.image(fromRGBPlanes: $0.data, width: s, height: s) })
         }
         var panels: [RGBImage] = []
         var visible = [UInt8](repeating: 0, count: 3 * plane)
-        let inC = input.shape[1], mask = ColorizationEncoding.maskChannel(mode)
+        let inC = input.shape[1]
+        let mask = ColorizationEncoding.maskChannel(mode)
         for i in 0..<plane {
             let hinted = input.data[mask * plane + i] > 0
             for c in 0..<3 {
                 let v: Float
-                if hinted && mode == .lineart { v = (input.data[(1 + c) * plane + i] + 1) * 127.5 }
-                else if hinted && mode == .photo {
+                if hinted && mode == .lineart {
+                    v = (input.data[(1 + c) * plane + i] + 1) * 127.5
+                } else if hinted && mode == .photo {
                     v = c == 0 ? 255 : 0  // photo hints are chroma: mark their place
-                } else { v = (input.data[i] + 1) * 127.5 }
+                } else {
+                    v = (input.data[i] + 1) * 127.5
+                }
                 visible[3 * i + c] = ColorizationEncoding.byte(v)
             }
         }

@@ -46,7 +46,8 @@ public struct SampleMaker: Sendable {
     /// A validation sample: no augmentation, exactly `hintCount` hints, fixed by `seed`.
     public func validation(_ image: RGBImage, hintCount: Int, seed: UInt64) -> ColorizationSample {
         var rng = SeededGenerator(seed: seed)
-        let truth = mode == .lineart
+        let truth =
+            mode == .lineart
             ? Letterbox(sourceWidth: image.width, sourceHeight: image.height, side: size).place(image)
             : centerCrop(image)
         return encode(truth, hintCount: hintCount, rng: &rng)
@@ -59,13 +60,15 @@ public struct SampleMaker: Sendable {
         switch mode {
         case .lineart:
             let lines = LineExtractor.random(rng: &rng).extract(from: truth)
-            let simulated = hintCount.map { hints.simulateHints(count: $0, target: truth, lines: lines, rng: &rng) }
+            let simulated =
+                hintCount.map { hints.simulateHints(count: $0, target: truth, lines: lines, rng: &rng) }
                 ?? hints.simulateHints(target: truth, lines: lines, rng: &rng)
             let guide = LineArtGuide(lines: lines, hints: simulated.hints)
             let channels = ColorizationEncoding.inputChannels(mode)
             input.withUnsafeMutableBufferPointer {
-                ColorizationEncoding.lineartInput(lines: lines, hints: simulated.planes, fill: guide.fill, channels: channels,
-                                                  into: $0.baseAddress!)
+                ColorizationEncoding.lineartInput(
+                    lines: lines, hints: simulated.planes, fill: guide.fill, channels: channels,
+                    into: $0.baseAddress!)
             }
             input.withUnsafeBufferPointer { x in
                 target.withUnsafeMutableBufferPointer {
@@ -74,7 +77,8 @@ public struct SampleMaker: Sendable {
             }
             return ColorizationSample(input: input, target: target, truth: truth, hints: simulated.hints, lines: lines, guide: guide)
         case .photo, .pix2pix:
-            let simulated = hintCount.map { hints.simulateHints(count: $0, target: truth, rng: &rng) }
+            let simulated =
+                hintCount.map { hints.simulateHints(count: $0, target: truth, rng: &rng) }
                 ?? hints.simulateHints(target: truth, rng: &rng)
             let lab = truth.labPlanes()
             let channels = ColorizationEncoding.inputChannels(mode)
@@ -101,7 +105,8 @@ public struct SampleMaker: Sendable {
         } else {
             let short = min(image.width, image.height)
             let side = max(1, Int(Float(short) * (0.35 + 0.65 * rng.nextUniform())))
-            let x = Int(rng.next() % UInt64(image.width - side + 1)), y = Int(rng.next() % UInt64(image.height - side + 1))
+            let x = Int(rng.next() % UInt64(image.width - side + 1))
+            let y = Int(rng.next() % UInt64(image.height - side + 1))
             cropped = image.cropped(x: x, y: y, width: side, height: side).resized(width: size, height: size)
         }
         return rng.nextUniform() < 0.5 ? cropped.mirrored() : cropped

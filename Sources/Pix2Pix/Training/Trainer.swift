@@ -58,8 +58,10 @@ public final class Trainer {
     /// `initializedFrom` starts from that checkpoint's networks (same architecture) with fresh
     /// optimizers at step 0: fine-tuning with other options. With `ranks` (a job started by
     /// mpirun), this process trains its slice of every batch as that rank.
-    public init(config requested: TrainingConfig, runDirectory: String, resume: Bool, steps: Int? = nil,
-                ranks: (any Collective)? = nil, events: @escaping (TrainingEvent) -> Void) throws {
+    public init(
+        config requested: TrainingConfig, runDirectory: String, resume: Bool, steps: Int? = nil,
+        ranks: (any Collective)? = nil, events: @escaping (TrainingEvent) -> Void
+    ) throws {
         let fm = FileManager.default
         var config = requested
         var restore: (SafetensorsFile, String)?
@@ -86,7 +88,9 @@ public final class Trainer {
             try AtomicFile.write(try encoder.encode(config), to: "\(runDirectory)/config.json")
             eventLog = RunEventLog(path: "\(runDirectory)/events.jsonl")
             let abandoned = TrainingCheckpoint.removeAbandonedTemporaryFiles(in: [runDirectory, "\(runDirectory)/checkpoints"])
-            startupWarnings = abandoned.isEmpty ? []
+            startupWarnings =
+                abandoned.isEmpty
+                ? []
                 : ["removed \(abandoned.count) partial file(s) left by an interrupted run: \(abandoned.joined(separator: ", "))"]
         } else {
             eventLog = nil
@@ -134,12 +138,15 @@ public final class Trainer {
         for message in data.warnings { report(.warning(message: message)) }
         guard data.examples.count > 0 else { throw TrainerError.noPictures(config.dataPath) }
         examples = data.examples
-        let loader = BatchLoader(examples: data.examples, batchSize: config.batch, seed: config.seed, firstStep: step,
-                                 slice: dataParallel?.slice)
+        let loader = BatchLoader(
+            examples: data.examples, batchSize: config.batch, seed: config.seed, firstStep: step,
+            slice: dataParallel?.slice)
         defer { loader.stop() }
         let validator = data.validation
-        report(.started(step: step, totalSteps: config.steps, pictures: data.examples.count,
-                        validationPictures: validator.count, skipped: data.skippedCount))
+        report(
+            .started(
+                step: step, totalSteps: config.steps, pictures: data.examples.count,
+                validationPictures: validator.count, skipped: data.skippedCount))
 
         model.setTraining(true)
         var lastSaved = step
@@ -175,7 +182,8 @@ public final class Trainer {
             remaining.record(step: step, at: ProcessInfo.processInfo.systemUptime)
             if Date().timeIntervalSince(lastReport) >= 0.5 || step == config.steps {
                 lastReport = Date()
-                let eta = remaining.remainingSeconds(totalSteps: config.steps)
+                let eta =
+                    remaining.remainingSeconds(totalSteps: config.steps)
                     ?? Double(config.steps - step) * Double(config.batch) / max(rate, 1e-9)
                 report(.progress(step: step, totalSteps: config.steps, imagesPerSecond: rate, etaSeconds: eta, learningRate: lr, losses: losses))
             }
@@ -223,9 +231,13 @@ public final class Trainer {
             return true
         } catch {
             let previous = TrainingCheckpoint.list(in: "\(runDirectory)/checkpoints").last
-            let kept = previous.map { "the checkpoint of step \($0.step) is intact; free some disk space and resume" }
+            let kept =
+                previous.map { "the checkpoint of step \($0.step) is intact; free some disk space and resume" }
                 ?? "no earlier checkpoint exists"
-            report(.failed(step: step, message: "the checkpoint of step \(step) could not be saved (\(FileErrorReason.sentence(for: error))); training stopped, \(kept)"))
+            report(
+                .failed(
+                    step: step,
+                    message: "the checkpoint of step \(step) could not be saved (\(FileErrorReason.sentence(for: error))); training stopped, \(kept)"))
             return false
         }
     }
@@ -235,8 +247,9 @@ public final class Trainer {
         var improved = false
         if !config.inferenceUsesBatchStatistics, let examples {
             // Inference will use the running statistics: make them fit the current weights.
-            BatchNormRecalibration.recalibrate(model.generator, examples: examples, batchSize: config.batch,
-                                               seed: BatchLoader.mix(config.seed, 0xB17C))
+            BatchNormRecalibration.recalibrate(
+                model.generator, examples: examples, batchSize: config.batch,
+                seed: BatchLoader.mix(config.seed, 0xB17C))
             model.generator.setTraining(true)
         }
         if let validator, validator.count > 0 {

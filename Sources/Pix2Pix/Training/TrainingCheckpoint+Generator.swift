@@ -23,8 +23,9 @@ extension TrainingCheckpoint {
         let header = try read(file, path: path)
         let generator = UNetGenerator(header.config.model.generator)
         try generator.load(from: file, prefix: "G.", strict: false)
-        return GeneratorModel(mode: header.config.mode, generator: generator, resolution: header.config.size,
-                              batchStatistics: header.config.inferenceUsesBatchStatistics, direction: header.config.paired?.direction)
+        return GeneratorModel(
+            mode: header.config.mode, generator: generator, resolution: header.config.size,
+            batchStatistics: header.config.inferenceUsesBatchStatistics, direction: header.config.paired?.direction)
     }
 }
 

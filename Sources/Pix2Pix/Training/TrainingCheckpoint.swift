@@ -39,7 +39,7 @@ public struct TrainingCheckpoint {
             "tinct.format": formatVersion, "tinct.kind": "training",
             "tinct.config": String(decoding: try JSONEncoder().encode(config), as: UTF8.self),
             "tinct.step": String(step), "tinct.adamG.step": String(model.optimizerG.step),
-            "tinct.adamD.step": String(model.optimizerD.step),
+            "tinct.adamD.step": String(model.optimizerD.step)
         ]
         if let bestDeltaE { metadata["tinct.bestDeltaE"] = String(bestDeltaE) }
         try SafetensorsFile.write(tensors, metadata: metadata, to: path)
@@ -114,7 +114,8 @@ public struct TrainingCheckpoint {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.compactMap { name -> (Int, String)? in
             guard name.hasPrefix("step-"), name.hasSuffix(".safetensors"),
-                  let step = Int(name.dropFirst(5).dropLast(12)) else { return nil }
+                let step = Int(name.dropFirst(5).dropLast(12))
+            else { return nil }
             return (step, "\(folder)/\(name)")
         }.sorted { $0.0 < $1.0 }
     }
@@ -129,8 +130,9 @@ public struct TrainingCheckpoint {
         for folder in folders {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") {
                 guard let marker = name.range(of: ".tmp-", options: .backwards),
-                      let pid = Int32(name[marker.upperBound...].prefix { $0 != "-" }), pid > 0,
-                      kill(pid, 0) != 0, errno == ESRCH else { continue }
+                    let pid = Int32(name[marker.upperBound...].prefix { $0 != "-" }), pid > 0,
+                    kill(pid, 0) != 0, errno == ESRCH
+                else { continue }
                 if (try? FileManager.default.removeItem(atPath: "\(folder)/\(name)")) != nil { removed.append(name) }
             }
         }

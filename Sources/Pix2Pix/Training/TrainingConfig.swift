@@ -32,10 +32,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var initializedFrom: String?
 
     /// A run's configuration; its defaults are `TrainingOptions()`'s (see `TrainingOptions.config(dataPath:)`).
-    public init(mode: ModelMode, dataPath: String, size: Int, batch: Int, steps: Int, seed: UInt64,
-                model: ModelConfig, hints: HintSimulation = HintSimulation(), checkpointEvery: Int,
-                sampleEvery: Int, keepLast: Int, validationPictures: Int, loadSide: Int? = nil,
-                paired: PairedDataConfig? = nil) {
+    public init(
+        mode: ModelMode, dataPath: String, size: Int, batch: Int, steps: Int, seed: UInt64,
+        model: ModelConfig, hints: HintSimulation = HintSimulation(), checkpointEvery: Int,
+        sampleEvery: Int, keepLast: Int, validationPictures: Int, loadSide: Int? = nil,
+        paired: PairedDataConfig? = nil
+    ) {
         (self.mode, self.dataPath, self.size, self.batch, self.steps, self.seed) = (mode, dataPath, size, batch, steps, seed)
         (self.model, self.hints, self.checkpointEvery, self.sampleEvery) = (model, hints, checkpointEvery, sampleEvery)
         (self.keepLast, self.validationPictures) = (keepLast, validationPictures)
@@ -73,7 +75,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var problems: [String] {
         var found = TrainingOptions(self).problems.map { "\($0.field): \($0.problem)" }
         if model.generator.inputChannels != ColorizationEncoding.inputChannels(mode)
-            || model.generator.outputChannels != ColorizationEncoding.outputChannels(mode) {
+            || model.generator.outputChannels != ColorizationEncoding.outputChannels(mode)
+        {
             found.append("the generator's channels do not match mode \(mode.rawValue)")
         }
         if mode == .pix2pix && paired == nil { found.append("pix2pix mode needs a direction and a dataset layout") }

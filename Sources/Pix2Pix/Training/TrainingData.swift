@@ -30,7 +30,8 @@ public struct TrainingData: Sendable {
 extension ImageFolder {
     /// The pictures whose flag is true.
     func subset(_ keep: [Bool]) -> ImageFolder {
-        ImageFolder(root: root, names: zip(names, keep).filter { $0.1 }.map(\.0),
-                    images: zip(images, keep).filter { $0.1 }.map(\.0), skipped: skipped)
+        ImageFolder(
+            root: root, names: zip(names, keep).filter { $0.1 }.map(\.0),
+            images: zip(images, keep).filter { $0.1 }.map(\.0), skipped: skipped)
     }
 }

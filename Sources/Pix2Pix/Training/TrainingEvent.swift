@@ -25,8 +25,10 @@ public struct ValidationRow: Codable, Sendable, Equatable {
     /// Photos only: `Baselines.edgeAwareFill`.
     public var edgeAwareFill: MethodScore?
 
-    public init(hints: Int, model: MethodScore, inputUnchanged: MethodScore, nearestHintFill: MethodScore,
-                edgeAwareFill: MethodScore? = nil) {
+    public init(
+        hints: Int, model: MethodScore, inputUnchanged: MethodScore, nearestHintFill: MethodScore,
+        edgeAwareFill: MethodScore? = nil
+    ) {
         (self.hints, self.model, self.inputUnchanged, self.nearestHintFill) = (hints, model, inputUnchanged, nearestHintFill)
         self.edgeAwareFill = edgeAwareFill
     }
@@ -82,24 +84,35 @@ extension TrainingEvent: Codable {
         try c.encode(Self.version, forKey: .version)
         switch self {
         case .started(let step, let total, let pictures, let validation, let skipped):
-            try c.encode(step, forKey: .step); try c.encode(total, forKey: .totalSteps)
-            try c.encode(pictures, forKey: .pictures); try c.encode(validation, forKey: .validationPictures); try c.encode(skipped, forKey: .skipped)
+            try c.encode(step, forKey: .step)
+            try c.encode(total, forKey: .totalSteps)
+            try c.encode(pictures, forKey: .pictures)
+            try c.encode(validation, forKey: .validationPictures)
+            try c.encode(skipped, forKey: .skipped)
         case .progress(let step, let total, let rate, let eta, let lr, let losses):
-            try c.encode(step, forKey: .step); try c.encode(total, forKey: .totalSteps)
-            try c.encode(rate, forKey: .imagesPerSecond); try c.encode(eta, forKey: .etaSeconds)
-            try c.encode(lr, forKey: .learningRate); try c.encode(losses, forKey: .losses)
+            try c.encode(step, forKey: .step)
+            try c.encode(total, forKey: .totalSteps)
+            try c.encode(rate, forKey: .imagesPerSecond)
+            try c.encode(eta, forKey: .etaSeconds)
+            try c.encode(lr, forKey: .learningRate)
+            try c.encode(losses, forKey: .losses)
         case .sample(let step, let path), .checkpoint(let step, let path):
-            try c.encode(step, forKey: .step); try c.encode(path, forKey: .path)
+            try c.encode(step, forKey: .step)
+            try c.encode(path, forKey: .path)
         case .validation(let step, let rows, let pictures):
-            try c.encode(step, forKey: .step); try c.encode(rows, forKey: .rows); try c.encode(pictures, forKey: .pictures)
+            try c.encode(step, forKey: .step)
+            try c.encode(rows, forKey: .rows)
+            try c.encode(pictures, forKey: .pictures)
         case .warning(let message):
             try c.encode(message, forKey: .message)
         case .stopped(let step, let reason):
-            try c.encode(step, forKey: .step); try c.encode(reason, forKey: .reason)
+            try c.encode(step, forKey: .step)
+            try c.encode(reason, forKey: .reason)
         case .finished(let step):
             try c.encode(step, forKey: .step)
         case .failed(let step, let message):
-            try c.encode(step, forKey: .step); try c.encode(message, forKey: .message)
+            try c.encode(step, forKey: .step)
+            try c.encode(message, forKey: .message)
         }
     }
 
@@ -108,18 +121,21 @@ extension TrainingEvent: Codable {
         let type = try c.decode(String.self, forKey: .type)
         switch type {
         case "started":
-            self = .started(step: try c.decode(Int.self, forKey: .step), totalSteps: try c.decode(Int.self, forKey: .totalSteps),
-                            pictures: try c.decode(Int.self, forKey: .pictures), validationPictures: try c.decode(Int.self, forKey: .validationPictures),
-                            skipped: try c.decode(Int.self, forKey: .skipped))
+            self = .started(
+                step: try c.decode(Int.self, forKey: .step), totalSteps: try c.decode(Int.self, forKey: .totalSteps),
+                pictures: try c.decode(Int.self, forKey: .pictures), validationPictures: try c.decode(Int.self, forKey: .validationPictures),
+                skipped: try c.decode(Int.self, forKey: .skipped))
         case "progress":
-            self = .progress(step: try c.decode(Int.self, forKey: .step), totalSteps: try c.decode(Int.self, forKey: .totalSteps),
-                             imagesPerSecond: try c.decode(Double.self, forKey: .imagesPerSecond), etaSeconds: try c.decode(Double.self, forKey: .etaSeconds),
-                             learningRate: try c.decode(Float.self, forKey: .learningRate), losses: try c.decode(LossReport.self, forKey: .losses))
+            self = .progress(
+                step: try c.decode(Int.self, forKey: .step), totalSteps: try c.decode(Int.self, forKey: .totalSteps),
+                imagesPerSecond: try c.decode(Double.self, forKey: .imagesPerSecond), etaSeconds: try c.decode(Double.self, forKey: .etaSeconds),
+                learningRate: try c.decode(Float.self, forKey: .learningRate), losses: try c.decode(LossReport.self, forKey: .losses))
         case "sample": self = .sample(step: try c.decode(Int.self, forKey: .step), path: try c.decode(String.self, forKey: .path))
         case "checkpoint": self = .checkpoint(step: try c.decode(Int.self, forKey: .step), path: try c.decode(String.self, forKey: .path))
         case "validation":
-            self = .validation(step: try c.decode(Int.self, forKey: .step), rows: try c.decode([ValidationRow].self, forKey: .rows),
-                               pictures: try c.decode(Int.self, forKey: .pictures))
+            self = .validation(
+                step: try c.decode(Int.self, forKey: .step), rows: try c.decode([ValidationRow].self, forKey: .rows),
+                pictures: try c.decode(Int.self, forKey: .pictures))
         case "warning": self = .warning(message: try c.decode(String.self, forKey: .message))
         case "stopped": self = .stopped(step: try c.decode(Int.self, forKey: .step), reason: try c.decode(String.self, forKey: .reason))
         case "finished": self = .finished(step: try c.decode(Int.self, forKey: .step))

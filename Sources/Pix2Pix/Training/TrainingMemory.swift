@@ -33,8 +33,10 @@ public struct TrainingMemory: Sendable, Equatable, CustomStringConvertible {
     /// The estimate for `config` training on `pictures` picture files.
     public init(config: TrainingConfig, pictures: Int) {
         var plan = MemoryPlan()
-        let batch = config.batch, size = config.size
-        let g = config.model.generator, d = config.model.discriminator
+        let batch = config.batch
+        let size = config.size
+        let g = config.model.generator
+        let d = config.model.discriminator
         GeneratorShapes(g).add(to: &plan, batch: batch, side: size)
         let scales = max(1, d.scales)
         var side = size
@@ -91,7 +93,10 @@ public struct TrainingMemory: Sendable, Equatable, CustomStringConvertible {
         var folder = path.isEmpty ? "." : path
         while !FileManager.default.fileExists(atPath: folder) {
             let parent = (folder as NSString).deletingLastPathComponent
-            if parent == folder || parent.isEmpty { folder = "."; break }
+            if parent == folder || parent.isEmpty {
+                folder = "."
+                break
+            }
             folder = parent
         }
         var stats = statvfs()
@@ -162,7 +167,8 @@ struct MemoryPlan {
     /// SAGAN self-attention on `channels` at `side`: query/key (c/8) and value projections, the
     /// N×N attention map and their gradients.
     mutating func attention(batch: Int, channels: Int, side: Int) {
-        let positions = side * side, reduced = max(1, channels / 8)
+        let positions = side * side
+        let reduced = max(1, channels / 8)
         parameters += 2 * (reduced * channels + reduced) + channels * channels + channels + 1
         activations += 2 * batch * positions * positions + 4 * batch * (2 * reduced + 2 * channels) * positions
     }
@@ -174,7 +180,8 @@ struct GeneratorShapes {
     init(_ config: GeneratorConfig) { self.config = config }
 
     func add(to plan: inout MemoryPlan, batch: Int, side: Int) {
-        let ngf = config.ngf, depth = config.downsamplings
+        let ngf = config.ngf
+        let depth = config.downsamplings
         // (outer, inner) channels from the outermost level inwards.
         var levels = [(config.outputChannels, ngf), (ngf, 2 * ngf), (2 * ngf, 4 * ngf), (4 * ngf, 8 * ngf)]
         levels += Array(repeating: (8 * ngf, 8 * ngf), count: depth - 4)
@@ -221,7 +228,7 @@ struct DiscriminatorShapes {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -122,7 +122,8 @@ extension TrainingOption {
             switch (self, value) {
             case (.integer(let range), .integer(let v)):
                 guard !range.contains(v) else { return nil }
-                return range.upperBound == .max ? "must be at least \(range.lowerBound)"
+                return range.upperBound == .max
+                    ? "must be at least \(range.lowerBound)"
                     : "must be between \(range.lowerBound) and \(range.upperBound)"
             case (.number(let bounds), .number(let v)):
                 return bounds.contains(v) ? nil : bounds.requirement

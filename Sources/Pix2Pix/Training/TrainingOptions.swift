@@ -46,8 +46,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public static let schema: [TrainingOption] = [
         .choice(
             \.mode, "mode", label: "Mode",
-            labels: [.lineart: "Line art (lines + hints → color)", .photo: "Photo (lightness + hints → color)",
-                     .pix2pix: "Paired pictures (input → target)"],
+            labels: [
+                .lineart: "Line art (lines + hints → color)", .photo: "Photo (lightness + hints → color)",
+                .pix2pix: "Paired pictures (input → target)"
+            ],
             help: "What to learn: lineart (lines + hints → RGB), photo (lightness + hints → chroma) or pix2pix (paired pictures, input RGB → target RGB)."),
         .choice(
             \.direction, "direction", label: "Direction", labels: [.aToB: "A → B", .bToA: "B → A"],
@@ -89,7 +91,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
             help: "Add a SAGAN self-attention block to G (at depth 3) and to each D.", advanced: true),
         .flag(\.spectralNorm, "spectralNorm", label: "Spectral norm in D", help: "Spectral normalization of the discriminator's convolutions.", advanced: true),
         .unsigned(\.seed, "seed", label: "Seed", help: "Random seed (data order, augmentation, hints, dropout, initialization).", advanced: true),
-        .integer(\.checkpointEvery, "checkpointEvery", label: "Checkpoint every", in: 1...Int.max, help: "Steps between checkpoints (each with validation).", advanced: true),
+        .integer(
+            \.checkpointEvery, "checkpointEvery", label: "Checkpoint every", in: 1...Int.max, help: "Steps between checkpoints (each with validation).",
+            advanced: true),
         .integer(\.sampleEvery, "sampleEvery", label: "Sample every", in: 1...Int.max, help: "Steps between sample grids.", advanced: true),
         .integer(\.keep, "keep", label: "Checkpoints kept", in: 1...100, help: "Checkpoints kept besides the best.", advanced: true),
         .integer(\.valPictures, "valPictures", label: "Validation pictures", in: 0...10_000, help: "Validation pictures per checkpoint.", advanced: true),
@@ -99,8 +103,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
             modes: [.lineart, .photo], advanced: true),
         .number(
             \.coloredBackgrounds, "coloredBackgrounds", label: "Painted backgrounds", in: .init(minimum: 0, maximum: 1),
-            help: "Share of training samples whose white background is repainted with a random colour or gradient, so the model also follows hints placed on open space. Experimental.",
-            modes: [.lineart], advanced: true),
+            help:
+                "Share of training samples whose white background is repainted with a random colour or gradient, so the model also follows hints placed on open space. Experimental.",
+            modes: [.lineart], advanced: true)
     ]
 
     /// The downsamplings a crop of `size` gets when none are asked for: down to 1×1 (log₂ of
@@ -115,18 +120,22 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// initializers trap on impossible architectures). In pix2pix mode without a `layout`,
     /// the layout is detected from the folder at `dataPath` and saved in the config.
     public func config(dataPath: String) -> TrainingConfig {
-        let inC = ColorizationEncoding.inputChannels(mode), outC = ColorizationEncoding.outputChannels(mode)
+        let inC = ColorizationEncoding.inputChannels(mode)
+        let outC = ColorizationEncoding.outputChannels(mode)
         let model = ModelConfig(
-            generator: GeneratorConfig(inputChannels: inC, outputChannels: outC, ngf: ngf, downsamplings: downs, norm: norm,
-                                       dropout: true, attentionDepths: attention ? [3] : []),
-            discriminator: DiscriminatorConfig(inputChannels: inC + outC, ndf: ndf, nLayers: nLayers, norm: norm, scales: numD,
-                                               spectralNorm: spectralNorm, attention: attention),
+            generator: GeneratorConfig(
+                inputChannels: inC, outputChannels: outC, ngf: ngf, downsamplings: downs, norm: norm,
+                dropout: true, attentionDepths: attention ? [3] : []),
+            discriminator: DiscriminatorConfig(
+                inputChannels: inC + outC, ndf: ndf, nLayers: nLayers, norm: norm, scales: numD,
+                spectralNorm: spectralNorm, attention: attention),
             ganLoss: ganLoss, lambdaL1: lambdaL1, lambdaFeatureMatching: lambdaFM, adam: .init(lr: lr))
-        var config = TrainingConfig(mode: mode, dataPath: dataPath, size: size, batch: batch, steps: steps, seed: seed,
-                              model: model, hints: HintSimulation(zeroHintProbability: zeroHints), checkpointEvery: checkpointEvery, sampleEvery: sampleEvery, keepLast: keep,
-                              validationPictures: valPictures,
-                              paired: mode == .pix2pix
-                                  ? PairedDataConfig(direction: direction, layout: layout ?? PairedLayout.detect(at: dataPath)) : nil)
+        var config = TrainingConfig(
+            mode: mode, dataPath: dataPath, size: size, batch: batch, steps: steps, seed: seed,
+            model: model, hints: HintSimulation(zeroHintProbability: zeroHints), checkpointEvery: checkpointEvery, sampleEvery: sampleEvery, keepLast: keep,
+            validationPictures: valPictures,
+            paired: mode == .pix2pix
+                ? PairedDataConfig(direction: direction, layout: layout ?? PairedLayout.detect(at: dataPath)) : nil)
         if mode == .lineart && coloredBackgrounds > 0 { config.coloredBackgrounds = coloredBackgrounds }
         return config
     }
@@ -141,8 +150,12 @@ extension TrainingOptions {
         if let paired = config.paired { (direction, layout) = (paired.direction, paired.layout) }
         (size, ngf, ndf, downs, batch, steps) = (config.size, g.ngf, d.ndf, g.downsamplings, config.batch, config.steps)
         (numD, nLayers, attention, spectralNorm) = (d.scales, d.nLayers, !g.attentionDepths.isEmpty || d.attention, d.spectralNorm)
-        (norm, ganLoss, lambdaL1, lambdaFM, lr) = (g.norm, config.model.ganLoss, config.model.lambdaL1, config.model.lambdaFeatureMatching, config.model.adam.lr)
-        (seed, checkpointEvery, sampleEvery, keep, valPictures) = (config.seed, config.checkpointEvery, config.sampleEvery, config.keepLast, config.validationPictures)
+        (norm, ganLoss, lambdaL1, lambdaFM, lr) = (
+            g.norm, config.model.ganLoss, config.model.lambdaL1, config.model.lambdaFeatureMatching, config.model.adam.lr
+        )
+        (seed, checkpointEvery, sampleEvery, keep, valPictures) = (
+            config.seed, config.checkpointEvery, config.sampleEvery, config.keepLast, config.validationPictures
+        )
         (zeroHints, coloredBackgrounds) = (config.hints.zeroHintProbability, config.coloredBackgrounds ?? 0)
     }
 }

@@ -44,8 +44,9 @@ public struct Validator: ValidationSet {
                     tallies[m].add(result: result, sample: sample, lineArt: maker.mode == .lineart)
                 }
             }
-            return ValidationRow(hints: k, model: tallies[0].score, inputUnchanged: tallies[1].score, nearestHintFill: tallies[2].score,
-                                 edgeAwareFill: maker.mode == .photo ? tallies[3].score : nil)
+            return ValidationRow(
+                hints: k, model: tallies[0].score, inputUnchanged: tallies[1].score, nearestHintFill: tallies[2].score,
+                edgeAwareFill: maker.mode == .photo ? tallies[3].score : nil)
         }
     }
 
@@ -62,8 +63,9 @@ public struct Validator: ValidationSet {
                 let colors = ColorizationEncoding.lineartColors(output: y.data, lines: sample.lines!, side: size)
                 return ColorizationEncoding.composeLineArt(colors, lines: sample.lines!, hints: sample.hints)
             }
-            return LineArtComposition.compose(output: y.data, networkLines: sample.lines!,
-                                              box: Letterbox(sourceWidth: size, sourceHeight: size, side: size), guide: sample.guide!)
+            return LineArtComposition.compose(
+                output: y.data, networkLines: sample.lines!,
+                box: Letterbox(sourceWidth: size, sourceHeight: size, side: size), guide: sample.guide!)
         case .photo:
             let lab = sample.truth.labPlanes()
             let chroma = ColorizationEncoding.photoPrediction(output: y.data, input: x.data, channels: x.shape[1], side: size)
@@ -98,8 +100,9 @@ struct ScoreTally {
 
     var score: MethodScore {
         let n = Double(max(pictures, 1))
-        return MethodScore(psnr: psnr / n, deltaE: deltaE / n,
-                           adherence: lineArt && adherenceCount > 0 ? adherence / Double(adherenceCount) : nil,
-                           bleed: lineArt && bleedCount > 0 ? bleed / Double(bleedCount) : nil)
+        return MethodScore(
+            psnr: psnr / n, deltaE: deltaE / n,
+            adherence: lineArt && adherenceCount > 0 ? adherence / Double(adherenceCount) : nil,
+            bleed: lineArt && bleedCount > 0 ? bleed / Double(bleedCount) : nil)
     }
 }

@@ -211,12 +211,15 @@ struct ColorizeJob: Sendable {
         try format.check(width: info.width, height: info.height)
         let hints = try Self.validateHints(body.hints ?? [], width: info.width, height: info.height, limits: limits)
         let variant = try body.variant?.validated()
-        self.init(source: .encoded(bytes), width: info.width, height: info.height, mode: mode, hints: hints, model: model,
-                  format: format, variant: variant)
+        self.init(
+            source: .encoded(bytes), width: info.width, height: info.height, mode: mode, hints: hints, model: model,
+            format: format, variant: variant)
     }
 
-    init(source: Source, width: Int, height: Int, mode: ModelMode, hints: [ValidHint], model: String?,
-         format: ColorizeFormat = .png, variant: ColorVariant? = nil) {
+    init(
+        source: Source, width: Int, height: Int, mode: ModelMode, hints: [ValidHint], model: String?,
+        format: ColorizeFormat = .png, variant: ColorVariant? = nil
+    ) {
         (self.source, self.width, self.height, self.mode, self.hints, self.model) = (source, width, height, mode, hints, model)
         (self.format, self.variant) = (format, variant)
     }

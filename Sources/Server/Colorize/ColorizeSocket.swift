@@ -34,10 +34,13 @@ struct ColorizeSocket: Sendable {
 
     /// Adds the `/ws/colorize` upgrade route to a WebSocket router.
     func addRoute(to router: Router<SocketRequestContext>) {
-        router.ws("/ws/colorize", shouldUpgrade: { request, _ in
-            try admission.admit(request)
-            return .upgrade([:])
-        }) { inbound, outbound, context in
+        router.ws(
+            "/ws/colorize",
+            shouldUpgrade: { request, _ in
+                try admission.admit(request)
+                return .upgrade([:])
+            }
+        ) { inbound, outbound, context in
             let sender = SocketSender(
                 outbound: outbound, channel: context.requestContext.channel, timeout: sendTimeout, gauge: gauge)
             gauge.connectionOpened()

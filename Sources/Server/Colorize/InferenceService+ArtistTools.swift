@@ -16,8 +16,9 @@ extension InferenceService {
             let radius = Colorizer.defaultHintRadius(width: image.width, height: image.height, resolution: colorizer.resolution)
             let hints = job.picture.hints.map { $0.colorHint(defaultRadius: radius) }
             let ranked = try colorizer.suggestColors(for: image, hints: hints, x: job.x, y: job.y, variants: job.variants)
-            return SuggestionsAnswer(suggestions: ranked.map { .init(color: $0.hex, votes: $0.votes) }, variants: job.variants,
-                                     ms: Self.milliseconds(since: start))
+            return SuggestionsAnswer(
+                suggestions: ranked.map { .init(color: $0.hex, votes: $0.votes) }, variants: job.variants,
+                ms: Self.milliseconds(since: start))
         }
     }
 
@@ -37,15 +38,18 @@ extension InferenceService {
         return try await runMapped(bytes: bytes.count, model: nil) { _ in
             let image = try ImageDecoder.decode(bytes, maxPixels: maxPixels)
             let map = HintAreaMap(lines: lineArt(fromDrawing: image))
-            return RegionsAnswer(width: map.width, height: map.height, runs: map.runs, pageReach: map.pageReach,
-                                 areas: map.areaCount)
+            return RegionsAnswer(
+                width: map.width, height: map.height, runs: map.runs, pageReach: map.pageReach,
+                areas: map.areaCount)
         }
     }
 
     /// Runs `work` on the inference thread with the editor's priority, turning what it
     /// throws into the answer a client should hear.
-    private func runMapped<T: Sendable>(bytes: Int, model: String?,
-                                        _ work: @escaping @Sendable (inout LoadedModels) throws -> T) async throws -> T {
+    private func runMapped<T: Sendable>(
+        bytes: Int, model: String?,
+        _ work: @escaping @Sendable (inout LoadedModels) throws -> T
+    ) async throws -> T {
         do {
             return try await thread.run(priority: .interactive, bytes: bytes, work)
         } catch let error as InferenceQueueError {

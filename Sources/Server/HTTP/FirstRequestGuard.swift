@@ -103,7 +103,8 @@ final class FirstRequestGuardHandler: ChannelInboundHandler, RemovableChannelHan
 
     /// The offset just past the blank line that ends the head, if it has arrived.
     static func endOfHead(_ bytes: ByteBufferView) -> Int? {
-        var index = bytes.startIndex, matched = 0
+        var index = bytes.startIndex
+        var matched = 0
         let pattern: [UInt8] = [13, 10, 13, 10]
         while index < bytes.endIndex {
             matched = bytes[index] == pattern[matched] ? matched + 1 : (bytes[index] == 13 ? 1 : 0)

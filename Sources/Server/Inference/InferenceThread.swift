@@ -66,8 +66,10 @@ final class InferenceThread<State>: @unchecked Sendable {
     private var stopped = false
     private var state: State
 
-    init(maxQueued: Int, maxQueuedBytes: Int = .max, maxQueueDelay: Duration = .seconds(3600), idleTimeout: TimeInterval = 30,
-         state: State) {
+    init(
+        maxQueued: Int, maxQueuedBytes: Int = .max, maxQueueDelay: Duration = .seconds(3600), idleTimeout: TimeInterval = 30,
+        state: State
+    ) {
         precondition(maxQueued >= 0, "InferenceThread: maxQueued must not be negative")
         self.maxQueued = maxQueued
         self.maxQueuedBytes = maxQueuedBytes

@@ -27,8 +27,9 @@ struct DatasetUploadController: Sendable {
     @Sendable func root(_ request: Request, context: AppRequestContext) async throws -> Response {
         let resolved = upload.datasets.resolvedRoot
         return try Response.json(
-            Root(root: resolved ?? upload.datasets.root, exists: resolved != nil, maxPictureBytes: upload.maxPictureBytes,
-                 maxPixels: upload.imageLimits.maxPixels, maxPictures: upload.limits.maxPictures))
+            Root(
+                root: resolved ?? upload.datasets.root, exists: resolved != nil, maxPictureBytes: upload.maxPictureBytes,
+                maxPixels: upload.imageLimits.maxPixels, maxPictures: upload.limits.maxPictures))
     }
 
     /// 200 with `DatasetPictureAdded`, or `{"error": "field: problem"}` (see `DatasetUpload.add`).

@@ -38,8 +38,9 @@ struct ModelPublisher: Sendable {
         }
         await inference?.reloadModels()
         logger.info("Published a model", metadata: ["run": "\(request.run)", "model": "\(request.name)"])
-        return ModelInfo(name: request.name, mode: exported.mode, resolution: exported.resolution,
-                         path: "\(target)/generator.safetensors", modified: Date())
+        return ModelInfo(
+            name: request.name, mode: exported.mode, resolution: exported.resolution,
+            path: "\(target)/generator.safetensors", modified: Date())
     }
 
     /// The file of `choice` in run folder `folder`.
@@ -68,7 +69,8 @@ struct ModelPublisher: Sendable {
     /// the old one whole. Names starting with "." are never listed as models.
     static func exportReplacing(checkpoint: String, into target: String) throws -> (mode: ModelMode, resolution: Int) {
         let files = FileManager.default
-        let parent = (target as NSString).deletingLastPathComponent, name = (target as NSString).lastPathComponent
+        let parent = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
         let staging = "\(parent)/.publishing-\(name)-\(UUID().uuidString)"
         try files.createDirectory(atPath: staging, withIntermediateDirectories: true)
         do {

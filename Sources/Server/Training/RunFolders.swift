@@ -66,7 +66,8 @@ struct RunFolders: Sendable {
                 .map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" } ?? []
         ).prefix(24)
         let stem = "\(base.isEmpty ? "run" : String(base))-\(mode.rawValue)-\(formatter.string(from: now))"
-        var name = stem, counter = 2
+        var name = stem
+        var counter = 2
         while FileManager.default.fileExists(atPath: "\(root)/\(name)") {
             name = "\(stem)-\(counter)"
             counter += 1
@@ -84,7 +85,8 @@ struct RunFolders: Sendable {
             let checkpoints = TrainingCheckpoint.list(in: "\(folder)/checkpoints")
             let samples = ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/samples")) ?? [])
                 .filter(Self.isValidSampleName).sorted()
-            let modified = (try? FileManager.default.attributesOfItem(atPath: "\(folder)/events.jsonl")[.modificationDate] as? Date)
+            let modified =
+                (try? FileManager.default.attributesOfItem(atPath: "\(folder)/events.jsonl")[.modificationDate] as? Date)
                 ?? (try? FileManager.default.attributesOfItem(atPath: folder)[.modificationDate] as? Date) ?? .distantPast
             return RunInfo(
                 name: name, mode: config.mode, dataset: datasets.displayName(of: config.dataPath), size: config.size,

@@ -26,10 +26,13 @@ struct TrainSocket: Sendable {
 
     /// Adds the `/ws/train` upgrade route to a WebSocket router.
     func addRoute(to router: Router<SocketRequestContext>) {
-        router.ws("/ws/train", shouldUpgrade: { request, _ in
-            try admission.admit(request)
-            return .upgrade([:])
-        }) { inbound, outbound, context in
+        router.ws(
+            "/ws/train",
+            shouldUpgrade: { request, _ in
+                try admission.admit(request)
+                return .upgrade([:])
+            }
+        ) { inbound, outbound, context in
             let sender = SocketSender(
                 outbound: outbound, channel: context.requestContext.channel, timeout: sendTimeout, gauge: gauge)
             gauge.connectionOpened()

@@ -44,7 +44,8 @@ struct TrainingController: Sendable {
 
     /// A sample grid PNG of a run; names are checked strictly, so only `samples/step-N.png` files are served.
     @Sendable func sample(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let run = context.parameters.get("run") ?? "", file = context.parameters.get("file") ?? ""
+        let run = context.parameters.get("run") ?? ""
+        let file = context.parameters.get("file") ?? ""
         guard RunFolders.isValidName(run), RunFolders.isValidSampleName(file) else { throw APIError(.notFound, "No such sample.") }
         let folder = "\(training.runs.root)/\(run)/samples"
         // The resolved file must still be inside the resolved runs folder (no symlink escapes).

@@ -27,7 +27,8 @@ struct TrainingHistory: Sendable {
             progressCount += 1
             if progressCount > maxProgress { thinProgress() }
         } else if events.count - progressCount > maxOthers {
-            let index = events.firstIndex { if case .warning = $0 { return true } else { return false } }
+            let index =
+                events.firstIndex { if case .warning = $0 { return true } else { return false } }
                 ?? events.firstIndex { !$0.isProgress }!
             events.remove(at: index)
         }
@@ -46,9 +47,13 @@ struct TrainingHistory: Sendable {
         let stride = Double(progressCount) / Double(maxProgressInSnapshot)
         var result: [TrainingEvent] = []
         result.reserveCapacity(events.count - progressCount + maxProgressInSnapshot)
-        var seen = 0, next = 0.0
+        var seen = 0
+        var next = 0.0
         for event in events {
-            guard event.isProgress else { result.append(event); continue }
+            guard event.isProgress else {
+                result.append(event)
+                continue
+            }
             if Double(seen) >= next || seen == progressCount - 1 {
                 result.append(event)
                 next += stride

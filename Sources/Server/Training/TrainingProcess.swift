@@ -3,9 +3,9 @@ import Logging
 import Pix2Pix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs each dashboard run in a process of its own — the `tinct` executable as
@@ -97,8 +97,10 @@ final class TrainingProcess: @unchecked Sendable {
         lock.withLock { running = nil }
         let termination: TrainingProcessEnd.Termination =
             process.terminationReason == .exit ? .exit(process.terminationStatus) : .signal(process.terminationStatus)
-        finish(TrainingProcessEnd(termination: termination, reportedFailure: failure, errorLine: errorOutput.crashLine,
-                                  memoryCapBytes: job.memoryCapBytes), job: job)
+        finish(
+            TrainingProcessEnd(
+                termination: termination, reportedFailure: failure, errorLine: errorOutput.crashLine,
+                memoryCapBytes: job.memoryCapBytes), job: job)
     }
 
     /// What a step may do: stop when asked, else go once the editor's interactive work is
@@ -121,9 +123,11 @@ final class TrainingProcess: @unchecked Sendable {
         end.lastCheckpointStep = TrainingCheckpoint.list(in: "\(job.folder)/checkpoints").last?.step
         let message = end.failureMessage
         let final = state.finish(failure: message)
-        logger.info("Training ended", metadata: [
-            "run": "\(final.run ?? "?")", "state": "\(final.state.rawValue)", "process": "\(end.termination)",
-        ])
+        logger.info(
+            "Training ended",
+            metadata: [
+                "run": "\(final.run ?? "?")", "state": "\(final.state.rawValue)", "process": "\(end.termination)"
+            ])
         if let message, end.reportedFailure == nil { logger.error("The training process failed", metadata: ["why": "\(message)"]) }
     }
 
@@ -131,12 +135,12 @@ final class TrainingProcess: @unchecked Sendable {
     /// inference thread win when both want a core; a process started from it inherits it.
     static func lowerThreadPriority() {
         #if os(Linux)
-        // Linux applies `setpriority` to one thread when given its id; Swift cannot call
-        // gettid(2) directly, but /proc/thread-self links to /proc/<pid>/task/<tid>.
-        guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self"),
-            let tid = link.split(separator: "/").last.flatMap({ id_t($0) })
-        else { return }
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, 10)
+            // Linux applies `setpriority` to one thread when given its id; Swift cannot call
+            // gettid(2) directly, but /proc/thread-self links to /proc/<pid>/task/<tid>.
+            guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self"),
+                let tid = link.split(separator: "/").last.flatMap({ id_t($0) })
+            else { return }
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, 10)
         #endif
     }
 }
@@ -182,9 +186,9 @@ extension ServerConfiguration {
     /// which stays the file the server was started from even when a rebuild replaces it on disk.
     public static var currentExecutable: URL? {
         #if os(Linux)
-        URL(fileURLWithPath: "/proc/self/exe")
+            URL(fileURLWithPath: "/proc/self/exe")
         #else
-        Bundle.main.executableURL
+            Bundle.main.executableURL
         #endif
     }
 }

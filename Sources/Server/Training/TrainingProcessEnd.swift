@@ -36,7 +36,8 @@ struct TrainingProcessEnd: Sendable, Equatable {
             what = "the training process exited with status \(status)\(quotedErrorLine)"
         case .signal(SIGKILL):
             let cap = memoryCapBytes.map { " (its cap was \(Self.mebibytes($0)) MiB)" } ?? ""
-            what = "the training process was killed (signal 9, SIGKILL) — most likely by the kernel's out-of-memory killer, "
+            what =
+                "the training process was killed (signal 9, SIGKILL) — most likely by the kernel's out-of-memory killer, "
                 + "when the machine ran short of memory\(cap)"
         case .signal(let number):
             let cap = memoryCapBytes.map { " — it may have run out of its memory cap of \(Self.mebibytes($0)) MiB" } ?? ""

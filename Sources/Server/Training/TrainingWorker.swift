@@ -3,9 +3,9 @@ import Foundation
 import Pix2Pix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The training process's side of a dashboard run (`tinct train-worker`, started by
@@ -69,9 +69,9 @@ public enum TrainingWorker {
     static func limitDataSegment(to bytes: Int) -> String? {
         var limit = rlimit(rlim_cur: rlim_t(bytes), rlim_max: rlim_t(bytes))
         #if os(Linux)
-        let resource = __rlimit_resource_t(RLIMIT_DATA.rawValue)
+            let resource = __rlimit_resource_t(RLIMIT_DATA.rawValue)
         #else
-        let resource = RLIMIT_DATA
+            let resource = RLIMIT_DATA
         #endif
         guard setrlimit(resource, &limit) == 0 else {
             return "the training process could not cap its memory at \(bytes >> 20) MiB (\(String(cString: strerror(errno))))"

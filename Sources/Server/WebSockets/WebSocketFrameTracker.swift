@@ -33,16 +33,18 @@ struct WebSocketFrameTracker {
     /// length, plus 4 for a mask key), or nil before its second byte.
     static func headerLength(_ header: [UInt8]) -> Int? {
         guard header.count >= 2 else { return nil }
-        let extended = switch header[1] & 0x7F {
-        case 126: 2
-        case 127: 8
-        default: 0
-        }
+        let extended =
+            switch header[1] & 0x7F {
+            case 126: 2
+            case 127: 8
+            default: 0
+            }
         return 2 + extended + (header[1] & 0x80 != 0 ? 4 : 0)
     }
 
     private mutating func headerEnded() {
-        let fin = header[0] & 0x80 != 0, opcode = header[0] & 0x0F
+        let fin = header[0] & 0x80 != 0
+        let opcode = header[0] & 0x0F
         let short = header[1] & 0x7F
         payloadLeft =
             switch short {
