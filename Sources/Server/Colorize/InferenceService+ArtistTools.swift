@@ -52,16 +52,12 @@ extension InferenceService {
     ) async throws -> T {
         do {
             return try await thread.run(priority: .interactive, bytes: bytes, work)
-        } catch let error as InferenceQueueError {
-            throw error.apiError
-        } catch let error as ImageCodecError {
-            throw ColorizeJob.imageError(error)
-        } catch let error as ColorizeError {
-            throw APIError(.badRequest, error.description)
         } catch let error as SuggestionError {
             throw APIError.badField(error == .noHints ? "model" : "x", error.description)
         } catch let error as ModelLoadError {
             throw APIError(.internalServerError, "model: \"\(model ?? "")\" could not be loaded: \(error.reason)")
+        } catch {
+            throw Self.answer(to: error)
         }
     }
 

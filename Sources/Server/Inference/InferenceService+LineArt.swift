@@ -17,12 +17,10 @@ extension InferenceService {
                 let lines = GrayImage(extractor.extractKeepingColorEdges(from: picture))
                 return try ResultEncodingError.encoding { try PNGEncoder.encode(lines, compression: .fast) }
             }
-        } catch let error as InferenceQueueError {
-            throw error.apiError
-        } catch let error as ImageCodecError {
-            throw ColorizeJob.imageError(error)
         } catch let error as ResultEncodingError {
             throw error.apiError
+        } catch {
+            throw Self.answer(to: error)
         }
     }
 }

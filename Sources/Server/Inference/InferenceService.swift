@@ -96,12 +96,6 @@ public actor InferenceService {
             return try await thread.run(priority: priority, bytes: job.inputBytes) { loaded in
                 try Self.perform(job, model: model, maxPixels: maxPixels, loaded: &loaded)
             }
-        } catch let error as InferenceQueueError {
-            throw error.apiError
-        } catch let error as ImageCodecError {
-            throw ColorizeJob.imageError(error)
-        } catch let error as ColorizeError {
-            throw APIError(.badRequest, error.description)
         } catch let error as ExportError {
             throw APIError.badField("format", error.description)
         } catch let error as NoVariantsError {
@@ -112,6 +106,20 @@ public actor InferenceService {
         } catch let error as ModelLoadError {
             logger.error("Model failed to load", metadata: ["model": "\(model.name)", "error": "\(error.reason)"])
             throw APIError(.internalServerError, "model: \"\(model.name)\" could not be loaded: \(error.reason)")
+        } catch {
+            throw Self.answer(to: error)
+        }
+    }
+
+    /// What a client hears for a failure every inference job can meet: a full queue (503),
+    /// a picture that cannot be decoded (400/415/413) or hints that do not fit it (400);
+    /// any other error unchanged.
+    static func answer(to error: any Error) -> any Error {
+        switch error {
+        case let error as InferenceQueueError: error.apiError
+        case let error as ImageCodecError: ColorizeJob.imageError(error)
+        case let error as ColorizeError: APIError(.badRequest, error.description)
+        default: error
         }
     }
 

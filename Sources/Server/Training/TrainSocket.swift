@@ -26,18 +26,8 @@ struct TrainSocket: Sendable {
 
     /// Adds the `/ws/train` upgrade route to a WebSocket router.
     func addRoute(to router: Router<SocketRequestContext>) {
-        router.ws(
-            "/ws/train",
-            shouldUpgrade: { request, _ in
-                try admission.admit(request)
-                return .upgrade([:])
-            }
-        ) { inbound, outbound, context in
-            let sender = SocketSender(
-                outbound: outbound, channel: context.requestContext.channel, timeout: sendTimeout, gauge: gauge)
-            gauge.connectionOpened()
-            defer { gauge.connectionClosed() }
-            try await self.session(inbound: inbound, sender: sender, logger: context.logger)
+        router.addSocketRoute("/ws/train", admission: admission, gauge: gauge, sendTimeout: sendTimeout) { inbound, sender, logger in
+            try await self.session(inbound: inbound, sender: sender, logger: logger)
         }
     }
 
