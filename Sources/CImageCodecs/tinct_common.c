@@ -63,6 +63,19 @@ int tinct_buffer_append(tinct_buffer *buffer, const uint8_t *bytes, size_t count
     return 1;
 }
 
+tinct_status tinct_finish_decode(tinct_image *out, tinct_status status, uint8_t *pixels) {
+    if (status != TINCT_OK) {
+        free(pixels);
+        uint32_t width = out->width, height = out->height;
+        memset(out, 0, sizeof *out);
+        out->width = width;
+        out->height = height;
+        return status;
+    }
+    out->pixels = pixels;
+    return TINCT_OK;
+}
+
 tinct_format tinct_sniff(const uint8_t *data, size_t length) {
     if (data == NULL) return TINCT_FORMAT_UNKNOWN;
     if (length >= sizeof png_signature && memcmp(data, png_signature, sizeof png_signature) == 0) {

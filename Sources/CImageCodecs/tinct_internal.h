@@ -31,4 +31,10 @@ int tinct_buffer_reserve(tinct_buffer *buffer, size_t extra);
 /** Appends bytes. Returns 0 when malloc fails. */
 int tinct_buffer_append(tinct_buffer *buffer, const uint8_t *bytes, size_t count);
 
+/**
+ * Ends a decode: on success `out` takes `pixels`; on failure they are freed and `out` keeps
+ * only the width and height the header declared (callers report them). Returns status.
+ */
+tinct_status tinct_finish_decode(tinct_image *out, tinct_status status, uint8_t *pixels);
+
 #endif /* TINCT_INTERNAL_H */

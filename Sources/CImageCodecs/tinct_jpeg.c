@@ -194,16 +194,7 @@ tinct_status tinct_jpeg_decode(const uint8_t *data, size_t length, uint64_t max_
     }
     jpeg_destroy_decompress(&state.cinfo);
     free(state.row);
-    if (status != TINCT_OK) {
-        free(state.pixels);
-        uint32_t width = out->width, height = out->height;
-        memset(out, 0, sizeof *out);
-        out->width = width;
-        out->height = height;
-        return status;
-    }
-    out->pixels = state.pixels;
-    return TINCT_OK;
+    return tinct_finish_decode(out, status, state.pixels);
 }
 
 /* ---- Encoding ---------------------------------------------------------------------- */

@@ -151,16 +151,7 @@ tinct_status tinct_png_decode(const uint8_t *data, size_t length, uint64_t max_p
     status = png_decode_body(&state);
     free(state.rows);
     png_destroy_read_struct(&state.png, &state.info, NULL);
-    if (status != TINCT_OK) {
-        free(state.pixels);
-        uint32_t width = out->width, height = out->height;
-        memset(out, 0, sizeof *out);
-        out->width = width;
-        out->height = height;
-        return status;
-    }
-    out->pixels = state.pixels;
-    return TINCT_OK;
+    return tinct_finish_decode(out, status, state.pixels);
 }
 
 /* Everything the encoder must release after a longjmp, owned by the caller's frame. */

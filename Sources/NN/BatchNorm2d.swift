@@ -142,15 +142,7 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
         }
         Parallel.forEachChunk(d.c, costPerItem: 4 * d.n * d.plane) { channels in
             for c in channels {
-                var sumDy: Float = 0
-                var sumDyXhat: Float = 0
-                for n in 0..<d.n {
-                    let o = (n * d.c + c) * d.plane
-                    for i in 0..<d.plane {
-                        sumDy += pdy.value[o + i]
-                        sumDyXhat += pdy.value[o + i] * ph.value[o + i]
-                    }
-                }
+                let (sumDy, sumDyXhat) = Self.gradientSums(pdy.value, ph.value, channel: c, d)
                 if paramGrads {
                     dGamma.value[c] += sumDyXhat
                     dBeta.value[c] += sumDy
@@ -221,6 +213,23 @@ extension BatchNorm2d {
         return result
     }
 
+    /// Σdy and Σdy·x̂ over the batch and the plane of channel `c` — summed in one order
+    /// for both backward paths.
+    fileprivate static func gradientSums(_ dy: UnsafeMutablePointer<Float>, _ xhat: UnsafeMutablePointer<Float>, channel c: Int, _ d: NCHW)
+        -> (dy: Float, dyXhat: Float)
+    {
+        var sumDy: Float = 0
+        var sumDyXhat: Float = 0
+        for n in 0..<d.n {
+            let o = (n * d.c + c) * d.plane
+            for i in 0..<d.plane {
+                sumDy += dy[o + i]
+                sumDyXhat += dy[o + i] * xhat[o + i]
+            }
+        }
+        return (sumDy, sumDyXhat)
+    }
+
     /// Backward of a synchronized forward: Σdy and Σdy·x̂ per channel are summed over ranks
     /// before dx; the parameter gradients keep this rank's own sums (the optimizer's gradient
     /// averaging combines them).
@@ -233,15 +242,7 @@ extension BatchNorm2d {
         let sums = UncheckedSendable(local.data)
         Parallel.forEachChunk(d.c, costPerItem: 2 * d.n * d.plane) { channels in
             for c in channels {
-                var sumDy: Float = 0
-                var sumDyXhat: Float = 0
-                for n in 0..<d.n {
-                    let o = (n * d.c + c) * d.plane
-                    for i in 0..<d.plane {
-                        sumDy += pdy.value[o + i]
-                        sumDyXhat += pdy.value[o + i] * ph.value[o + i]
-                    }
-                }
+                let (sumDy, sumDyXhat) = Self.gradientSums(pdy.value, ph.value, channel: c, d)
                 (sums.value[c], sums.value[d.c + c]) = (sumDy, sumDyXhat)
             }
         }
