@@ -212,7 +212,8 @@ if ! command -v dwebp >/dev/null || ! command -v pngtopnm >/dev/null; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q webp netpbm
 fi
 command -v python3 >/dev/null || die "python3 is needed"
-# The other line-art packages, their roles and rules: one table in picture_sources.py.
+# The other line-art packages, their roles and rules: one table, SOURCES, in
+# picture_rules.py, read through picture_sources.py's command line.
 SOURCES="$SCRIPT_DIR/picture_sources.py"
 mapfile -t TRAIN_PKGS < <(python3 "$SOURCES" packages --role train)
 mapfile -t HELDOUT_PKGS < <(python3 "$SOURCES" packages --role heldout)

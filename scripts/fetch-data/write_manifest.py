@@ -27,7 +27,7 @@ def count(folder):
     except OSError:
         return 0
 
-from picture_sources import copyright_path as package_copyright_path, dep5_stanzas
+from picture_report import copyright_path as package_copyright_path, dep5_stanzas
 
 def copyright_path(pkg):
     return package_copyright_path(data, pkg)
