@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // Tinct: line-art and photo colorization with an in-process pix2pix engine.
-// Dependency direction: CBLAS → Tensors → NN → Pix2Pix → Server → tinct,
+// Dependency direction: CBLAS, CBLASKernels → Tensors → NN → Pix2Pix → Server → tinct,
 // CImageCodecs → ImageCodecs → Pix2Pix, Pix2Pix → ONNX → tinct. See ../shared/STYLE.md.
 import PackageDescription
 
@@ -34,7 +34,9 @@ let package = Package(
             name: "CImageCodecs",
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
-        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: numericFlags),
+        // Relaunches the process with OpenBLAS's best kernels when OpenBLAS does not know the CPU.
+        .target(name: "CBLASKernels", linkerSettings: [.linkedLibrary("openblas")]),
+        .target(name: "Tensors", dependencies: ["CBLAS", "CBLASKernels"], swiftSettings: numericFlags),
         // Open MPI for `mpirun -np N tinct train`, loaded at run time only under mpirun (NN/Distributed/).
         .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "NN", dependencies: ["Tensors", "CMPI"], swiftSettings: numericFlags),

@@ -3,6 +3,7 @@ import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import Tensors
 
 /// Assembles the Tinct web application: middleware, static files, pages and API routes.
 ///
@@ -46,7 +47,8 @@ func buildApplication(
             "models": "\(configuration.modelsDirectory)",
             "dataRoot": "\(configuration.dataRoot)",
             "runs": "\(configuration.runsDirectory)",
-            "access": "\(configuration.accessToken == nil ? "open (loopback only)" : "token required")"
+            "access": "\(configuration.accessToken == nil ? "open (loopback only)" : "token required")",
+            "blas": "\(BLASKernels.name)\(BLASKernels.replaced.map { " (OpenBLAS picked \($0))" } ?? "")"
         ]
     )
     if configuration.accessToken != nil {

@@ -30,6 +30,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        FileHandle.standardError.write(Data((BLASKernels.summary + "\n").utf8))
         for configuration in BenchmarkConfiguration.all where only == nil || only == configuration.name {
             let result = Benchmark.run(configuration, repeat: `repeat`, profile: profile)
             if profile {
