@@ -26,6 +26,8 @@ final class TrainingProcess: @unchecked Sendable {
     let logger: Logger
     private let lock = NSLock()
     private var running: Process?
+    /// Why the server killed the running process itself (`forceEnd(because:)`), for its end message.
+    private var killedBecause: String?
 
     /// Longest a training step waits for interactive colorizations before going on anyway.
     static let maxYieldSeconds = 2.0
@@ -39,6 +41,20 @@ final class TrainingProcess: @unchecked Sendable {
 
     /// The active run's process id, while it runs (tests end it with a signal).
     var processID: Int32? { lock.withLock { running?.processIdentifier } }
+
+    /// Ends the running process, if any, with SIGKILL — for a process that does not stop
+    /// when asked; `reason` completes the run's `failed` message ("the server killed it
+    /// because …"). Its last checkpoint stays as it was.
+    func forceEnd(because reason: String) {
+        let pid = lock.withLock { () -> Int32? in
+            guard let process = running, process.isRunning else { return nil }
+            killedBecause = reason
+            return process.processIdentifier
+        }
+        guard let pid else { return }
+        logger.warning("Killing the training process", metadata: ["pid": "\(pid)", "why": "\(reason)"])
+        kill(pid, SIGKILL)
+    }
 
     /// Refuses to begin a run that could not be started at all.
     /// - Throws: 500 saying which executable is missing.
@@ -94,13 +110,17 @@ final class TrainingProcess: @unchecked Sendable {
         try? input.close()
         process.waitUntilExit()
         errorsRead.wait()
-        lock.withLock { running = nil }
+        let killedBecause = lock.withLock {
+            running = nil
+            defer { self.killedBecause = nil }
+            return self.killedBecause
+        }
         let termination: TrainingProcessEnd.Termination =
             process.terminationReason == .exit ? .exit(process.terminationStatus) : .signal(process.terminationStatus)
         finish(
             TrainingProcessEnd(
                 termination: termination, reportedFailure: failure, errorLine: errorOutput.crashLine,
-                memoryCapBytes: job.memoryCapBytes), job: job)
+                memoryCapBytes: job.memoryCapBytes, killedByServerBecause: killedBecause), job: job)
     }
 
     /// What a step may do: stop when asked, else go once the editor's interactive work is

@@ -23,6 +23,9 @@ struct TrainingProcessEnd: Sendable, Equatable {
     var memoryCapBytes: Int?
     /// Step of the newest checkpoint in the run folder after it ended; nil when none.
     var lastCheckpointStep: Int?
+    /// Why the server killed the process itself (`TrainingProcess.forceEnd(because:)`); nil when
+    /// it did not.
+    var killedByServerBecause: String?
 
     /// The `failed` message for the run, or nil when the process ended normally (its own
     /// events say whether it finished, stopped or failed).
@@ -34,6 +37,8 @@ struct TrainingProcessEnd: Sendable, Equatable {
             return nil
         case .exit(let status):
             what = "the training process exited with status \(status)\(quotedErrorLine)"
+        case .signal(SIGKILL) where killedByServerBecause != nil:
+            what = "the server killed the training process (signal 9, SIGKILL) because \(killedByServerBecause ?? "")"
         case .signal(SIGKILL):
             let cap = memoryCapBytes.map { " (its cap was \(Self.mebibytes($0)) MiB)" } ?? ""
             what =
@@ -51,7 +56,7 @@ struct TrainingProcessEnd: Sendable, Equatable {
             } else {
                 "no checkpoint was saved yet, so start the run again (with smaller options if memory ran out)"
             }
-        return "\(what); the server keeps running, \(left)"
+        return "\(what); \(killedByServerBecause == nil ? "the server keeps running, " : "")\(left)"
     }
 
     /// `: “…”` with the standard-error line that explains the end, or nothing.

@@ -138,10 +138,27 @@ public final class TrainingService: Sendable {
     /// Waits until no run is active (tests, shutdown).
     func waitUntilIdle() async { await state.waitUntilIdle() }
 
-    /// Stops the active run, if any, and waits for its checkpoint (graceful shutdown).
-    public func shutdown() async {
+    /// How long a graceful shutdown waits for the active run to finish its step and save its
+    /// checkpoint before it kills the run's process: far more than a step and a checkpoint of
+    /// any run the memory budget admits take on a 2-core machine, so only a process that hangs
+    /// (or is stopped) is killed.
+    public static let shutdownGrace: Duration = .seconds(120)
+
+    /// Stops the active run, if any, and waits for its checkpoint (graceful shutdown); a run
+    /// whose process has not ended within `grace` is killed, keeping its last checkpoint, so
+    /// a hung process cannot keep the server from exiting.
+    public func shutdown(grace: Duration = shutdownGrace) async {
         state.stopIfActive(reason: "the server is shutting down")
-        await waitUntilIdle()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitUntilIdle() }
+            group.addTask {
+                // Cancelled (and so no kill) once the run has ended by itself.
+                guard (try? await Task.sleep(for: grace)) != nil else { return }
+                self.process.forceEnd(because: "it did not stop within \(grace.components.seconds) s of the server's shutdown")
+            }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     // MARK: Helpers
