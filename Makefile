@@ -115,9 +115,10 @@ latency: build
 bench: build
 	$(TINCT) bench
 
-## The PyTorch reference on the same machine (needs a venv with torch: make venv-torch).
+## The PyTorch reference on the same machine, with tinct bench's configurations (the repository's
+## copy of ../shared/bench/torch_pix2pix.py; needs a venv with torch).
 bench-torch: .venv/bin/python
-	.venv/bin/python ../shared/bench/torch_pix2pix.py
+	.venv/bin/python scripts/bench/torch_pix2pix.py
 
 .venv/bin/python:
 	python3 -m venv .venv && .venv/bin/pip install -q torch safetensors numpy

@@ -5,15 +5,31 @@ For each configuration it alternates: Tinct, PyTorch, Tinct, PyTorch (``--rounds
 its own process so peak RSS is per process, and reports the median of the rounds' medians.
 Ratios are PyTorch time / Tinct time (above 1 means Tinct is faster).
 
+The configurations are those of the PyTorch script's CONFIGS table: by default
+scripts/bench/torch_pix2pix.py, the repository's copy of the shared reference whose table
+matches `tinct bench` (the planes the modes really use, photo-128); ``--torch-script
+../shared/bench/torch_pix2pix.py`` times the shared reference's own table instead (only the
+configurations both know are compared, with a warning where their input planes differ).
+
 Usage:  python3 scripts/bench_compare.py [--tinct .build/release/tinct] [--python .venv/bin/python]
-                                         [--only NAME] [--rounds 2] [--repeat 5]
+                                         [--torch-script PATH] [--only NAME] [--rounds 2] [--repeat 5]
 Needs a release build of tinct and a Python with torch (make .venv/bin/python).
 """
-import argparse, json, os, statistics, subprocess, sys
+import argparse, ast, json, os, statistics, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TORCH_SCRIPT = os.path.join(HERE, "..", "..", "shared", "bench", "torch_pix2pix.py")
-NAMES = ["pix2pix-256", "lineart-128", "lineart-256"]
+TORCH_SCRIPT = os.path.join(HERE, "bench", "torch_pix2pix.py")
+SHARED_TORCH_SCRIPT = os.path.join(HERE, "..", "..", "shared", "bench", "torch_pix2pix.py")
+
+
+def configuration_names(script):
+    """The names in a torch_pix2pix.py's CONFIGS table, read without importing torch."""
+    with open(script) as f:
+        tree = ast.parse(f.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "CONFIGS" for t in node.targets):
+            return [row[0] for row in ast.literal_eval(node.value)]
+    raise SystemExit(f"{script}: no CONFIGS table")
 
 
 # Runs the PyTorch script in-process and reports that process's own peak RSS on stderr.
@@ -34,19 +50,23 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tinct", default=os.path.join(HERE, "..", ".build", "release", "tinct"))
     ap.add_argument("--python", default=sys.executable)
-    ap.add_argument("--torch-script", default=TORCH_SCRIPT)
+    ap.add_argument("--torch-script", default=TORCH_SCRIPT,
+                    help=f"the PyTorch reference to run (default: the repository's copy; shared one: {os.path.normpath(SHARED_TORCH_SCRIPT)})")
     ap.add_argument("--only")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     rows = []
-    for name in NAMES:
+    for name in configuration_names(args.torch_script):
         if args.only and args.only != name:
             continue
         tinct, torch = [], []
         for _ in range(args.rounds):
             tinct.append(run([args.tinct, "bench", "--only", name, "--repeat", str(args.repeat)]))
             torch.append(run([args.python, "-c", TORCH_WRAPPER, args.torch_script, "--only", name, "--repeat", str(args.repeat)]))
+        if tinct[0][0]["in_nc"] != torch[0][0]["in_nc"]:
+            print(f"warning: {name}: Tinct feeds {tinct[0][0]['in_nc']} input planes, {args.torch_script} "
+                  f"{torch[0][0]['in_nc']}: the figures are not of the same network", file=sys.stderr)
         med = lambda xs, key: statistics.median(x[0][key] for x in xs)
         t_inf, p_inf = med(tinct, "infer_ms"), med(torch, "infer_ms")
         t_step, p_step = med(tinct, "step_ms"), med(torch, "step_ms")

@@ -2,9 +2,11 @@ import Foundation
 import NN
 import Tensors
 
-/// The benchmark configurations of ../shared/bench/torch_pix2pix.py, reproduced exactly:
-/// U-Net generator with batch norm and dropout, 70×70 PatchGAN (nLayers 3), BCE GAN loss,
-/// λ_L1 100, Adam 2e-4 (0.5, 0.999).
+/// The benchmark configurations of scripts/bench/torch_pix2pix.py (the repository's copy of
+/// ../shared/bench/torch_pix2pix.py, with the planes the modes really use and `photo-128`),
+/// reproduced exactly: U-Net generator with batch norm and dropout, 70×70 PatchGAN (nLayers 3),
+/// BCE GAN loss, λ_L1 100, Adam 2e-4 (0.5, 0.999). `lineart-128` and `photo-128` are the
+/// shapes of the shipped models' training runs (models/default-lineart, models/default-photo).
 public struct BenchmarkConfiguration: Sendable {
     public var name: String
     public var size: Int
@@ -19,10 +21,13 @@ public struct BenchmarkConfiguration: Sendable {
         .init(name: "pix2pix-256", size: 256, ngf: 64, ndf: 64, downsamplings: 8, batch: 1, inputChannels: 3, outputChannels: 3),
         .init(
             name: "lineart-128", size: 128, ngf: 32, ndf: 32, downsamplings: 7, batch: 4, inputChannels: ColorizationEncoding.inputChannels(.lineart),
-            outputChannels: 3),
+            outputChannels: ColorizationEncoding.outputChannels(.lineart)),
         .init(
             name: "lineart-256", size: 256, ngf: 32, ndf: 32, downsamplings: 8, batch: 1, inputChannels: ColorizationEncoding.inputChannels(.lineart),
-            outputChannels: 3)
+            outputChannels: ColorizationEncoding.outputChannels(.lineart)),
+        .init(
+            name: "photo-128", size: 128, ngf: 16, ndf: 32, downsamplings: 6, batch: 4, inputChannels: ColorizationEncoding.inputChannels(.photo),
+            outputChannels: ColorizationEncoding.outputChannels(.photo))
     ]
 
     public var modelConfig: ModelConfig {

@@ -5,13 +5,14 @@ import Pix2Pix
 import Tensors
 
 /// `tinct bench`: times the pix2pix benchmark configurations, one JSON line each, to be
-/// compared with ../shared/bench/torch_pix2pix.py run on the same machine.
+/// compared with scripts/bench/torch_pix2pix.py run on the same machine
+/// (scripts/bench_compare.py runs both).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time inference and training steps of the reference pix2pix configurations.")
 
-    @Option(help: "Run only the configuration with this name (pix2pix-256, lineart-128, lineart-256).")
+    @Option(help: "Run only the configuration with this name (\(BenchmarkConfiguration.all.map(\.name).joined(separator: ", "))).")
     var only: String?
 
     @Flag(help: "After timing, print where one training step spends its time, per layer type (stderr).")

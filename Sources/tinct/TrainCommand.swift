@@ -152,6 +152,9 @@ struct TrainCommand: ParsableCommand {
             throw CommandFailure(error, context: "training failed")
         }
         progress.finishLine()
+        if trainer.dataParallel?.isLeader ?? true, trainer.times.steps > 0 {
+            FileHandle.standardError.write(Data((trainer.times.summary(batch: trainer.config.batch) + "\n").utf8))
+        }
         if let parallel = trainer.dataParallel, parallel.isLeader {
             FileHandle.standardError.write(Data((parallel.summary(steps: trainer.currentStep - firstStep) + "\n").utf8))
         }

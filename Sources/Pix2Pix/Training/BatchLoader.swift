@@ -30,6 +30,8 @@ public final class BatchLoader: @unchecked Sendable {
     private var inFlight: Int?
     private var lastRequested = Int.min
     private var stopped = false
+    private var madeAhead = 0
+    private var secondsAhead = 0.0
 
     public init(
         examples: any TrainingExamples, batchSize: Int, seed: UInt64, firstStep: Int, lookahead: Int = 3,
@@ -82,6 +84,13 @@ public final class BatchLoader: @unchecked Sendable {
         return makeBatch(step)
     }
 
+    /// The batches the background thread has made so far and the seconds it took for them.
+    public var preparedAhead: (batches: Int, seconds: Double) {
+        condition.lock()
+        defer { condition.unlock() }
+        return (madeAhead, secondsAhead)
+    }
+
     private func produce() {
         while true {
             condition.lock()
@@ -94,8 +103,12 @@ public final class BatchLoader: @unchecked Sendable {
             nextToMake += 1
             inFlight = step
             condition.unlock()
+            let started = ProcessInfo.processInfo.systemUptime
             let b = makeBatch(step)
+            let elapsed = ProcessInfo.processInfo.systemUptime - started
             condition.lock()
+            madeAhead += 1
+            secondsAhead += elapsed
             inFlight = nil
             if step > lastRequested { ready[step] = b }
             condition.broadcast()

@@ -49,6 +49,8 @@ public final class Trainer {
     /// block (the web server's training process asks the server here, which lets interactive
     /// colorizations run first and may answer with a stop).
     public var beforeEachStep: (() -> Void)?
+    /// Where the last `run`'s wall time went (for `tinct train`'s closing summary).
+    public private(set) var times = TrainingTimes()
     /// Held from `init` until `run` returns (taken again by a later `run`): no other trainer,
     /// here or in another process, writes the folder meanwhile.
     private var lock: RunLock?
@@ -134,7 +136,8 @@ public final class Trainer {
         defer { lock = nil }
         for message in startupWarnings { report(.warning(message: message)) }
         startupWarnings = []
-        let data = RunData(config)
+        times = TrainingTimes()
+        let data = times.measure(.readingPictures) { RunData(config) }
         for message in data.warnings { report(.warning(message: message)) }
         guard data.examples.count > 0 else { throw TrainerError.noPictures(config.dataPath) }
         examples = data.examples
@@ -142,6 +145,11 @@ public final class Trainer {
             examples: data.examples, batchSize: config.batch, seed: config.seed, firstStep: step,
             slice: dataParallel?.slice)
         defer { loader.stop() }
+        let loopStart = ProcessInfo.processInfo.systemUptime
+        defer {
+            times.loopSeconds = ProcessInfo.processInfo.systemUptime - loopStart
+            (times.loaderBatches, times.loaderSeconds) = loader.preparedAhead
+        }
         let validator = data.validation
         report(
             .started(
@@ -168,8 +176,8 @@ public final class Trainer {
             let lr = config.schedule.rate(at: step)
             model.setLearningRate(lr)
             reseedDropout(step: step)
-            let batch = loader.batch(for: step)
-            var losses = model.trainingStep(realA: batch.input, realB: batch.target)
+            let batch = times.measure(.waitingForData) { loader.batch(for: step) }
+            var losses = times.measure(.trainingSteps) { model.trainingStep(realA: batch.input, realB: batch.target) }
             if let dataParallel { losses = dataParallel.average(losses) }
             let values = [losses.lossDFake, losses.lossDReal, losses.lossGGAN, losses.lossGL1, losses.lossGFeature]
             guard values.allSatisfy(\.isFinite) else {
@@ -177,6 +185,7 @@ public final class Trainer {
                 return
             }
             step += 1
+            times.steps += 1
             let imagesPerSecond = Double(config.batch) / Date().timeIntervalSince(started)
             rate = rate == 0 ? imagesPerSecond : 0.9 * rate + 0.1 * imagesPerSecond
             remaining.record(step: step, at: ProcessInfo.processInfo.systemUptime)
@@ -188,14 +197,7 @@ public final class Trainer {
                 report(.progress(step: step, totalSteps: config.steps, imagesPerSecond: rate, etaSeconds: eta, learningRate: lr, losses: losses))
             }
             if isLeader && (step % config.sampleEvery == 0 || step == config.steps) {
-                let path = "\(runDirectory)/samples/" + String(format: "step-%08d.png", step)
-                let grid = SampleGrid.make(input: firstItem(batch.input), output: firstItem(model.fakeB!), target: firstItem(batch.target), mode: config.mode)
-                do {
-                    try grid.write(to: path)
-                    report(.sample(step: step, path: path))
-                } catch {
-                    report(.warning(message: "could not write sample \(path): \(error)"))
-                }
+                times.measure(.samples) { writeSample(batch) }
             }
             if step % config.checkpointEvery == 0 || step == config.steps {
                 guard saveOnLeader(validator: validator) else { return }
@@ -247,15 +249,17 @@ public final class Trainer {
         var improved = false
         if !config.inferenceUsesBatchStatistics, let examples {
             // Inference will use the running statistics: make them fit the current weights.
-            BatchNormRecalibration.recalibrate(
-                model.generator, examples: examples, batchSize: config.batch,
-                seed: BatchLoader.mix(config.seed, 0xB17C))
+            times.measure(.batchNormRecalibration) {
+                BatchNormRecalibration.recalibrate(
+                    model.generator, examples: examples, batchSize: config.batch,
+                    seed: BatchLoader.mix(config.seed, 0xB17C))
+            }
             model.generator.setTraining(true)
         }
         if let validator, validator.count > 0 {
             model.generator.setTraining(false)
             GeneratorModel.useBatchStatistics(in: model.generator, config.inferenceUsesBatchStatistics)
-            let rows = validator.evaluate(model.generator)
+            let rows = times.measure(.validation) { validator.evaluate(model.generator) }
             GeneratorModel.useBatchStatistics(in: model.generator, false)
             model.generator.setTraining(true)
             report(.validation(step: step, rows: rows, pictures: validator.count))
@@ -266,10 +270,27 @@ public final class Trainer {
         }
         let folder = "\(runDirectory)/checkpoints"
         let path = "\(folder)/\(TrainingCheckpoint.fileName(step: step))"
-        try TrainingCheckpoint.save(model, config: config, step: step, bestDeltaE: bestDeltaE, to: path)
-        if improved { try TrainingCheckpoint.save(model, config: config, step: step, bestDeltaE: bestDeltaE, to: "\(runDirectory)/best.safetensors") }
+        try times.measure(.checkpointWriting) {
+            try TrainingCheckpoint.save(model, config: config, step: step, bestDeltaE: bestDeltaE, to: path)
+            let best = "\(runDirectory)/best.safetensors"
+            if improved && !TrainingCheckpoint.linkSecondName(of: path, as: best) {
+                try TrainingCheckpoint.save(model, config: config, step: step, bestDeltaE: bestDeltaE, to: best)
+            }
+        }
         report(.checkpoint(step: step, path: path))
         for failure in rotation.removeOld() { report(.warning(message: failure)) }
+    }
+
+    /// Writes the sample grid of `batch` (its first item: input, output, target).
+    private func writeSample(_ batch: TrainingBatch) {
+        let path = "\(runDirectory)/samples/" + String(format: "step-%08d.png", step)
+        let grid = SampleGrid.make(input: firstItem(batch.input), output: firstItem(model.fakeB!), target: firstItem(batch.target), mode: config.mode)
+        do {
+            try grid.write(to: path)
+            report(.sample(step: step, path: path))
+        } catch {
+            report(.warning(message: "could not write sample \(path): \(error)"))
+        }
     }
 
     /// Dropout masks depend only on (seed, step), so a resumed run draws the same masks.

@@ -21,6 +21,9 @@ public struct Validator: ValidationSet {
     public let maker: SampleMaker
     public let pictures: [RGBImage]
     public let seed: UInt64
+    /// The baselines' figures per hint count, from the first `evaluate`: their inputs are fixed
+    /// by the seed and they do not depend on the generator, so later checkpoints reuse them.
+    private let baselines = BaselineScores()
 
     public init(maker: SampleMaker, pictures: [RGBImage], seed: UInt64) {
         (self.maker, self.pictures, self.seed) = (maker, pictures, seed)
@@ -32,21 +35,27 @@ public struct Validator: ValidationSet {
     /// over all hints, and the bleed, a mean over pictures with a white page). The generator
     /// must be in eval mode.
     public func evaluate(_ generator: UNetGenerator) -> [ValidationRow] {
-        Self.hintCounts.map { k in
-            var tallies = [ScoreTally](repeating: ScoreTally(), count: 4)
+        let lineArt = maker.mode == .lineart
+        return Self.hintCounts.map { k in
+            var model = ScoreTally()
+            let known = baselines[k]
+            // The input unchanged, the nearest-hint fill and, for photos, the edge-aware fill.
+            var baseline = known ?? [ScoreTally](repeating: ScoreTally(), count: lineArt ? 2 : 3)
             for (i, picture) in pictures.enumerated() {
                 let sample = maker.validation(picture, hintCount: k, seed: BatchLoader.mix(seed, UInt64(i), UInt64(k), 0x7A1))
-                let output = Self.compose(sample: sample, generator: generator, mode: maker.mode, size: maker.size)
-                let input: Baselines.Input = maker.mode == .lineart ? .lineArt(sample.lines!) : .photo(sample.truth)
-                var results = [output, Baselines.inputUnchanged(input), Baselines.nearestHintFill(hints: sample.hints, input: input)]
-                if maker.mode == .photo { results.append(Baselines.edgeAwareFill(hints: sample.hints, photo: sample.truth)) }
+                model.add(result: Self.compose(sample: sample, generator: generator, mode: maker.mode, size: maker.size), sample: sample, lineArt: lineArt)
+                guard known == nil else { continue }
+                let input: Baselines.Input = lineArt ? .lineArt(sample.lines!) : .photo(sample.truth)
+                var results = [Baselines.inputUnchanged(input), Baselines.nearestHintFill(hints: sample.hints, input: input)]
+                if !lineArt { results.append(Baselines.edgeAwareFill(hints: sample.hints, photo: sample.truth)) }
                 for (m, result) in results.enumerated() {
-                    tallies[m].add(result: result, sample: sample, lineArt: maker.mode == .lineart)
+                    baseline[m].add(result: result, sample: sample, lineArt: lineArt)
                 }
             }
+            if known == nil { baselines[k] = baseline }
             return ValidationRow(
-                hints: k, model: tallies[0].score, inputUnchanged: tallies[1].score, nearestHintFill: tallies[2].score,
-                edgeAwareFill: maker.mode == .photo ? tallies[3].score : nil)
+                hints: k, model: model.score, inputUnchanged: baseline[0].score, nearestHintFill: baseline[1].score,
+                edgeAwareFill: lineArt ? nil : baseline[2].score)
         }
     }
 
@@ -73,6 +82,17 @@ public struct Validator: ValidationSet {
         case .pix2pix:
             return ColorizationEncoding.image(fromRGBPlanes: y.data, width: size, height: size)
         }
+    }
+}
+
+/// A validator's baseline tallies per hint count, kept between checkpoints (a class, so the
+/// `Validator` value that holds it stays immutable; a run validates on one thread).
+final class BaselineScores: @unchecked Sendable {
+    private var tallies: [Int: [ScoreTally]] = [:]
+
+    subscript(hints: Int) -> [ScoreTally]? {
+        get { tallies[hints] }
+        set { tallies[hints] = newValue }
     }
 }
 
