@@ -5,8 +5,8 @@ line-art model (models/default-lineart: its dropout gives the variants):
    the live result becomes that variant's picture pixel for pixel, and a saved project keeps
    its seed;
 2. suggested colours: the hint tool resting over an unhinted shape of a 512² drawing shows
-   swatches (the time from the question to the swatches is printed, not asserted); clicking
-   one adds a hint of that colour at that point;
+   swatches (the time from the question to the swatches is printed, not asserted, then for
+   two more rests over the same drawing); clicking one adds a hint of that colour at that point;
 3. a reference picture of known colours (50 % red, 30 % blue, 20 % yellow) gives them, in
    that order, in the reference palette row;
 4. hovering with the hint tool outlines the area a hint would colour: one area inside a
@@ -111,6 +111,15 @@ def test_suggestions(ctx) -> None:
     print(f"  suggestions at ({x}, {y}) of a {SIDE}² drawing: {swatches}; question to swatches {server_ms} ms"
           f" (from the pointer's last move {seen:.0f} ms, of which 250 ms is the rest before asking)")
     assert swatches, "no suggestion"
+    # Another point of the same drawing, then the first again: the server keeps the drawing's
+    # regions and hint fill, so only the network runs; the same point gives the same swatches.
+    for other_x, other_y in ((x + 20, y + 30), (x, y)):
+        page.mouse.move(*screen(page, other_x, other_y))
+        page.wait_for_function(f"() => {{ const r = document.getElementById('suggestions'); return r.dataset.x === '{other_x}'"
+                               f" && r.dataset.y === '{other_y}'; }}", timeout=30_000)
+        again_ms = page.evaluate("() => Number(document.getElementById('suggestions').dataset.ms)")
+        print(f"  then at ({other_x}, {other_y}) of the same drawing: question to swatches {again_ms} ms")
+    assert page.eval_on_selector_all("#suggestions button.swatch", "bs => bs.map(b => [b.dataset.color, b.title])") == swatches
     page.screenshot(path=str(ARTIFACTS / "artist-suggestions.png"))
     page.click("#suggestions button.swatch >> nth=0")
     wait_settled(page)

@@ -45,6 +45,40 @@ struct ArtistToolsTests {
         #expect(try colorizer.suggestColors(for: picture, hints: VariantDrawing.hints, x: x, y: y, variants: 8) == suggestions)
     }
 
+    @Test("the input of a drawing is kept between questions about it with the same hints, and only then")
+    func suggestionInputKept() throws {
+        let colorizer = Colorizer(model: try VariantDrawing.shippedModel())
+        let picture = VariantDrawing.picture()
+        let first = colorizer.suggestionInput(for: picture, hints: VariantDrawing.hints)
+        let values = first.x.scalars
+        #expect(colorizer.suggestionInput(for: picture, hints: VariantDrawing.hints).x === first.x)
+        // The kept input is a copy: the colorizer's own input tensor is rewritten by the next picture.
+        _ = colorizer.lineArtInput(VariantDrawing.picture(), hints: [])
+        #expect(first.x.scalars == values)
+        let kept = try colorizer.suggestColors(for: picture, hints: VariantDrawing.hints, x: 117, y: 60, variants: 2)
+        let fresh = try Colorizer(model: try VariantDrawing.shippedModel())
+            .suggestColors(for: picture, hints: VariantDrawing.hints, x: 117, y: 60, variants: 2)
+        #expect(kept == fresh)
+        #expect(colorizer.suggestionInput(for: picture, hints: []).x !== first.x, "other hints, another input")
+        var pixels = picture.pixels
+        pixels[3 * (60 * picture.width + 117)] = 0
+        let touched = RGBImage(width: picture.width, height: picture.height, pixels: pixels)
+        let again = colorizer.suggestionInput(for: touched, hints: VariantDrawing.hints)
+        #expect(again.isFor(touched, hints: VariantDrawing.hints) && !again.isFor(picture, hints: VariantDrawing.hints))
+        #expect(again.x !== first.x, "another drawing, another input")
+    }
+
+    @Test("a line-art colorization leaves its input for suggestions about the picture it coloured")
+    func colorizationKeepsItsInput() throws {
+        let colorizer = Colorizer(model: try VariantDrawing.shippedModel())
+        let picture = VariantDrawing.picture()
+        _ = try colorizer.colorize(picture, hints: VariantDrawing.hints, variant: ColorVariant(seed: 4))
+        let left = try #require(colorizer.keptSuggestionInput)
+        #expect(left.isFor(picture, hints: VariantDrawing.hints))
+        #expect(colorizer.suggestionInput(for: picture, hints: VariantDrawing.hints).x === left.x)
+        #expect(left.x.scalars == colorizer.lineArtInput(picture, hints: VariantDrawing.hints).x.scalars)
+    }
+
     @Test("suggestions refuse a point outside the picture; a model without dropout suggests its one colour")
     func suggestionRefusals() throws {
         let colorizer = Colorizer(model: try VariantDrawing.shippedModel())

@@ -30,6 +30,8 @@ public final class Colorizer {
     public let resolution: Int
     private let resolutionGiven: Bool
     private var input: Tensor?
+    /// The last picture's suggestion input, kept for the next question about it.
+    var keptSuggestionInput: SuggestionInput?
 
     public init(model: GeneratorModel, resolution: Int? = nil) {
         self.model = model
@@ -125,6 +127,7 @@ public final class Colorizer {
 
     private func colorizeLineArt(_ image: RGBImage, hints: [ColorHint], variant: ColorVariant?) throws -> LayeredColorization {
         let input = lineArtInput(image, hints: hints)
+        keepForSuggestions(input, image: image, hints: hints)
         let y = try model.run(input.x, variant: variant)
         guard let guide = input.guide else {
             let colors = input.box.crop(ColorizationEncoding.lineartColors(output: y.data, lines: input.squareLines, side: resolution))

@@ -97,10 +97,12 @@ extension Colorizer {
             throw SuggestionError.pointOutside(x: x, y: y, width: image.width, height: image.height)
         }
         let seeds: [ColorVariant?] = model.hasVariants ? (1...variants).map { ColorVariant(seed: UInt64($0)) } : [nil]
-        switch model.mode {
-        case .lineart: return ColorSuggestions.rank(try lineArtColors(image, hints: hints, x: x, y: y, seeds: seeds))
-        case .photo: return ColorSuggestions.rank(try photoColors(image, hints: hints, x: x, y: y, seeds: seeds))
-        case .pix2pix: throw SuggestionError.noHints
+        guard model.mode != .pix2pix else { throw SuggestionError.noHints }
+        let input = suggestionInput(for: image, hints: hints)
+        switch input.extra {
+        case .lineArt(let lines, let fill):
+            return ColorSuggestions.rank(try lineArtColors(input, lines: lines, fill: fill, x: x, y: y, seeds: seeds))
+        case .photo: return ColorSuggestions.rank(try photoColors(input, x: x, y: y, seeds: seeds))
         }
     }
 
@@ -108,16 +110,17 @@ extension Colorizer {
     /// inside the regions its lines enclose, as the composition smooths it, added to the hint
     /// fill where the model predicts relative to one (the composition then keeps the hints'
     /// own colours where they reach; a suggestion is what the network itself would paint).
-    private func lineArtColors(_ image: RGBImage, hints: [ColorHint], x: Int, y: Int, seeds: [ColorVariant?]) throws -> [LabColor] {
-        let input = lineArtInput(image, hints: hints)
+    private func lineArtColors(
+        _ input: SuggestionInput, lines: FloatPlane, fill squareFill: HintFill?, x: Int, y: Int, seeds: [ColorVariant?]
+    ) throws -> [LabColor] {
         let side = resolution
-        let point = Self.paperPixel(near: input.box.squarePoint(x: x, y: y), lines: input.squareLines)
+        let point = Self.paperPixel(near: input.box.squarePoint(x: x, y: y), lines: lines)
         return try seeds.map { seed in
             let output = try model.run(input.x, variant: seed)
             var planes = Array(UnsafeBufferPointer(start: output.data, count: 3 * side * side))
-            LineBoundedSmoothing.smooth(&planes, channels: 3, lines: input.squareLines, sigma: ColorizationEncoding.lineartSmoothingSigma)
+            LineBoundedSmoothing.smooth(&planes, channels: 3, lines: lines, sigma: ColorizationEncoding.lineartSmoothingSigma)
             let rgb = (0..<3).map { c -> Float in
-                let fill = input.squareFill.map { $0.known[point] * (2 * $0.colors[c * side * side + point] - 1) } ?? 0
+                let fill = squareFill.map { $0.known[point] * (2 * $0.colors[c * side * side + point] - 1) } ?? 0
                 return min(1, max(0, (fill + planes[c * side * side + point] + 1) / 2))
             }
             return LabColor.rgbToLab(rgb[0], rgb[1], rgb[2])
@@ -126,8 +129,8 @@ extension Colorizer {
 
     /// The photo's own lightness at the point with the network's chroma there (averaged over
     /// the 3×3 network pixels around it), per variant.
-    private func photoColors(_ image: RGBImage, hints: [ColorHint], x: Int, y: Int, seeds: [ColorVariant?]) throws -> [LabColor] {
-        let (input, box) = photoInput(image, hints: hints)
+    private func photoColors(_ prepared: SuggestionInput, x: Int, y: Int, seeds: [ColorVariant?]) throws -> [LabColor] {
+        let (input, box, image) = (prepared.x, prepared.box, prepared.image)
         let side = box.side
         let plane = side * side
         let channels = model.generator.config.inputChannels
