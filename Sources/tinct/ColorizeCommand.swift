@@ -30,9 +30,14 @@ struct ColorizeCommand: ParsableCommand {
     var lines: LineExtractor.Style?
     @Option(
         help:
-            "Also write the result as layers (lines, flat colours, shading, hints): OUT.ora (OpenRaster: Krita, GIMP, MyPaint) or OUT.psd (Photoshop), chosen by the extension; a folder of .ora files when the input is a folder."
+            "Also write the result as layers (lines, flat colours, shading, hints): OUT.ora (OpenRaster: Krita, GIMP, MyPaint) or OUT.psd (Photoshop), chosen by the extension; a folder of layer files when the input is a folder (see --layers-format)."
     )
     var layers: String?
+    @Option(
+        help:
+            "The layer files' format: ora (OpenRaster) or psd (Photoshop). A folder input writes one file per picture in it (default ora); for one picture the --layers file's extension decides, and this must agree with it."
+    )
+    var layersFormat: LayerFile?
     @Flag(help: "Line art: write the output PNG with the page's paper transparent (lines and colours opaque).")
     var transparent = false
     @Option(
@@ -42,6 +47,7 @@ struct ColorizeCommand: ParsableCommand {
     var variant: UInt64?
 
     func validate() throws {
+        if layersFormat != nil, layers == nil { throw ValidationError("--layers-format chooses the format of --layers; give --layers too") }
         if let mode, mode != .lineart, lines != nil { throw ValidationError("--lines makes line art; it needs --mode lineart (or none)") }
         if let mode, mode != .lineart, transparent { throw ValidationError("--transparent clears the paper of line art; it needs --mode lineart (or none)") }
         if transparent, ImageFormat(pathExtensionOf: output) == .jpeg {
@@ -64,7 +70,7 @@ struct ColorizeCommand: ParsableCommand {
             for name in ImageFolder.listPictures(under: input) {
                 let stem = (name as NSString).deletingPathExtension
                 let target = "\(output)/\(stem).png"
-                let layered = layers.map { "\($0)/\(stem).ora" }
+                let layered = layers.map { "\($0)/\(stem).\((layersFormat ?? .openRaster).rawValue)" }
                 for file in [target] + (layered.map { [$0] } ?? []) {
                     try? FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 }
@@ -80,6 +86,9 @@ struct ColorizeCommand: ParsableCommand {
         } else {
             if let layers, LayerFile.format(of: layers) == nil {
                 throw CommandFailure("--layers \(layers): name the layers file .ora (OpenRaster) or .psd (Photoshop)")
+            }
+            if let layers, let layersFormat, LayerFile.format(of: layers) != layersFormat {
+                throw CommandFailure("--layers \(layers) is not a .\(layersFormat.rawValue) file, as --layers-format asks")
             }
             let explanation = try colorize(input, hints: hintList, planner: planner, to: output, layers: layers)
             print("\(input): \(explanation) → \(output)\(layers.map { " and \($0)" } ?? "")")
@@ -117,18 +126,15 @@ struct ColorizeCommand: ParsableCommand {
     }
 }
 
-/// The layered formats `--layers` writes, told apart by the file's extension.
-enum LayerFile: Equatable {
-    case openRaster
-    case photoshop
+/// The layered formats `--layers` writes, told apart by the file's extension (the raw value)
+/// or named by `--layers-format`.
+enum LayerFile: String, Equatable, CaseIterable, ExpressibleByArgument {
+    case openRaster = "ora"
+    case photoshop = "psd"
 
     /// The format a path names: `.ora` or `.psd` (any case); nil for anything else.
     static func format(of path: String) -> LayerFile? {
-        switch (path as NSString).pathExtension.lowercased() {
-        case "ora": .openRaster
-        case "psd": .photoshop
-        default: nil
-        }
+        LayerFile(rawValue: (path as NSString).pathExtension.lowercased())
     }
 }
 

@@ -109,6 +109,31 @@ struct CommandLineTests {
         #expect(result.width == 96 && result.height == 72)
     }
 
+    @Test("colorize --layers with a folder: .ora files, or .psd files with --layers-format psd, as one picture can")
+    func colorizeFolderLayers() throws {
+        let models = try CommandLineFixtures.modelsFolder()
+        let folder = CommandLineFixtures.folder("colorize-layers")
+        try FileManager.default.createDirectory(atPath: "\(folder)/in", withIntermediateDirectories: true)
+        try CommandLineFixtures.lineArt(side: 48).write(to: "\(folder)/in/drawing.png")
+        for (format, magic) in [(nil, "PK"), ("psd", "8BPS"), ("ora", "PK")] as [(String?, String)] {
+            let layers = "\(folder)/layers-\(format ?? "default")"
+            let formatArguments = format.map { ["--layers-format", $0] } ?? []
+            try ColorizeCommand.parse(
+                ["\(folder)/in", "-o", "\(folder)/out", "--models", models, "--mode", "lineart", "--layers", layers] + formatArguments
+            ).run()
+            let file = "\(layers)/drawing.\(format ?? "ora")"
+            let bytes = try #require(FileManager.default.contents(atPath: file), "\(file) written")
+            #expect(bytes.prefix(magic.utf8.count) == Data(magic.utf8), "\(file) starts with \(magic)")
+        }
+        // One picture: the file's extension decides, and --layers-format must agree with it.
+        #expect(throws: CommandFailure.self) {
+            try ColorizeCommand.parse(
+                ["\(folder)/in/drawing.png", "-o", "\(folder)/one.png", "--models", models, "--layers", "\(folder)/one.ora", "--layers-format", "psd"]
+            ).run()
+        }
+        #expect(throws: (any Error).self) { try ColorizeCommand.parse(["\(folder)/in", "-o", "\(folder)/out", "--layers-format", "psd"]) }
+    }
+
     @Test("An installed tinct (make install PREFIX=…) finds its pages and models from any folder")
     func installedLayout() throws {
         let prefix = CommandLineFixtures.folder("prefix")
