@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ImageCodecs
+import Pix2Pix
 import Testing
 
 @testable import Server
@@ -81,6 +82,23 @@ extension TestClientProtocol {
         try await execute(uri: "/api/train/status", method: .get) { response in
             try JSONDecoder().decode(TrainingStatus.self, from: Data(String(buffer: response.body).utf8))
         }
+    }
+
+    /// Starts a run of 100 000 steps on the fixture's `tiny` dataset, checkpointing every 2
+    /// steps, and waits (at most 120 s) for its checkpoint of step 2; returns the run's name
+    /// and its checkpoints folder.
+    func startLongRun(in fixture: TrainingFixture) async throws -> (run: String, checkpoints: String) {
+        let body = #"{"dataset":"tiny",\#(TrainingFixture.tinyOptions),"steps":100000,"checkpointEvery":2}"#
+        let run = try await postJSON("/api/train/start", body) { response in
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            return try JSONDecoder().decode(TrainingStatus.self, from: Data(String(buffer: response.body).utf8)).run ?? ""
+        }
+        let checkpoints = "\(fixture.runs)/\(run)/checkpoints"
+        let deadline = Date().addingTimeInterval(120)
+        while (TrainingCheckpoint.list(in: checkpoints).last?.step ?? 0) < 2, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return (run, checkpoints)
     }
 
     /// Polls the status until no run is active (at most `seconds`).

@@ -32,16 +32,7 @@ struct TrainingProcessTests {
         let training = TrainingService(configuration: configuration, inference: inference)
         let app = try await buildApplication(configuration: configuration, inference: inference, training: training)
         try await app.test(.live) { client in
-            let body = #"{"dataset":"tiny",\#(TrainingFixture.tinyOptions),"steps":100000,"checkpointEvery":2}"#
-            let run = try await client.postJSON("/api/train/start", body) { response in
-                #expect(response.status == .ok, "\(String(buffer: response.body))")
-                return try JSONDecoder().decode(TrainingStatus.self, from: Data(String(buffer: response.body).utf8)).run ?? ""
-            }
-            let checkpoints = "\(fixture.runs)/\(run)/checkpoints"
-            let deadline = Date().addingTimeInterval(120)
-            while (TrainingCheckpoint.list(in: checkpoints).last?.step ?? 0) < 2, Date() < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let (run, checkpoints) = try await client.startLongRun(in: fixture)
             let pid = try #require(training.process.processID, "the run has no process of its own")
             #expect(pid != getpid())
             #expect(kill(pid, SIGKILL) == 0)

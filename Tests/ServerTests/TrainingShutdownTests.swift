@@ -16,24 +16,11 @@ import Testing
 /// last checkpoint is kept. Over real sockets, with real `tinct train-worker` processes.
 @Suite("Training at the server's shutdown", .serialized)
 struct TrainingShutdownTests {
-    /// Starts a long run and waits for its checkpoint of step 2; returns the run's name and
-    /// its checkpoints folder.
-    private func startRun(_ client: some TestClientProtocol, fixture: TrainingFixture) async throws -> (run: String, checkpoints: String) {
-        let body = #"{"dataset":"tiny",\#(TrainingFixture.tinyOptions),"steps":100000,"checkpointEvery":2}"#
-        let run = try await client.postJSON("/api/train/start", body) { response in
-            #expect(response.status == .ok, "\(String(buffer: response.body))")
-            return try JSONDecoder().decode(TrainingStatus.self, from: Data(String(buffer: response.body).utf8)).run ?? ""
-        }
-        let checkpoints = "\(fixture.runs)/\(run)/checkpoints"
-        let deadline = Date().addingTimeInterval(120)
-        while (TrainingCheckpoint.list(in: checkpoints).last?.step ?? 0) < 2, Date() < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return (run, checkpoints)
-    }
-
-    @Test("A healthy run stops at shutdown with a checkpoint of its last step; nothing is killed")
-    func healthyRunStops() async throws {
+    /// Serves a fresh fixture with a long run started and checkpointed at step 2, then runs
+    /// `body` with the client, the training service and the run's checkpoints folder.
+    private func withLongRun(
+        _ body: @escaping @Sendable (any TestClientProtocol, TrainingService, String) async throws -> Void
+    ) async throws {
         let fixture = try TrainingFixture()
         defer { fixture.remove() }
         let configuration = TrainingProcessTests.configuration(fixture)
@@ -41,7 +28,14 @@ struct TrainingShutdownTests {
         let training = TrainingService(configuration: configuration, inference: inference)
         let app = try await buildApplication(configuration: configuration, inference: inference, training: training)
         try await app.test(.live) { client in
-            let (_, checkpoints) = try await startRun(client, fixture: fixture)
+            let (_, checkpoints) = try await client.startLongRun(in: fixture)
+            try await body(client, training, checkpoints)
+        }
+    }
+
+    @Test("A healthy run stops at shutdown with a checkpoint of its last step; nothing is killed")
+    func healthyRunStops() async throws {
+        try await withLongRun { client, training, checkpoints in
             await training.shutdown()
             let final = try await client.trainingStatus()
             #expect(final.state == .stopped, "\(final)")
@@ -53,14 +47,7 @@ struct TrainingShutdownTests {
 
     @Test("A run whose process does not stop is killed after the grace period, keeping its checkpoint")
     func hungRunIsKilled() async throws {
-        let fixture = try TrainingFixture()
-        defer { fixture.remove() }
-        let configuration = TrainingProcessTests.configuration(fixture)
-        let inference = InferenceService(modelsDirectory: configuration.modelsDirectory, limits: configuration.limits)
-        let training = TrainingService(configuration: configuration, inference: inference)
-        let app = try await buildApplication(configuration: configuration, inference: inference, training: training)
-        try await app.test(.live) { client in
-            let (_, checkpoints) = try await startRun(client, fixture: fixture)
+        try await withLongRun { client, training, checkpoints in
             let pid = try #require(training.process.processID, "the run has no process of its own")
             #expect(kill(pid, SIGSTOP) == 0)
             let saved = try #require(TrainingCheckpoint.list(in: checkpoints).last?.step)
