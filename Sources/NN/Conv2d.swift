@@ -5,6 +5,8 @@ import Tensors
 /// Shapes: x (N, C, H, W) → y (N, OC, OH, OW); weight (OC, C, KH, KW); bias (OC).
 /// Forward: cols (C·KH·KW, N·OH·OW) = im2col(x); y = W · cols (+ bias).
 /// Backward: dW += dY · colsᵀ; dcols = Wᵀ · dY; dx = col2im(dcols).
+/// A layer with one output channel (a PatchGAN's last) skips the column matrix and sums in
+/// place (`SingleChannelConvolution`).
 public final class Conv2d: Layer, ParameterGradientToggle {
     public let weight: Parameter
     public let bias: Parameter?
@@ -17,6 +19,7 @@ public final class Conv2d: Layer, ParameterGradientToggle {
 
     private var geometry: ConvGeometry?
     private var columns: Tensor?  // (C·KH·KW, N·OH·OW), kept for backward
+    private var directInput: Tensor?  // x, kept for backward when there is one output channel
     private var output: Tensor?
     private var channelMajor: Tensor?  // (OC, N·OH·OW) scratch for N > 1
     private var gradColumns: Tensor?
@@ -44,6 +47,7 @@ public final class Conv2d: Layer, ParameterGradientToggle {
         let g = ConvGeometry(n: d.n, c: d.c, h: d.h, w: d.w, kh: kernel, kw: kernel, stride: stride, padding: padding)
         precondition(g.outH > 0 && g.outW > 0, "Conv2d: input \(x.shape) too small for kernel \(kernel)")
         geometry = g
+        if outChannels == 1 { return forwardToOneChannel(x, g) }
         let cols = Tensor.reuse(columns, shape: [g.patchSize, g.columns])
         columns = cols
         Im2Col.im2col(x.data, g, into: cols.data)
@@ -69,8 +73,10 @@ public final class Conv2d: Layer, ParameterGradientToggle {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let g = geometry, let cols = columns else { preconditionFailure("Conv2d.backward before forward") }
+        guard let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
         precondition(dy.shape == [g.n, outChannels, g.outH, g.outW], "Conv2d.backward: gradient shape \(dy.shape)")
+        if outChannels == 1 { return backwardFromOneChannel(dy, g) }
+        guard let cols = columns else { preconditionFailure("Conv2d.backward before forward") }
         let dyCM: Tensor
         if g.n == 1 {
             dyCM = dy
@@ -104,6 +110,31 @@ public final class Conv2d: Layer, ParameterGradientToggle {
             c: dcols.data, ldc: g.columns)
         dx.zero()
         Im2Col.col2imAccumulate(dcols.data, g, into: dx.data)
+        return dx
+    }
+
+    private func forwardToOneChannel(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
+        directInput = x
+        let y = Tensor.reuse(output, shape: [g.n, 1, g.outH, g.outW])
+        output = y
+        SingleChannelConvolution.forward(x.data, weight: weight.value.data, bias: bias?.value.data[0] ?? 0, g, into: y.data)
+        return y
+    }
+
+    /// With one output channel, dy (N, 1, OH, OW) is already channel-major.
+    private func backwardFromOneChannel(_ dy: Tensor, _ g: ConvGeometry) -> Tensor {
+        guard let x = directInput else { preconditionFailure("Conv2d.backward before forward") }
+        if computesParameterGradients, let bias {
+            var s: Float = 0
+            for i in 0..<dy.count { s += dy.data[i] }
+            bias.grad.data[0] += s
+        }
+        let dx = Tensor.reuse(gradInput, shape: [g.n, g.c, g.h, g.w])
+        gradInput = dx
+        SingleChannelConvolution.backward(
+            x.data, weight: weight.value.data, outputGradient: dy.data, g,
+            weightGradient: computesParameterGradients ? weight.grad.data : nil,
+            inputGradient: computesInputGradient ? dx.data : nil)
         return dx
     }
 }

@@ -37,6 +37,15 @@ struct GradientCheckTests {
         }
     }
 
+    /// One output channel takes `SingleChannelConvolution`'s path instead of im2col + GEMM.
+    @Test("conv2d to one channel", arguments: [(4, 1, 1, true), (4, 2, 1, false), (3, 2, 0, true), (1, 1, 0, true)])
+    func conv2dToOneChannel(kernel: Int, stride: Int, padding: Int, bias: Bool) {
+        for (i, shape) in Self.shapes.enumerated() {
+            let conv = Self.randomized(Conv2d(shape[1], 1, kernel: kernel, stride: stride, padding: padding, bias: bias), seed: UInt64(i))
+            Self.expectClean(GradientCheck().check(conv, input: Self.input(shape, seed: 15 + UInt64(i))), "conv2d→1 k\(kernel)s\(stride)p\(padding) \(shape)")
+        }
+    }
+
     @Test("conv_transpose2d", arguments: [(4, 2, 1, true), (3, 1, 1, false), (4, 2, 1, false)])
     func convTranspose2d(kernel: Int, stride: Int, padding: Int, bias: Bool) {
         for (i, shape) in Self.shapes.enumerated() {
