@@ -48,7 +48,7 @@ func buildApplication(
             "dataRoot": "\(configuration.dataRoot)",
             "runs": "\(configuration.runsDirectory)",
             "access": "\(configuration.accessToken == nil ? "open (loopback only)" : "token required")",
-            "blas": "\(BLASKernels.name)\(BLASKernels.replaced.map { " (OpenBLAS picked \($0))" } ?? "")"
+            "blas": "\(BLASKernels.summary)"
         ]
     )
     if configuration.accessToken != nil {
