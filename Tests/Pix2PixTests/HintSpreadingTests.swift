@@ -96,6 +96,21 @@ struct HintSpreadingTests {
             "two close hints each keep the pixels they own")
     }
 
+    @Test("around the clicks the nearest click wins: a wide hint's disc does not take the pixels beside a small hint")
+    func nearestClickWins() {
+        let regions = InkRegions(lines: TestDrawing.rectangle(size: 48, x0: 2, y0: 2, x1: 45, y1: 45), gapRadius: 1)
+        var wide = Self.at(Self.blue, 28, 20)
+        wide.radius = 5
+        for hints in [[Self.at(Self.red, 20, 20), wide], [wide, Self.at(Self.red, 20, 20)]] {
+            let fill = HintSpreading.fill(hints: hints, regions: regions, openReach: 8, blendSigma: 1)
+            // (22, 20) is 1 px from the blue disc's edge, so blue reaches it first through the
+            // region, but it is 2 px from the red click and 6 from the blue one.
+            #expect(Self.near(Self.color(fill, 22, 20), Self.red), "beside the red click")
+            #expect(Self.near(Self.color(fill, 25, 20), Self.blue), "inside the blue disc")
+            #expect(fill.known[20 * 48 + 22] == 1)
+        }
+    }
+
     @Test("two hints in one region split it by geodesic distance, blended only at the seam")
     func twoHintsSplit() {
         let regions = InkRegions(lines: TestDrawing.rectangle(size: 96, x0: 4, y0: 4, x1: 91, y1: 91), gapRadius: 2)
