@@ -160,4 +160,26 @@ struct LineArtCompositionTests {
             "the page, also just above the gap")
         #expect(picture[128, 250] == (0, 0, 0), "the line")
     }
+
+    @Test("a closed shape no hint reaches comes out one flat colour, the mean of the network's varying guess; the page stays white")
+    func unhintedShapeIsFlat() {
+        let lines = TestDrawing.rectangle(size: 256, x0: 64, y0: 64, x1: 191, y1: 191, thickness: 2)
+        let guide = LineArtGuide(lines: lines, hints: [])
+        let side = 64
+        // A ramp from dark red on the left to light red on the right, in the network's -1...1.
+        var output = [Float](repeating: -0.2, count: 3 * side * side)
+        for i in 0..<(side * side) { output[i] = -0.8 + 1.6 * Float(i % side) / Float(side - 1) }
+        let networkLines = FloatPlane(width: side, height: side, values: (0..<(side * side)).map { lines[4 * ($0 % side), 4 * ($0 / side)] })
+        let picture = output.withUnsafeBufferPointer {
+            LineArtComposition.compose(
+                output: $0.baseAddress!, networkLines: networkLines,
+                box: Letterbox(sourceWidth: 256, sourceHeight: 256, side: side), guide: guide)
+        }
+        let inside = picture[128, 128]
+        #expect(inside != (255, 255, 255) && inside.0 > inside.1, "the network's reddish guess is kept, got \(inside)")
+        for (x, y) in [(68, 68), (187, 187), (68, 187), (187, 68), (100, 150)] {
+            #expect(picture[x, y] == inside, "(\(x), \(y)) is \(picture[x, y]), the middle \(inside)")
+        }
+        #expect(picture[10, 128] == (255, 255, 255) && picture[240, 128] == (255, 255, 255), "the page")
+    }
 }

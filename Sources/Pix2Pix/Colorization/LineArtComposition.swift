@@ -13,7 +13,10 @@ import ImageCodecs
 /// 3. The page stays paper: in an open region (`InkRegions.isOpen`) a pixel is blended to
 ///    white by how little the hints reach it, so paper no hint reaches is white whatever the
 ///    network guessed.
-/// 4. The colours are multiplied by the lines, which stay crisp on top.
+/// 4. A closed region no hint reaches is one flat colour, the mean of the network's colours
+///    over it, as a hinted region is its hints' flat colour: the network's guesses vary in
+///    blotches inside a shape, which no artist would paint.
+/// 5. The colours are multiplied by the lines, which stay crisp on top.
 public enum LineArtComposition {
     /// Weight of the network's corrections where the hints' colours are known. Measured on
     /// the validation split (30 pictures, as a user meets the model): with weight 1 the
@@ -22,7 +25,7 @@ public enum LineArtComposition {
     /// a hint reaches, its colour is what the user gets; the network colours the rest.
     public static let knownCorrectionWeight: Float = 0
 
-    /// The picture a user gets: `paint(…)` multiplied by the drawing's lines.
+    /// The picture a user gets: `paint(…)` multiplied by the drawing's lines (step 5).
     ///
     /// - Parameters:
     ///   - output: the network's 3 planes, `box.side` square.
@@ -36,7 +39,7 @@ public enum LineArtComposition {
         paint(output: output, networkLines: networkLines, box: box, guide: guide).multiplied(by: guide.lines)
     }
 
-    /// Steps 1–3: the colours under the lines, at the drawing's resolution (same parameters
+    /// Steps 1–4: the colours under the lines, at the drawing's resolution (same parameters
     /// as `compose`). A layered export starts from these, so its layers flatten to the same
     /// picture.
     public static func paint(
@@ -73,7 +76,27 @@ public enum LineArtComposition {
                 colors[c * plane + i] = min(1, max(0, value))
             }
         }
+        flattenUnhintedRegions(&colors, guide: guide)
         return LineArtPaint(width: width, height: height, colors: colors, paper: paper)
+    }
+
+    /// Step 4: every pixel that no hint reaches (`known` 0) in a closed region takes the mean
+    /// colour of those pixels of its region.
+    static func flattenUnhintedRegions(_ colors: inout [Float], guide: LineArtGuide) {
+        let regions = guide.regions
+        let plane = regions.width * regions.height
+        var unhinted = [Int](repeating: -1, count: plane)
+        var sums = [Float](repeating: 0, count: 4 * regions.count)
+        for i in 0..<plane where guide.fill.known[i] == 0 {
+            guard let region = regions.effectiveRegion(i), !regions.isOpen[region] else { continue }
+            unhinted[i] = region
+            for c in 0..<3 { sums[4 * region + c] += colors[c * plane + i] }
+            sums[4 * region + 3] += 1
+        }
+        for i in 0..<plane where unhinted[i] >= 0 {
+            let region = unhinted[i]
+            for c in 0..<3 { colors[c * plane + i] = sums[4 * region + c] / sums[4 * region + 3] }
+        }
     }
 }
 
