@@ -182,4 +182,28 @@ struct LineArtCompositionTests {
         }
         #expect(picture[10, 128] == (255, 255, 255) && picture[240, 128] == (255, 255, 255), "the page")
     }
+
+    @Test("with hints elsewhere, an unhinted shape's flat colour is half the network's guess, half the nearest hint's colour")
+    func unhintedShapeLeansToNearestHint() {
+        let lines = TestDrawing.rectangle(size: 256, x0: 64, y0: 64, x1: 191, y1: 191, thickness: 2)
+        let near = ColorHint(x: 30, y: 128, red: 200, green: 120, blue: 40, radius: 2)
+        let far = ColorHint(x: 250, y: 250, red: 10, green: 40, blue: 230, radius: 2)
+        let guide = LineArtGuide(lines: lines, hints: [far, near])
+        let side = 64
+        let output = [Float](repeating: -0.2, count: 3 * side * side)  // grey 0.4 everywhere
+        let networkLines = FloatPlane(width: side, height: side, values: (0..<(side * side)).map { lines[4 * ($0 % side), 4 * ($0 / side)] })
+        let picture = output.withUnsafeBufferPointer {
+            LineArtComposition.compose(
+                output: $0.baseAddress!, networkLines: networkLines,
+                box: Letterbox(sourceWidth: 256, sourceHeight: 256, side: side), guide: guide)
+        }
+        let share = LineArtComposition.nearestHintShare
+        let expected = [near.red, near.green, near.blue].map { 255 * ((1 - share) * 0.4 + share * Float($0) / 255) }
+        for (x, y) in [(128, 128), (70, 70), (185, 185)] {
+            let got = picture[x, y]
+            #expect(
+                abs(Float(got.0) - expected[0]) <= 1.5 && abs(Float(got.1) - expected[1]) <= 1.5 && abs(Float(got.2) - expected[2]) <= 1.5,
+                "(\(x), \(y)): \(got), expected \(expected)")
+        }
+    }
 }

@@ -13,9 +13,11 @@ import ImageCodecs
 /// 3. The page stays paper: in an open region (`InkRegions.isOpen`) a pixel is blended to
 ///    white by how little the hints reach it, so paper no hint reaches is white whatever the
 ///    network guessed.
-/// 4. A closed region no hint reaches is one flat colour, the mean of the network's colours
-///    over it, as a hinted region is its hints' flat colour: the network's guesses vary in
-///    blotches inside a shape, which no artist would paint.
+/// 4. A closed region no hint reaches is one flat colour, as a hinted region is its hints'
+///    flat colour (the network's guesses vary in blotches inside a shape, which no artist
+///    would paint): the mean of the network's colours over it, mixed half and half with the
+///    colour of the hint nearest to the region's centre when there are hints — a panel
+///    beside dark-grey hints is more likely dark grey than the network alone guesses.
 /// 5. The colours are multiplied by the lines, which stay crisp on top.
 public enum LineArtComposition {
     /// Weight of the network's corrections where the hints' colours are known. Measured on
@@ -80,23 +82,48 @@ public enum LineArtComposition {
         return LineArtPaint(width: width, height: height, colors: colors, paper: paper)
     }
 
-    /// Step 4: every pixel that no hint reaches (`known` 0) in a closed region takes the mean
-    /// colour of those pixels of its region.
+    /// Step 4: every pixel that no hint reaches (`known` 0) in a closed region takes one
+    /// colour per region: the mean of those pixels' colours, mixed by `nearestHintShare` with
+    /// the hint nearest to their centre. Measured on 100 validation and 100 hedgewars
+    /// pictures (session 10): share 0.5 took ΔE at 16 hints 9.16 → 9.09 and 8.18 → 8.04,
+    /// at 4 hints 10.63 → 10.61 and 10.41 → 10.13, at 64 and 128 within ±0.07; shares 0.35
+    /// and 0.65 lay within 0.05 of it, 1 (the hint's colour alone) was worse at 4 and 64 hints.
     static func flattenUnhintedRegions(_ colors: inout [Float], guide: LineArtGuide) {
         let regions = guide.regions
         let plane = regions.width * regions.height
         var unhinted = [Int](repeating: -1, count: plane)
-        var sums = [Float](repeating: 0, count: 4 * regions.count)
+        // Per region: red, green, blue, x, y sums and the pixel count.
+        var sums = [Float](repeating: 0, count: 6 * regions.count)
         for i in 0..<plane where guide.fill.known[i] == 0 {
             guard let region = regions.effectiveRegion(i), !regions.isOpen[region] else { continue }
             unhinted[i] = region
-            for c in 0..<3 { sums[4 * region + c] += colors[c * plane + i] }
-            sums[4 * region + 3] += 1
+            for c in 0..<3 { sums[6 * region + c] += colors[c * plane + i] }
+            sums[6 * region + 3] += Float(i % regions.width)
+            sums[6 * region + 4] += Float(i / regions.width)
+            sums[6 * region + 5] += 1
+        }
+        var flats = [Float](repeating: 0, count: 3 * regions.count)
+        for region in 0..<regions.count where sums[6 * region + 5] > 0 {
+            let count = sums[6 * region + 5]
+            let mean = (0..<3).map { sums[6 * region + $0] / count }
+            let centre = (x: sums[6 * region + 3] / count, y: sums[6 * region + 4] / count)
+            guard let nearest = guide.hints.min(by: { squaredDistance($0, to: centre) < squaredDistance($1, to: centre) }) else {
+                flats.replaceSubrange((3 * region)..<(3 * region + 3), with: mean)
+                continue
+            }
+            let hint = [nearest.red, nearest.green, nearest.blue].map { Float($0) / 255 }
+            for c in 0..<3 { flats[3 * region + c] = (1 - nearestHintShare) * mean[c] + nearestHintShare * hint[c] }
         }
         for i in 0..<plane where unhinted[i] >= 0 {
-            let region = unhinted[i]
-            for c in 0..<3 { colors[c * plane + i] = sums[4 * region + c] / sums[4 * region + 3] }
+            for c in 0..<3 { colors[c * plane + i] = flats[3 * unhinted[i] + c] }
         }
+    }
+
+    /// How much of an unhinted closed region's colour comes from the hint nearest to it.
+    public static let nearestHintShare: Float = 0.5
+
+    private static func squaredDistance(_ hint: ColorHint, to point: (x: Float, y: Float)) -> Float {
+        (Float(hint.x) - point.x) * (Float(hint.x) - point.x) + (Float(hint.y) - point.y) * (Float(hint.y) - point.y)
     }
 }
 

@@ -8,6 +8,8 @@ public struct LineArtGuide: Sendable {
     public let lines: FloatPlane
     public let regions: InkRegions
     public let fill: HintFill
+    /// The hints the fill was spread from.
+    public let hints: [ColorHint]
 
     /// How much wider the gaps are that the enclosures close.
     public static let enclosureScale = 5
@@ -16,6 +18,7 @@ public struct LineArtGuide: Sendable {
     public init(lines: FloatPlane, hints: [ColorHint]) {
         let side = max(lines.width, lines.height)
         self.lines = lines
+        self.hints = hints
         let gapRadius = InkRegions.gapRadius(forLongerSide: side)
         regions = InkRegions(lines: lines, gapRadius: gapRadius)
         let enclosures = hints.isEmpty ? nil : InkRegions(lines: lines, gapRadius: Self.enclosureScale * gapRadius)
