@@ -34,17 +34,22 @@ MPIRUN = shutil.which("mpirun") or "/usr/bin/mpirun"
 MPI_FLAGS = ["--oversubscribe", "--allow-run-as-root", "--bind-to", "none", "-x", "TINCT_WORKERS=1"]
 OPTIONS = ["--size", "32", "--downs", "5", "--ngf", "8", "--ndf", "8", "--batch", "4", "--seed", "7",
            "--sample-every", "10", "--checkpoint-every", "5", "--val-pictures", "2"]
-# Relative tolerance on each tensor, as ‖a − b‖ / ‖a‖ over the tensor (and for a tensor of
-# zeros, |a − b| ≤ this). The two runs compute the same sums in different orders: batch-norm
-# statistics add two ranks' partial sums, gradients are averaged as (g₀ + g₁)/2 instead of
-# one sum over four pictures, and the convolutions' products run over 2 pictures instead of
-# 4. Each such step changes a float32 result by about 1e-7 relative; ten Adam steps carry
-# those differences forward (Adam divides by √v, so it does not damp them): the worst tensor
-# measured here differs by 1.5e-6. 1e-5 leaves a margin for other BLAS kernels, while a rank
-# that trained on other pictures, with another dropout mask or with its own batch-norm
-# statistics changes the weights at the scale of the learning rate (the weights move by about
-# 2e-2 relative in 5 steps, which the test checks so that the comparison means something).
-TOLERANCE = 1e-5
+# Relative tolerance on each network as a whole (G, then D: weights and batch-norm
+# statistics), as ‖a − b‖ / ‖a‖ over all its tensors. The two runs compute the same sums in
+# different orders: batch-norm statistics add two ranks' partial sums, gradients are averaged
+# as (g₀ + g₁)/2 instead of one sum over four pictures, and the convolutions' products run
+# over 2 pictures instead of 4. Each such step changes a float32 result by about 1e-7
+# relative, and Adam turns a gradient that is only rounding noise into a full step of either
+# sign (its first step is the gradient's sign), so a few elements of a small tensor can
+# differ by a learning rate: per tensor, a batch-norm bias of norm 3e-3 differed by 1e-5
+# relative with OpenBLAS's SkylakeX kernels, 2.6e-5 with Haswell's and 1e-2 with Prescott's
+# (session 10). Over the whole network (measured on this test's run): 1.3e-7 (SkylakeX),
+# 3.4e-7 (Haswell), 4.8e-5 (Prescott), 5e-8 and 2e-8 (the naive GEMM twins). A rank that
+# trained on other pictures, with another dropout mask or with its own batch-norm statistics
+# changes every weight at the scale of the learning rate (the weights move by about 2e-2
+# relative in 5 steps, which the test checks so that the comparison means something); even a
+# learning rate 5 % higher on the two ranks makes G differ by 3.7e-4.
+TOLERANCE = 1e-4
 
 
 def write_pictures(folder: Path, count: int = 10, side: int = 40) -> None:
@@ -87,6 +92,14 @@ def relative_difference(a: list, b: list) -> float:
     return diff / norm if norm > 0 else diff
 
 
+def network_difference(a: dict, b: dict, prefix: str) -> float:
+    """‖a − b‖ / ‖a‖ over all the tensors whose names start with `prefix`."""
+    names = [name for name in a if name.startswith(prefix)]
+    difference = sum(sum((x - y) ** 2 for x, y in zip(a[name][2], b[name][2])) for name in names)
+    norm = sum(sum(x * x for x in a[name][2]) for name in names)
+    return (difference / norm) ** 0.5
+
+
 def network_tensors(path: Path) -> dict:
     """The networks' weights and batch-norm statistics of a checkpoint (not the optimizers')."""
     return {name: t for name, t in read_safetensors(path).items() if name.startswith(("G.", "D."))}
@@ -119,11 +132,14 @@ def test_two_ranks_match_one_process(ctx):
     assert any(".running_mean" in name for name in a), "the networks have no batch norm: nothing synchronized was tested"
     initial = network_tensors(checkpoint(one, 5))
     moved = max(relative_difference(initial[name][2], a[name][2]) for name in a if name.endswith(".weight"))
-    assert moved > 100 * TOLERANCE, f"the weights barely moved between steps 5 and 10 ({moved:.2e}): the comparison would prove nothing"
+    assert moved > 10 * TOLERANCE, f"the weights barely moved between steps 5 and 10 ({moved:.2e}): the comparison would prove nothing"
     worst = max((relative_difference(a[name][2], b[name][2]), name) for name in a)
-    print(f"  worst tensor after 10 steps: {worst[1]} at {worst[0]:.2e} relative (tolerance {TOLERANCE:g}); "
+    networks = {prefix: network_difference(a, b, prefix) for prefix in ("G.", "D.")}
+    print(f"  after 10 steps: G differs by {networks['G.']:.2e}, D by {networks['D.']:.2e} relative "
+          f"(tolerance {TOLERANCE:g}); worst single tensor {worst[1]} at {worst[0]:.2e}; "
           f"weights moved {moved:.2e} between steps 5 and 10")
-    assert worst[0] <= TOLERANCE, f"2 ranks × batch 2 differ from 1 rank × batch 4: {worst[1]} by {worst[0]:.2e}"
+    for prefix, difference in networks.items():
+        assert difference <= TOLERANCE, f"2 ranks × batch 2 differ from 1 rank × batch 4: {prefix[0]} by {difference:.2e}"
 
 
 def test_only_rank_zero_writes(ctx):
