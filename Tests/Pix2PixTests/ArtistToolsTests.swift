@@ -30,16 +30,34 @@ struct ArtistToolsTests {
         print("suggestions at (\(x), \(y)): " + suggestions.map { "\($0.hex) ×\($0.votes)" }.joined(separator: ", "))
         #expect(!suggestions.isEmpty && suggestions.count <= ColorSuggestions.maximumCount)
         #expect(suggestions.map(\.votes).reduce(0, +) <= 8 && suggestions.map(\.votes) == suggestions.map(\.votes).sorted(by: >))
-        // Each suggestion is a colour some variant really paints there (the composition
-        // upsamples the same smoothed output, so within a few ΔE).
-        let painted = try (1...8).map { seed -> LabColor in
+        // Each suggestion is the network's colour for the shape in some variant. The shape is
+        // closed and unhinted, so the composition paints it flat: a `nearestHintShare` of the
+        // nearest hint's colour (the blue one, the only one) over the rest, the network's mean
+        // over the shape. Taking the hint's part back out leaves the network's colour (the
+        // mean over the shape, not the smoothed point: within a few ΔE).
+        let share = LineArtComposition.nearestHintShare
+        let hint = VariantDrawing.hints[0]
+        let networkColours = try (1...8).map { seed -> LabColor in
             let p = try colorizer.colorize(picture, hints: VariantDrawing.hints, variant: ColorVariant(seed: UInt64(seed)))[x, y]
-            return Self.lab(Float(p.red), Float(p.green), Float(p.blue))
+            let unmixed = zip([p.red, p.green, p.blue], [hint.red, hint.green, hint.blue]).map { painted, hinted in
+                min(255, max(0, (Float(painted) - share * Float(hinted)) / (1 - share)))
+            }
+            return Self.lab(unmixed[0], unmixed[1], unmixed[2])
         }
         for suggestion in suggestions {
             let colour = Self.lab(Float(suggestion.red), Float(suggestion.green), Float(suggestion.blue))
-            let nearest = painted.map { $0.deltaE2000(to: colour) }.min()!
-            #expect(nearest < 8, "\(suggestion.hex) is \(nearest) ΔE from every variant's colour")
+            let nearest = networkColours.map { $0.deltaE2000(to: colour) }.min()!
+            #expect(nearest < 8, "\(suggestion.hex) is \(nearest) ΔE from every variant's own colour for the shape")
+        }
+        // Taken as a hint at the point, the first suggestion is what the shape is painted.
+        let first = suggestions[0]
+        let adopted = VariantDrawing.hints + [ColorHint(x: x, y: y, red: first.red, green: first.green, blue: first.blue, radius: 2)]
+        let painted = try colorizer.colorize(picture, hints: adopted)
+        for (px, py) in [(x, y), (x + 10, y + 10), (x - 8, y - 12)] {
+            let p = painted[px, py]
+            let difference = Self.lab(Float(p.red), Float(p.green), Float(p.blue))
+                .deltaE2000(to: Self.lab(Float(first.red), Float(first.green), Float(first.blue)))
+            #expect(difference < 2, "(\(px), \(py)) is \(difference) ΔE from the adopted \(first.hex)")
         }
         // Deterministic: the same request, the same answer.
         #expect(try colorizer.suggestColors(for: picture, hints: VariantDrawing.hints, x: x, y: y, variants: 8) == suggestions)
