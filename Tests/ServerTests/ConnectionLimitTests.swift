@@ -72,10 +72,10 @@ struct ConnectionLimitTests {
             let header = try RawHTTPClient.Connection(port: port)
             header.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a")
             let silent = try RawHTTPClient.Connection(port: port)
-            #expect(try await line.status(within: 3) == 408)
-            #expect(try await header.status(within: 3) == 408)
-            #expect(try await silent.closedByServer(within: 3))
-            #expect(try await line.closedByServer(within: 1))
+            #expect(try await line.status(within: 5) == 408)
+            #expect(try await header.status(within: 5) == 408)
+            #expect(try await silent.closedByServer(within: 5))
+            #expect(try await line.closedByServer(within: 5))
         }
     }
 
@@ -95,12 +95,12 @@ struct ConnectionLimitTests {
             let port = try #require(client.port)
             let connection = try RawHTTPClient.Connection(port: port)
             connection.send(request)
-            #expect(try await connection.status(within: 2) == 400)
-            #expect(try await connection.closedByServer(within: 2))
+            #expect(try await connection.status(within: 5) == 400)
+            #expect(try await connection.closedByServer(within: 5))
             // A well-formed request still works, on a new connection.
             let good = try RawHTTPClient.Connection(port: port)
             good.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            #expect(try await good.status(within: 2) == 200)
+            #expect(try await good.status(within: 5) == 200)
         }
     }
 
