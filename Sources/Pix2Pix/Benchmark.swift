@@ -61,29 +61,51 @@ public struct BenchmarkResult: Codable, Sendable {
 /// Times inference and training steps as the PyTorch reference does: two warm-up calls,
 /// then the median of `repeat` timed calls.
 public enum Benchmark {
-    public static func run(_ c: BenchmarkConfiguration, repeat count: Int = 5, profile: Bool = false) -> BenchmarkResult {
-        let model = Pix2PixModel(c.modelConfig, seed: 0)
-        var rng = SeededGenerator(seed: 1)
-        let a = randomTensor([c.batch, c.inputChannels, c.size, c.size], &rng)
-        let b = randomTensor([c.batch, c.outputChannels, c.size, c.size], &rng)
-        let single = Tensor(Array(a.scalars.prefix(c.inputChannels * c.size * c.size)), shape: [1, c.inputChannels, c.size, c.size])
-
+    public static func run(_ c: BenchmarkConfiguration, repeat count: Int = 5) -> BenchmarkResult {
+        let (model, a, b, single) = setUp(c)
         model.generator.setTraining(false)
         let inferMs = medianMilliseconds(count + 2) { _ = model.generator.forward(single) }
         model.setTraining(true)
         let stepMs = medianMilliseconds(count) { model.trainingStep(realA: a, realB: b) }
-        if profile {
-            Profiler.reset()
-            Profiler.enabled = true
-            model.trainingStep(realA: a, realB: b)
-            Profiler.enabled = false
-        }
         return BenchmarkResult(
             name: c.name, impl: "tinct", threads: Parallel.workers, size: c.size, ngf: c.ngf, ndf: c.ndf,
             downs: c.downsamplings, batch: c.batch, in_nc: c.inputChannels, G_params: model.generator.parameterCount,
             infer_ms: (inferMs * 10).rounded() / 10, step_ms: (stepMs * 10).rounded() / 10,
             train_imgs_per_s: ((Double(c.batch) / (stepMs / 1000)) * 100).rounded() / 100,
             peak_rss_mib: ResourceUsage.peakResidentMiB)
+    }
+
+    /// Where the time goes (`Profiler.report`): in one inference (the mean of `inferences`
+    /// calls after a warm-up, per call) and in one training step after a warm-up step.
+    public static func profile(_ c: BenchmarkConfiguration, inferences: Int = 10) -> (
+        inference: [(name: String, seconds: Double, calls: Int)], step: [(name: String, seconds: Double, calls: Int)]
+    ) {
+        let (model, a, b, single) = setUp(c)
+        model.generator.setTraining(false)
+        _ = model.generator.forward(single)
+        let inference = profiled { for _ in 0..<inferences { _ = model.generator.forward(single) } }
+            .map { (name: $0.name, seconds: $0.seconds / Double(inferences), calls: $0.calls / inferences) }
+        model.setTraining(true)
+        model.trainingStep(realA: a, realB: b)
+        return (inference, profiled { model.trainingStep(realA: a, realB: b) })
+    }
+
+    private static func profiled(_ body: () -> Void) -> [(name: String, seconds: Double, calls: Int)] {
+        Profiler.reset()
+        Profiler.enabled = true
+        body()
+        Profiler.enabled = false
+        return Profiler.report
+    }
+
+    /// The configuration's model (seed 0), a batch of inputs and targets, and one input alone.
+    private static func setUp(_ c: BenchmarkConfiguration) -> (model: Pix2PixModel, a: Tensor, b: Tensor, single: Tensor) {
+        let model = Pix2PixModel(c.modelConfig, seed: 0)
+        var rng = SeededGenerator(seed: 1)
+        let a = randomTensor([c.batch, c.inputChannels, c.size, c.size], &rng)
+        let b = randomTensor([c.batch, c.outputChannels, c.size, c.size], &rng)
+        let single = Tensor(Array(a.scalars.prefix(c.inputChannels * c.size * c.size)), shape: [1, c.inputChannels, c.size, c.size])
+        return (model, a, b, single)
     }
 
     private static func randomTensor(_ shape: [Int], _ rng: inout SeededGenerator) -> Tensor {

@@ -82,13 +82,13 @@ public final class Pix2PixModel {
     public func trainingStep(realA: Tensor, realB: Tensor) -> StepLosses {
         forward(realA: realA, realB: realB)
         // Update D.
-        discriminator.zeroGrad()
+        Profiler.measure("zero gradients") { discriminator.zeroGrad() }
         let lossesD = backwardDiscriminator()
-        optimizerD.update()
+        Profiler.measure("Adam.update") { optimizerD.update() }
         // Update G.
-        generator.zeroGrad()
+        Profiler.measure("zero gradients") { generator.zeroGrad() }
         let lossesG = backwardGenerator()
-        optimizerG.update()
+        Profiler.measure("Adam.update") { optimizerG.update() }
         return StepLosses(
             lossDFake: lossesD.fake, lossDReal: lossesD.real, lossGGAN: lossesG.gan, lossGL1: lossesG.l1,
             lossGFeature: lossesG.feature)

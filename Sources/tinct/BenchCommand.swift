@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Run only the configuration with this name (\(BenchmarkConfiguration.all.map(\.name).joined(separator: ", "))).")
     var only: String?
 
-    @Flag(help: "After timing, print where one training step spends its time, per layer type (stderr).")
+    @Flag(help: "After timing, print where one inference and one training step spend their time, per layer type and GEMM shape (stderr).")
     var profile = false
 
     @Option(help: "Timed repetitions per measurement, after two warm-up calls.")
@@ -33,14 +33,23 @@ struct BenchCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         FileHandle.standardError.write(Data((BLASKernels.summary + "\n").utf8))
         for configuration in BenchmarkConfiguration.all where only == nil || only == configuration.name {
-            let result = Benchmark.run(configuration, repeat: `repeat`, profile: profile)
-            if profile {
-                for row in Profiler.report {
-                    FileHandle.standardError.write(Data(String(format: "%-40@ %8.1f ms %5d calls\n", row.name as NSString, row.seconds * 1000, row.calls).utf8))
-                }
-            }
+            let result = Benchmark.run(configuration, repeat: `repeat`)
+            if profile { printProfile(configuration) }
             // Written unbuffered so each line appears as soon as its configuration finishes.
             FileHandle.standardOutput.write(try encoder.encode(result) + Data("\n".utf8))
+        }
+    }
+
+    /// Where one inference and one training step of `configuration` spend their time (stderr).
+    private func printProfile(_ configuration: BenchmarkConfiguration) {
+        let (inference, step) = Benchmark.profile(configuration)
+        let sections = [("one inference (batch 1)", inference), ("one training step (batch \(configuration.batch))", step)]
+        for (title, report) in sections {
+            var text = "\(configuration.name), \(title):\n"
+            for row in report {
+                text += String(format: "%-40@ %8.2f ms %5d calls\n", row.name as NSString, row.seconds * 1000, row.calls)
+            }
+            FileHandle.standardError.write(Data(text.utf8))
         }
     }
 }
