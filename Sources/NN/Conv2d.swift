@@ -91,11 +91,13 @@ public final class Conv2d: Layer, ParameterGradientToggle {
                 a: dyCM.data, lda: g.columns, b: cols.data, ldb: g.columns,
                 beta: 1, c: weight.grad.data, ldc: g.patchSize)
             if let bias {
-                for oc in 0..<outChannels {
-                    let row = dyCM.data + oc * g.columns
-                    var s: Float = 0
-                    for i in 0..<g.columns { s += row[i] }
-                    bias.grad.data[oc] += s
+                Profiler.measure("bias gradient") {
+                    for oc in 0..<outChannels {
+                        let row = dyCM.data + oc * g.columns
+                        var s: Float = 0
+                        for i in 0..<g.columns { s += row[i] }
+                        bias.grad.data[oc] += s
+                    }
                 }
             }
         }

@@ -88,13 +88,15 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
                 a: xCM.data, lda: g.columns, b: cols.data, ldb: g.columns,
                 beta: 1, c: weight.grad.data, ldc: g.patchSize)
             if let bias {
-                let plane = g.h * g.w
-                for n in 0..<g.n {
-                    for oc in 0..<outChannels {
-                        let p = dy.data + (n * outChannels + oc) * plane
-                        var s: Float = 0
-                        for i in 0..<plane { s += p[i] }
-                        bias.grad.data[oc] += s
+                Profiler.measure("bias gradient") {
+                    let plane = g.h * g.w
+                    for n in 0..<g.n {
+                        for oc in 0..<outChannels {
+                            let p = dy.data + (n * outChannels + oc) * plane
+                            var s: Float = 0
+                            for i in 0..<plane { s += p[i] }
+                            bias.grad.data[oc] += s
+                        }
                     }
                 }
             }

@@ -8,13 +8,9 @@ public enum Layout {
     public static func batchToChannelMajor(
         _ src: UnsafePointer<Float>, n: Int, c: Int, plane: Int, into dst: UnsafeMutablePointer<Float>
     ) {
-        let s = UncheckedSendable(src)
-        let d = UncheckedSendable(dst)
-        Parallel.forEachChunk(c, costPerItem: n * plane) { channels in
-            for ch in channels {
-                for b in 0..<n {
-                    (d.value + ch * n * plane + b * plane).update(from: s.value + (b * c + ch) * plane, count: plane)
-                }
+        Profiler.measure("batch/channel-major layout") {
+            copyPlanes(n: n, c: c, plane: plane) { b, ch in
+                (dst + ch * n * plane + b * plane).update(from: src + (b * c + ch) * plane, count: plane)
             }
         }
     }
@@ -23,13 +19,18 @@ public enum Layout {
     public static func channelMajorToBatch(
         _ src: UnsafePointer<Float>, n: Int, c: Int, plane: Int, into dst: UnsafeMutablePointer<Float>
     ) {
-        let s = UncheckedSendable(src)
-        let d = UncheckedSendable(dst)
+        Profiler.measure("batch/channel-major layout") {
+            copyPlanes(n: n, c: c, plane: plane) { b, ch in
+                (dst + (b * c + ch) * plane).update(from: src + ch * n * plane + b * plane, count: plane)
+            }
+        }
+    }
+
+    /// Runs `copy(image, channel)` for every plane, the channels split over the workers.
+    private static func copyPlanes(n: Int, c: Int, plane: Int, _ copy: (Int, Int) -> Void) {
         Parallel.forEachChunk(c, costPerItem: n * plane) { channels in
             for ch in channels {
-                for b in 0..<n {
-                    (d.value + (b * c + ch) * plane).update(from: s.value + ch * n * plane + b * plane, count: plane)
-                }
+                for b in 0..<n { copy(b, ch) }
             }
         }
     }
