@@ -7,6 +7,10 @@ public enum Im2Col {
     public static func im2col(
         _ input: UnsafePointer<Float>, _ g: ConvGeometry, into columns: UnsafeMutablePointer<Float>
     ) {
+        Profiler.measure("im2col") { fill(columns, from: input, g) }
+    }
+
+    private static func fill(_ columns: UnsafeMutablePointer<Float>, from input: UnsafePointer<Float>, _ g: ConvGeometry) {
         let (oh, ow, plane, inPlane) = (g.outH, g.outW, g.outPlane, g.h * g.w)
         let rowLength = g.columns
         let src = UncheckedSendable(input)
@@ -37,6 +41,9 @@ public enum Im2Col {
                         if g.stride == 1 {
                             (line + owRange.lowerBound).update(
                                 from: inLine + owRange.lowerBound + offset, count: owRange.count)
+                        } else if g.stride == 2 {
+                            // A constant stride lets the compiler vectorise the gather.
+                            for x in owRange { line[x] = inLine[2 * x + offset] }
                         } else {
                             for x in owRange { line[x] = inLine[x * g.stride + offset] }
                         }
@@ -51,6 +58,11 @@ public enum Im2Col {
     public static func col2imAccumulate(
         _ columns: UnsafePointer<Float>, _ g: ConvGeometry, into input: UnsafeMutablePointer<Float>
     ) {
+        Profiler.measure("col2im") { scatter(columns, g, into: input) }
+    }
+
+    private static func scatter(_ columns: UnsafePointer<Float>, _ g: ConvGeometry, into input: UnsafeMutablePointer<Float>) {
+        if g.stride == 2 { return scatterStride2(columns, g, into: input) }
         let (oh, ow, plane, inPlane) = (g.outH, g.outW, g.outPlane, g.h * g.w)
         let rowLength = g.columns
         let src = UncheckedSendable(columns)
@@ -81,6 +93,88 @@ public enum Im2Col {
                     }
                 }
             }
+        }
+    }
+
+    /// col2im for stride 2, the 4×4 stride-2 layers of every pix2pix network. A tap's entries
+    /// land on every other input column, a scatter the compiler cannot vectorise; here each
+    /// tap adds its line into one of four phase planes (the input's even/odd rows × even/odd
+    /// columns), where the entries are contiguous, and one interleaving pass per input plane
+    /// then adds the phases into the input.
+    private static func scatterStride2(_ columns: UnsafePointer<Float>, _ g: ConvGeometry, into input: UnsafeMutablePointer<Float>) {
+        let (oh, ow, plane, inPlane) = (g.outH, g.outW, g.outPlane, g.h * g.w)
+        let rowLength = g.columns
+        let src = UncheckedSendable(columns)
+        let dst = UncheckedSendable(input)
+        let phases = StridePhases(h: g.h, w: g.w)
+        Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * plane) { planes in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: inPlane)
+            defer { scratch.deallocate() }
+            for nc in planes {
+                let n = nc / g.c
+                let c = nc % g.c
+                scratch.update(repeating: 0, count: inPlane)
+                for i in 0..<g.kh {
+                    let ohRange = g.validRange(kernelOffset: i, size: g.h, outSize: oh)
+                    let (rowPhase, rowShift) = StridePhases.split(i - g.padding)
+                    for j in 0..<g.kw {
+                        let owRange = g.validRange(kernelOffset: j, size: g.w, outSize: ow)
+                        if owRange.isEmpty { continue }
+                        let (columnPhase, columnShift) = StridePhases.split(j - g.padding)
+                        let phase = scratch + phases.start(rowPhase, columnPhase)
+                        let phaseRow = phases.width(columnPhase)
+                        let colBase = src.value + ((c * g.kh + i) * g.kw + j) * rowLength + n * plane
+                        for y in ohRange {
+                            let target = phase + (y + rowShift) * phaseRow + columnShift
+                            let line = colBase + y * ow
+                            for x in owRange { target[x] += line[x] }
+                        }
+                    }
+                }
+                phases.addInterleaved(scratch, into: dst.value + nc * inPlane)
+            }
+        }
+    }
+}
+
+/// An H×W plane split by stride 2 into four phase planes — even rows' even columns, even
+/// rows' odd columns, odd rows' even columns, odd rows' odd columns — stored one after
+/// another in H·W floats.
+struct StridePhases {
+    let h: Int, w: Int
+
+    /// Rows and columns of each phase: (parity 0, parity 1).
+    private var evenRows: Int { (h + 1) / 2 }
+    private var evenColumns: Int { (w + 1) / 2 }
+    private var oddColumns: Int { w / 2 }
+
+    /// Columns in a phase of column parity `columnPhase`.
+    func width(_ columnPhase: Int) -> Int { columnPhase == 0 ? evenColumns : oddColumns }
+
+    /// Where the phase (rowPhase, columnPhase) starts.
+    func start(_ rowPhase: Int, _ columnPhase: Int) -> Int {
+        (rowPhase == 0 ? 0 : evenRows * w) + columnPhase * (rowPhase == 0 ? evenRows : h / 2) * evenColumns
+    }
+
+    /// Index `2·shift + offset` = `2·(position + shift) + phase`: the parity of `offset` and
+    /// the whole steps it adds, for an input index `2·position + offset`.
+    static func split(_ offset: Int) -> (phase: Int, shift: Int) {
+        let phase = offset & 1
+        return (phase, (offset - phase) / 2)
+    }
+
+    /// `plane[r, q] += phase(r mod 2, q mod 2)[r / 2, q / 2]` for the whole plane.
+    func addInterleaved(_ phases: UnsafePointer<Float>, into plane: UnsafeMutablePointer<Float>) {
+        for r in 0..<h {
+            let (rowPhase, u) = (r & 1, r >> 1)
+            let even = phases + start(rowPhase, 0) + u * evenColumns
+            let odd = phases + start(rowPhase, 1) + u * oddColumns
+            let line = plane + r * w
+            for v in 0..<oddColumns {
+                line[2 * v] += even[v]
+                line[2 * v + 1] += odd[v]
+            }
+            if evenColumns > oddColumns { line[w - 1] += even[evenColumns - 1] }
         }
     }
 }
