@@ -41,10 +41,6 @@ public enum Im2Col {
                         if g.stride == 1 {
                             (line + owRange.lowerBound).update(
                                 from: inLine + owRange.lowerBound + offset, count: owRange.count)
-                        } else if g.stride == 2 {
-                            // The constant stride is meant to let the compiler vectorise the gather; no gain measured
-                            // yet (lineart-128 step, im2col ~10 ms either way).
-                            for x in owRange { line[x] = inLine[2 * x + offset] }
                         } else {
                             for x in owRange { line[x] = inLine[x * g.stride + offset] }
                         }
