@@ -77,9 +77,7 @@ public enum Benchmark {
 
     /// Where the time goes (`Profiler.report`): in one inference (the mean of `inferences`
     /// calls after a warm-up, per call) and in one training step after a warm-up step.
-    public static func profile(_ c: BenchmarkConfiguration, inferences: Int = 10) -> (
-        inference: [(name: String, seconds: Double, calls: Int)], step: [(name: String, seconds: Double, calls: Int)]
-    ) {
+    public static func profile(_ c: BenchmarkConfiguration, inferences: Int = 10) -> (inference: [Profiler.Row], step: [Profiler.Row]) {
         let (model, a, b, single) = setUp(c)
         model.generator.setTraining(false)
         _ = model.generator.forward(single)
@@ -90,7 +88,7 @@ public enum Benchmark {
         return (inference, profiled { model.trainingStep(realA: a, realB: b) })
     }
 
-    private static func profiled(_ body: () -> Void) -> [(name: String, seconds: Double, calls: Int)] {
+    private static func profiled(_ body: () -> Void) -> [Profiler.Row] {
         Profiler.reset()
         Profiler.enabled = true
         body()

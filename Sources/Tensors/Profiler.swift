@@ -21,8 +21,11 @@ public enum Profiler {
 
     public static func reset() { totals = [:] }
 
+    /// One line of a report: what was timed, its total wall time, how often it ran.
+    public typealias Row = (name: String, seconds: Double, calls: Int)
+
     /// (name, seconds, calls), most expensive first.
-    public static var report: [(name: String, seconds: Double, calls: Int)] {
+    public static var report: [Row] {
         totals.map { ($0.key, $0.value.seconds, $0.value.calls) }.sorted { $0.1 > $1.1 }
     }
 }
