@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Pix2Pix", "ImageCodecs", "Tensors",
+                "Server", "Pix2Pix", "ImageCodecs", "Tensors", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket")
             ]

@@ -9,10 +9,12 @@
 // compares the kernels OpenBLAS picked with the widest vector instructions the CPU and the
 // OS support; when the CPU could run a better set, it re-executes the same program with the
 // same arguments and OPENBLAS_CORETYPE naming that set. A user's own OPENBLAS_CORETYPE is
-// always left as it is. If the relaunch fails, the process goes on with OpenBLAS's choice.
+// left as it is unless TINCT_BLAS_KERNELS=widest asks Tinct to replace an older set it names.
+// If the relaunch fails, the process goes on with OpenBLAS's choice.
 #define _GNU_SOURCE
 #include "tinct_blas_kernels.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +29,7 @@ enum VectorLevel { SSE = 1, AVX = 2, AVX2_FMA = 3, AVX512 = 4 };
 static const char *const kernelsForLevel[] = {[AVX] = "Sandybridge", [AVX2_FMA] = "Haswell", [AVX512] = "SkylakeX"};
 
 static const char *const relaunchMarker = "TINCT_BLAS_KERNELS_REPLACED";
+static const char *const widestRequest = "TINCT_BLAS_KERNELS";
 
 /// The level a kernel set of OpenBLAS needs; SSE for any it does not name here.
 static enum VectorLevel level_of_kernels(const char *name) {
@@ -68,10 +71,22 @@ int tinct_blas_kernels_at_least(const char *name, const char *other) {
     return level_of_kernels(name) >= level_of_kernels(other);
 }
 
+/// Whether TINCT_BLAS_KERNELS asks for the widest set the CPU runs even over an
+/// OPENBLAS_CORETYPE that names an older one (a machine image may set OPENBLAS_CORETYPE for
+/// every program; see README "Engine"). Any other value is reported once and ignored.
+static int user_asked_for_widest(void) {
+    const char *asked = getenv(widestRequest);
+    if (asked == NULL || *asked == '\0') return 0;
+    if (strcasecmp(asked, "widest") == 0) return 1;
+    fprintf(stderr, "tinct: %s=%s is not understood (the one value is \"widest\"); ignored\n", widestRequest, asked);
+    return 0;
+}
+
 __attribute__((constructor)) static void tinct_choose_blas_kernels(int argc, char **argv, char **envp) {
     (void)argc;
     (void)envp;
-    if (getenv("OPENBLAS_CORETYPE") != NULL || argv == NULL) return;
+    if (argv == NULL) return;
+    if (getenv("OPENBLAS_CORETYPE") != NULL && !user_asked_for_widest()) return;
     const char *picked = openblas_get_corename();
     enum VectorLevel cpu = level_of_cpu();
     if (cpu <= level_of_kernels(picked)) return;

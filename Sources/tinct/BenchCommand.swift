@@ -21,6 +21,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed repetitions per measurement, after two warm-up calls.")
     var `repeat`: Int = 5
 
+    @Flag(help: "Only print which OpenBLAS kernels this process runs and what this CPU could run, then exit.")
+    var kernels = false
+
     func validate() throws {
         if let only, !BenchmarkConfiguration.all.contains(where: { $0.name == only }) {
             throw ValidationError("unknown configuration '\(only)'; choose from \(BenchmarkConfiguration.all.map(\.name).joined(separator: ", "))")
@@ -32,6 +35,7 @@ struct BenchCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         FileHandle.standardError.write(Data((BLASKernels.summary + "\n").utf8))
+        if kernels { return }
         for configuration in BenchmarkConfiguration.all where only == nil || only == configuration.name {
             let result = Benchmark.run(configuration, repeat: `repeat`)
             if profile { printProfile(configuration) }

@@ -3,6 +3,7 @@ import ImageCodecs
 import NN
 import Pix2Pix
 import Tensors
+import TestSupport
 import Testing
 
 /// `kill -9` of a real `tinct train` process at random moments — half of them while a
@@ -16,17 +17,6 @@ import Testing
 struct CrashSafetyTests {
     static let steps = 30
     static let kills = 6
-
-    /// The tinct executable: $TINCT_BINARY, else the nearest `tinct` above the test runner.
-    static func tinctExecutable() -> String? {
-        if let path = ProcessInfo.processInfo.environment["TINCT_BINARY"] { return path }
-        var folder = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        for _ in 0..<4 {
-            folder = (folder as NSString).deletingLastPathComponent
-            if FileManager.default.isExecutableFile(atPath: "\(folder)/tinct") { return "\(folder)/tinct" }
-        }
-        return nil
-    }
 
     /// A `tinct train --json` process writing its events to `log`.
     final class TrainProcess {
@@ -87,7 +77,7 @@ struct CrashSafetyTests {
         "kill -9 at random moments, resume each time: always from the last complete checkpoint; the end matches an uninterrupted run",
         .timeLimit(.minutes(3)))
     func killAndResume() throws {
-        let binary = try #require(Self.tinctExecutable(), "no tinct executable beside the test runner; build it (swift build) or set TINCT_BINARY")
+        let binary = try #require(TinctExecutable.path, "no tinct executable beside the test runner; build it (swift build) or set TINCT_BINARY")
         let data = TrainingTests.temporaryFolder("crash-data")
         for (sub, count) in [("train", 3), ("val", 1)] {
             for i in 0..<count {

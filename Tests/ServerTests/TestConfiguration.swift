@@ -1,5 +1,6 @@
 import Foundation
 import Server
+import TestSupport
 import Testing
 
 /// Where the real `Public/` and `templates/` live, found from this file's path so tests do not
@@ -36,19 +37,6 @@ enum TestConfiguration {
         }
     }
 
-    /// The `tinct` executable SwiftPM builds beside this test bundle (`swift test` and
-    /// `swift build --build-tests` build it in the same scratch path, e.g. `.build/debug/`),
-    /// found from this process's own path so any `--scratch-path` works.
-    static let tinctExecutable: URL = {
-        let bundle =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            .map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        // Linux: <scratch>/<triple>/debug/tinctPackageTests.xctest; macOS: …/debug/tinctPackageTests.xctest/Contents/MacOS/….
-        var bundleFolder = bundle
-        while bundleFolder.path != "/", !bundleFolder.lastPathComponent.hasSuffix(".xctest") {
-            bundleFolder = bundleFolder.deletingLastPathComponent()
-        }
-        let products = bundleFolder.path == "/" ? bundle.deletingLastPathComponent() : bundleFolder.deletingLastPathComponent()
-        return products.appendingPathComponent("tinct")
-    }()
+    /// The `tinct` executable training runs start (TestSupport).
+    static var tinctExecutable: URL { TinctExecutable.url }
 }
