@@ -56,6 +56,14 @@ public struct BenchmarkResult: Codable, Sendable {
     public var train_imgs_per_s: Double
     /// Peak resident set size of the process so far, in MiB.
     public var peak_rss_mib: Double
+    /// The matrix products' operations in one training step (what Tinct computes; PyTorch's
+    /// `step_gflop` also counts the discriminator's weight gradients of the generator's pass,
+    /// which Tinct skips), and that figure over the median step time.
+    public var step_gflop: Double
+    public var step_gflops_per_s: Double
+    /// The rate of one 1024×1024×1024 product through the engine's GEMM, on all its threads,
+    /// measured in the same process: what the step's rate is a share of.
+    public var sgemm_gflops_per_s: Double
 }
 
 /// Times inference and training steps as the PyTorch reference does: two warm-up calls,
@@ -67,12 +75,32 @@ public enum Benchmark {
         let inferMs = medianMilliseconds(count + 2) { _ = model.generator.forward(single) }
         model.setTraining(true)
         let stepMs = medianMilliseconds(count) { model.trainingStep(realA: a, realB: b) }
+        _ = profiled { model.trainingStep(realA: a, realB: b) }
+        let stepGflop = Double(Profiler.productFlops) / 1e9
         return BenchmarkResult(
             name: c.name, impl: "tinct", threads: Parallel.workers, size: c.size, ngf: c.ngf, ndf: c.ndf,
             downs: c.downsamplings, batch: c.batch, in_nc: c.inputChannels, G_params: model.generator.parameterCount,
             infer_ms: (inferMs * 10).rounded() / 10, step_ms: (stepMs * 10).rounded() / 10,
             train_imgs_per_s: ((Double(c.batch) / (stepMs / 1000)) * 100).rounded() / 100,
-            peak_rss_mib: ResourceUsage.peakResidentMiB)
+            peak_rss_mib: ResourceUsage.peakResidentMiB,
+            step_gflop: (stepGflop * 100).rounded() / 100, step_gflops_per_s: (stepGflop / (stepMs / 1000)).rounded(),
+            sgemm_gflops_per_s: sgemmRate(side: 1024, repeat: count).rounded())
+    }
+
+    /// GFLOP/s of a side×side×side product (median of `repeat` after two warm-ups).
+    public static func sgemmRate(side: Int, repeat count: Int) -> Double {
+        let a = [Float](repeating: 0.5, count: side * side)
+        var c = [Float](repeating: 0, count: side * side)
+        let ms = a.withUnsafeBufferPointer { pa in
+            c.withUnsafeMutableBufferPointer { pc in
+                medianMilliseconds(count) {
+                    GEMM.sgemm(
+                        transA: false, transB: false, m: side, n: side, k: side, a: pa.baseAddress!, lda: side,
+                        b: pa.baseAddress!, ldb: side, c: pc.baseAddress!, ldc: side)
+                }
+            }
+        }
+        return 2 * pow(Double(side), 3) / (ms / 1000) / 1e9
     }
 
     /// Where the time goes (`Profiler.report`): in one inference (the mean of `inferences`

@@ -57,6 +57,7 @@ public enum GEMM {
             }
         }
         if Profiler.enabled {
+            Profiler.countProduct(m: m, n: n, k: k)
             Profiler.measure("gemm \(transA ? "T" : "N")\(transB ? "T" : "N") m\(m) n\(n) k\(k)", body)
         } else {
             body()

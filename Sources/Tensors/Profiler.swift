@@ -5,6 +5,8 @@ import Foundation
 public enum Profiler {
     nonisolated(unsafe) public static var enabled = false
     nonisolated(unsafe) private static var totals: [String: (seconds: Double, calls: Int)] = [:]
+    /// Floating-point operations of the matrix products run since the last reset (2·M·N·K each).
+    nonisolated(unsafe) public private(set) static var productFlops = 0
 
     /// Runs `body`, charging its wall time to `name` when profiling is on.
     @inline(__always)
@@ -19,7 +21,16 @@ public enum Profiler {
         return result
     }
 
-    public static func reset() { totals = [:] }
+    /// Adds one product's 2·M·N·K operations to `productFlops` (profiling on only).
+    @inline(__always)
+    public static func countProduct(m: Int, n: Int, k: Int) {
+        if enabled { productFlops += 2 * m * n * k }
+    }
+
+    public static func reset() {
+        totals = [:]
+        productFlops = 0
+    }
 
     /// One line of a report: what was timed, its total wall time, how often it ran.
     public typealias Row = (name: String, seconds: Double, calls: Int)
