@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // Tinct: line-art and photo colorization with an in-process pix2pix engine.
-// Dependency direction: CBLAS, CBLASKernels → Tensors → NN → Pix2Pix → Server → tinct,
+// Dependency direction: CBLAS, CBLASKernels, CVectorLoops → Tensors → NN → Pix2Pix → Server → tinct,
 // CImageCodecs → ImageCodecs → Pix2Pix, Pix2Pix → ONNX → tinct. See ../shared/STYLE.md.
 import PackageDescription
 
@@ -36,10 +36,11 @@ let package = Package(
         ),
         // Relaunches the process with OpenBLAS's best kernels when OpenBLAS does not know the CPU.
         .target(name: "CBLASKernels", linkerSettings: [.linkedLibrary("openblas")]),
-        .target(name: "Tensors", dependencies: ["CBLAS", "CBLASKernels"], swiftSettings: numericFlags),
+        .target(name: "CVectorLoops", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off", "-fno-math-errno"])]),
+        .target(name: "Tensors", dependencies: ["CBLAS", "CBLASKernels", "CVectorLoops"], swiftSettings: numericFlags),
         // Open MPI for `mpirun -np N tinct train`, loaded at run time only under mpirun (NN/Distributed/).
         .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "NN", dependencies: ["Tensors", "CMPI"], swiftSettings: numericFlags),
+        .target(name: "NN", dependencies: ["Tensors", "CMPI", "CVectorLoops"], swiftSettings: numericFlags),
         .target(name: "ImageCodecs", dependencies: ["CImageCodecs"], swiftSettings: numericFlags),
         .target(
             name: "Pix2Pix",
@@ -76,7 +77,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["Tensors", "NN"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensors", "TestSupport", "CVectorLoops"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Tensors"],
             resources: [.copy("Fixtures")]),

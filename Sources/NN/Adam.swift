@@ -1,7 +1,9 @@
+import CVectorLoops
 import Tensors
 
 /// Adam exactly as PyTorch's `torch.optim.Adam` (no weight decay, no amsgrad):
 /// m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; p ← p − (lr/(1−β₁ᵗ)) · m / (√v/√(1−β₂ᵗ) + ε).
+/// The elementwise loop is C (Sources/CVectorLoops), widened to the CPU's vectors.
 public final class Adam {
     public struct Hyperparameters: Codable, Sendable, Equatable {
         public var lr: Float
@@ -43,14 +45,9 @@ public final class Adam {
             let (pv, pg) = (UncheckedSendable(p.value.data), UncheckedSendable(p.grad.data))
             let (pm, ps) = (UncheckedSendable(firstMoments[index].data), UncheckedSendable(secondMoments[index].data))
             Parallel.forEachChunk(p.value.count, costPerItem: 8) { range in
-                for i in range {
-                    let g = pg.value[i]
-                    let m = pm.value[i] + (g - pm.value[i]) * (1 - b1)
-                    let s = b2 * ps.value[i] + (1 - b2) * g * g
-                    pm.value[i] = m
-                    ps.value[i] = s
-                    pv.value[i] -= stepSize * m / (s.squareRoot() / correction2Root + eps)
-                }
+                tinct_adam_update(
+                    pv.value + range.lowerBound, pg.value + range.lowerBound, pm.value + range.lowerBound,
+                    ps.value + range.lowerBound, range.count, b1, b2, stepSize, correction2Root, eps)
             }
         }
     }

@@ -34,7 +34,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        FileHandle.standardError.write(Data((BLASKernels.summary + "\n").utf8))
+        FileHandle.standardError.write(Data((BLASKernels.summary + "\nVector loops: \(VectorLoops.level)\n").utf8))
         if kernels { return }
         for configuration in BenchmarkConfiguration.all where only == nil || only == configuration.name {
             let result = Benchmark.run(configuration, repeat: `repeat`)
