@@ -5,6 +5,7 @@ import Tensors
 /// Shapes: x (N, C, H, W) → y (N, OC, OH, OW); weight (OC, C, KH, KW); bias (OC).
 /// Forward: cols (C·KH·KW, N·OH·OW) = im2col(x); y = W · cols (+ bias).
 /// Backward: dW += dY · colsᵀ; dcols = Wᵀ · dY; dx = col2im(dcols).
+/// The GEMMs run per image or over the whole batch (`ImageBlock`).
 /// A layer with one output channel (a PatchGAN's last) skips the column matrix and sums in
 /// place (`SingleChannelConvolution`).
 public final class Conv2d: Layer, ParameterGradientToggle {
@@ -21,7 +22,7 @@ public final class Conv2d: Layer, ParameterGradientToggle {
     private var columns: Tensor?  // (C·KH·KW, N·OH·OW), kept for backward
     private var directInput: Tensor?  // x, kept for backward when there is one output channel
     private var output: Tensor?
-    private var channelMajor: Tensor?  // (OC, N·OH·OW) scratch for N > 1
+    private var channelMajor: Tensor?  // (OC, N·OH·OW) scratch for batches over small planes
     private var gradColumns: Tensor?
     private var gradInput: Tensor?
 
@@ -54,19 +55,23 @@ public final class Conv2d: Layer, ParameterGradientToggle {
 
         let y = Tensor.reuse(output, shape: [d.n, outChannels, g.outH, g.outW])
         output = y
-        let target = d.n == 1 ? y : Tensor.reuse(channelMajor, shape: [outChannels, g.columns])
-        if d.n > 1 { channelMajor = target }
-        // Bias is folded into the GEMM: prefill each output row, then accumulate (beta = 1).
-        if let bias {
-            for oc in 0..<outChannels {
-                (target.data + oc * g.columns).update(repeating: bias.value.data[oc], count: g.columns)
+        let channelMajorOutput = ImageBlock.needChannelMajor(n: d.n, plane: g.outPlane)
+        let target = channelMajorOutput ? Tensor.reuse(channelMajor, shape: [outChannels, g.columns]) : y
+        if channelMajorOutput { channelMajor = target }
+        for block in ImageBlock.blocks(n: d.n, channels: outChannels, plane: g.outPlane) {
+            let out = target.data + block.offset
+            // Bias is folded into the GEMM: prefill each output row, then accumulate (beta = 1).
+            if let bias {
+                for oc in 0..<outChannels {
+                    (out + oc * block.rowStride).update(repeating: bias.value.data[oc], count: block.count)
+                }
             }
+            GEMM.sgemm(
+                transA: false, transB: false, m: outChannels, n: block.count, k: g.patchSize,
+                a: weight.value.data, lda: g.patchSize, b: cols.data + block.firstColumn, ldb: g.columns,
+                beta: bias == nil ? 0 : 1, c: out, ldc: block.rowStride)
         }
-        GEMM.sgemm(
-            transA: false, transB: false, m: outChannels, n: g.columns, k: g.patchSize,
-            a: weight.value.data, lda: g.patchSize, b: cols.data, ldb: g.columns,
-            beta: bias == nil ? 0 : 1, c: target.data, ldc: g.columns)
-        if d.n > 1 {
+        if channelMajorOutput {
             Layout.channelMajorToBatch(target.data, n: d.n, c: outChannels, plane: g.outPlane, into: y.data)
         }
         return y
@@ -77,28 +82,24 @@ public final class Conv2d: Layer, ParameterGradientToggle {
         precondition(dy.shape == [g.n, outChannels, g.outH, g.outW], "Conv2d.backward: gradient shape \(dy.shape)")
         if outChannels == 1 { return backwardFromOneChannel(dy, g) }
         guard let cols = columns else { preconditionFailure("Conv2d.backward before forward") }
-        let dyCM: Tensor
-        if g.n == 1 {
-            dyCM = dy
+        let dyBlocks: Tensor
+        if ImageBlock.needChannelMajor(n: g.n, plane: g.outPlane) {
+            dyBlocks = Tensor.reuse(channelMajor, shape: [outChannels, g.columns])
+            channelMajor = dyBlocks
+            Layout.batchToChannelMajor(dy.data, n: g.n, c: outChannels, plane: g.outPlane, into: dyBlocks.data)
         } else {
-            dyCM = Tensor.reuse(channelMajor, shape: [outChannels, g.columns])
-            channelMajor = dyCM
-            Layout.batchToChannelMajor(dy.data, n: g.n, c: outChannels, plane: g.outPlane, into: dyCM.data)
+            dyBlocks = dy
         }
+        let blocks = ImageBlock.blocks(n: g.n, channels: outChannels, plane: g.outPlane)
         if computesParameterGradients {
-            GEMM.sgemm(
-                transA: false, transB: true, m: outChannels, n: g.patchSize, k: g.columns,
-                a: dyCM.data, lda: g.columns, b: cols.data, ldb: g.columns,
-                beta: 1, c: weight.grad.data, ldc: g.patchSize)
+            for block in blocks {
+                GEMM.sgemm(
+                    transA: false, transB: true, m: outChannels, n: g.patchSize, k: block.count,
+                    a: dyBlocks.data + block.offset, lda: block.rowStride, b: cols.data + block.firstColumn, ldb: g.columns,
+                    beta: 1, c: weight.grad.data, ldc: g.patchSize)
+            }
             if let bias {
-                Profiler.measure("bias gradient") {
-                    for oc in 0..<outChannels {
-                        let row = dyCM.data + oc * g.columns
-                        var s: Float = 0
-                        for i in 0..<g.columns { s += row[i] }
-                        bias.grad.data[oc] += s
-                    }
-                }
+                Profiler.measure("bias gradient") { BiasGradient.accumulate(dy, into: bias.grad) }
             }
         }
         let dx = Tensor.reuse(gradInput, shape: [g.n, g.c, g.h, g.w])
@@ -106,10 +107,12 @@ public final class Conv2d: Layer, ParameterGradientToggle {
         guard computesInputGradient else { return dx }
         let dcols = Tensor.reuse(gradColumns, shape: [g.patchSize, g.columns])
         gradColumns = dcols
-        GEMM.sgemm(
-            transA: true, transB: false, m: g.patchSize, n: g.columns, k: outChannels,
-            a: weight.value.data, lda: g.patchSize, b: dyCM.data, ldb: g.columns,
-            c: dcols.data, ldc: g.columns)
+        for block in blocks {
+            GEMM.sgemm(
+                transA: true, transB: false, m: g.patchSize, n: block.count, k: outChannels,
+                a: weight.value.data, lda: g.patchSize, b: dyBlocks.data + block.offset, ldb: block.rowStride,
+                c: dcols.data + block.firstColumn, ldc: g.columns)
+        }
         dx.zero()
         Im2Col.col2imAccumulate(dcols.data, g, into: dx.data)
         return dx

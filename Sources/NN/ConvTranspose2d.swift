@@ -14,7 +14,7 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
     public var computesParameterGradients = true
 
     private var geometry: ConvGeometry?  // over the output y
-    private var inputCM: Tensor?  // x as (C, N·H·W); x itself when N = 1
+    private var inputBlocks: Tensor?  // x as (C, N·H·W) for batches over small planes, else x itself (`ImageBlock`)
     private var inputCMScratch: Tensor?
     private var columns: Tensor?  // (OC·K·K, N·H·W)
     private var output: Tensor?
@@ -46,21 +46,23 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
         let g = ConvGeometry(n: d.n, c: outChannels, h: oh, w: ow, kh: kernel, kw: kernel, stride: stride, padding: padding)
         precondition(g.outH == d.h && g.outW == d.w, "ConvTranspose2d: geometry mismatch for \(x.shape)")
         geometry = g
-        let xCM: Tensor
-        if d.n == 1 {
-            xCM = x
+        let xBlocks: Tensor
+        if ImageBlock.needChannelMajor(n: d.n, plane: d.plane) {
+            xBlocks = Tensor.reuse(inputCMScratch, shape: [d.c, d.n * d.plane])
+            inputCMScratch = xBlocks
+            Layout.batchToChannelMajor(x.data, n: d.n, c: d.c, plane: d.plane, into: xBlocks.data)
         } else {
-            xCM = Tensor.reuse(inputCMScratch, shape: [d.c, d.n * d.plane])
-            inputCMScratch = xCM
-            Layout.batchToChannelMajor(x.data, n: d.n, c: d.c, plane: d.plane, into: xCM.data)
+            xBlocks = x
         }
-        inputCM = xCM
+        inputBlocks = xBlocks
         let cols = Tensor.reuse(columns, shape: [g.patchSize, g.columns])
         columns = cols
-        GEMM.sgemm(
-            transA: true, transB: false, m: g.patchSize, n: g.columns, k: inChannels,
-            a: weight.value.data, lda: g.patchSize, b: xCM.data, ldb: g.columns,
-            c: cols.data, ldc: g.columns)
+        for block in ImageBlock.blocks(n: d.n, channels: d.c, plane: d.plane) {
+            GEMM.sgemm(
+                transA: true, transB: false, m: g.patchSize, n: block.count, k: inChannels,
+                a: weight.value.data, lda: g.patchSize, b: xBlocks.data + block.offset, ldb: block.rowStride,
+                c: cols.data + block.firstColumn, ldc: g.columns)
+        }
         let y = Tensor.reuse(output, shape: [d.n, outChannels, oh, ow])
         output = y
         if let bias {
@@ -77,39 +79,35 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let g = geometry, let xCM = inputCM, let cols = columns else {
+        guard let g = geometry, let xBlocks = inputBlocks, let cols = columns else {
             preconditionFailure("ConvTranspose2d.backward before forward")
         }
         precondition(dy.shape == [g.n, outChannels, g.h, g.w], "ConvTranspose2d.backward: gradient shape \(dy.shape)")
         Im2Col.im2col(dy.data, g, into: cols.data)  // cols now holds im2col(dY)
+        let blocks = ImageBlock.blocks(n: g.n, channels: inChannels, plane: g.outPlane)
         if computesParameterGradients {
-            GEMM.sgemm(
-                transA: false, transB: true, m: inChannels, n: g.patchSize, k: g.columns,
-                a: xCM.data, lda: g.columns, b: cols.data, ldb: g.columns,
-                beta: 1, c: weight.grad.data, ldc: g.patchSize)
+            for block in blocks {
+                GEMM.sgemm(
+                    transA: false, transB: true, m: inChannels, n: g.patchSize, k: block.count,
+                    a: xBlocks.data + block.offset, lda: block.rowStride, b: cols.data + block.firstColumn, ldb: g.columns,
+                    beta: 1, c: weight.grad.data, ldc: g.patchSize)
+            }
             if let bias {
-                Profiler.measure("bias gradient") {
-                    let plane = g.h * g.w
-                    for n in 0..<g.n {
-                        for oc in 0..<outChannels {
-                            let p = dy.data + (n * outChannels + oc) * plane
-                            var s: Float = 0
-                            for i in 0..<plane { s += p[i] }
-                            bias.grad.data[oc] += s
-                        }
-                    }
-                }
+                Profiler.measure("bias gradient") { BiasGradient.accumulate(dy, into: bias.grad) }
             }
         }
         let dx = Tensor.reuse(gradInput, shape: [g.n, inChannels, g.outH, g.outW])
         gradInput = dx
-        let target = g.n == 1 ? dx : Tensor.reuse(gradCM, shape: [inChannels, g.columns])
-        if g.n > 1 { gradCM = target }
-        GEMM.sgemm(
-            transA: false, transB: false, m: inChannels, n: g.columns, k: g.patchSize,
-            a: weight.value.data, lda: g.patchSize, b: cols.data, ldb: g.columns,
-            c: target.data, ldc: g.columns)
-        if g.n > 1 {
+        let channelMajorOutput = ImageBlock.needChannelMajor(n: g.n, plane: g.outPlane)
+        let target = channelMajorOutput ? Tensor.reuse(gradCM, shape: [inChannels, g.columns]) : dx
+        if channelMajorOutput { gradCM = target }
+        for block in blocks {
+            GEMM.sgemm(
+                transA: false, transB: false, m: inChannels, n: block.count, k: g.patchSize,
+                a: weight.value.data, lda: g.patchSize, b: cols.data + block.firstColumn, ldb: g.columns,
+                c: target.data + block.offset, ldc: block.rowStride)
+        }
+        if channelMajorOutput {
             Layout.channelMajorToBatch(target.data, n: g.n, c: inChannels, plane: g.outPlane, into: dx.data)
         }
         return dx
