@@ -28,6 +28,51 @@ void tinct_adam_update(float *restrict parameters, const float *restrict gradien
     }
 }
 
+/// Sums a, lane by lane, into one value in a fixed pairwise order.
+#define TINCT_COMBINE_EIGHT(a) (((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])))
+
+TINCT_PER_CPU
+double tinct_sum_double(const float *restrict values, size_t count, double mean, int squaredAround) {
+    double lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    if (squaredAround) {
+        for (; i + 8 <= count; i += 8) {
+            for (int k = 0; k < 8; k++) {
+                const double t = (double)values[i + k] - mean;
+                lanes[k] += t * t;
+            }
+        }
+        for (; i < count; i++) {
+            const double t = (double)values[i] - mean;
+            lanes[0] += t * t;
+        }
+    } else {
+        for (; i + 8 <= count; i += 8) {
+            for (int k = 0; k < 8; k++) lanes[k] += (double)values[i + k];
+        }
+        for (; i < count; i++) lanes[0] += (double)values[i];
+    }
+    return TINCT_COMBINE_EIGHT(lanes);
+}
+
+TINCT_PER_CPU
+void tinct_gradient_sums(const float *restrict dy, const float *restrict xhat, size_t count, float *sumDy, float *sumDyXhat) {
+    float plain[8] = {0, 0, 0, 0, 0, 0, 0, 0}, products[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        for (int k = 0; k < 8; k++) {
+            plain[k] += dy[i + k];
+            products[k] += dy[i + k] * xhat[i + k];
+        }
+    }
+    for (; i < count; i++) {
+        plain[0] += dy[i];
+        products[0] += dy[i] * xhat[i];
+    }
+    *sumDy = TINCT_COMBINE_EIGHT(plain);
+    *sumDyXhat = TINCT_COMBINE_EIGHT(products);
+}
+
 const char *tinct_vector_loops_level(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();

@@ -1,3 +1,4 @@
+import CVectorLoops
 import Tensors
 
 /// Batch normalization over N·H·W per channel (PyTorch `nn.BatchNorm2d`, affine, tracking
@@ -82,20 +83,8 @@ public final class BatchNorm2d: Layer, TrainingModeDependent, ParameterGradientT
                     rm.value[c] = (1 - momentum) * rm.value[c] + momentum * mean
                     rv.value[c] = (1 - momentum) * rv.value[c] + momentum * global.unbiased[c]
                 } else if training {
-                    var s = 0.0
-                    var s2 = 0.0
-                    for n in 0..<d.n {
-                        let p = px.value + (n * d.c + c) * d.plane
-                        for i in 0..<d.plane { s += Double(p[i]) }
-                    }
-                    let mu = s / Double(m)
-                    for n in 0..<d.n {
-                        let p = px.value + (n * d.c + c) * d.plane
-                        for i in 0..<d.plane {
-                            let t = Double(p[i]) - mu
-                            s2 += t * t
-                        }
-                    }
+                    let mu = Self.channelSum(px.value, channel: c, d, centeredOn: nil) / Double(m)
+                    let s2 = Self.channelSum(px.value, channel: c, d, centeredOn: mu)
                     mean = Float(mu)
                     variance = Float(s2 / Double(m))
                     let unbiased = m > 1 ? Float(s2 / Double(m - 1)) : variance
@@ -193,28 +182,25 @@ extension BatchNorm2d {
         result.withUnsafeMutableBufferPointer { buffer in
             let out = UncheckedSendable(buffer.baseAddress!)
             Parallel.forEachChunk(d.c, costPerItem: 2 * d.n * d.plane) { channels in
-                for c in channels {
-                    var s = 0.0
-                    for n in 0..<d.n {
-                        let p = px.value + (n * d.c + c) * d.plane
-                        if let means {
-                            for i in 0..<d.plane {
-                                let t = Double(p[i]) - means[c]
-                                s += t * t
-                            }
-                        } else {
-                            for i in 0..<d.plane { s += Double(p[i]) }
-                        }
-                    }
-                    out.value[c] = s
-                }
+                for c in channels { out.value[c] = Self.channelSum(px.value, channel: c, d, centeredOn: means?[c]) }
             }
         }
         return result
     }
 
+    /// Σx, or Σ(x − mean)² given the mean, over the batch and the plane of channel `c`, in
+    /// Double: each plane summed by the vector loop (a fixed order), the planes added in turn.
+    /// One definition for the single-process and the synchronized statistics.
+    fileprivate static func channelSum(_ x: UnsafeMutablePointer<Float>, channel c: Int, _ d: NCHW, centeredOn mean: Double?) -> Double {
+        var s = 0.0
+        for n in 0..<d.n {
+            s += tinct_sum_double(x + (n * d.c + c) * d.plane, d.plane, mean ?? 0, mean == nil ? 0 : 1)
+        }
+        return s
+    }
+
     /// Σdy and Σdy·x̂ over the batch and the plane of channel `c` — summed in one order
-    /// for both backward paths.
+    /// for both backward paths (each plane by the vector loop, the planes added in turn).
     fileprivate static func gradientSums(_ dy: UnsafeMutablePointer<Float>, _ xhat: UnsafeMutablePointer<Float>, channel c: Int, _ d: NCHW)
         -> (dy: Float, dyXhat: Float)
     {
@@ -222,10 +208,11 @@ extension BatchNorm2d {
         var sumDyXhat: Float = 0
         for n in 0..<d.n {
             let o = (n * d.c + c) * d.plane
-            for i in 0..<d.plane {
-                sumDy += dy[o + i]
-                sumDyXhat += dy[o + i] * xhat[o + i]
-            }
+            var planeDy: Float = 0
+            var planeDyXhat: Float = 0
+            tinct_gradient_sums(dy + o, xhat + o, d.plane, &planeDy, &planeDyXhat)
+            sumDy += planeDy
+            sumDyXhat += planeDyXhat
         }
         return (sumDy, sumDyXhat)
     }

@@ -13,6 +13,16 @@
 void tinct_adam_update(float *parameters, const float *gradients, float *firstMoments, float *secondMoments,
                        size_t count, float beta1, float beta2, float stepSize, float correction2Root, float eps);
 
+/// Σ values[i] in double precision, and Σ (values[i] − mean)² when `squaredAround` is
+/// nonzero. The order of the additions is fixed by the source — eight running sums over
+/// i mod 8, the rest added to the first, then combined pairwise — so every vector level gives
+/// the same bits.
+double tinct_sum_double(const float *values, size_t count, double mean, int squaredAround);
+
+/// Σ dy[i] and Σ dy[i]·xhat[i] in single precision, in the same fixed order as
+/// tinct_sum_double (batch norm's backward sums).
+void tinct_gradient_sums(const float *dy, const float *xhat, size_t count, float *sumDy, float *sumDyXhat);
+
 /// The vector level the loops run at on this CPU: "avx512", "avx2" or "baseline".
 const char *tinct_vector_loops_level(void);
 
