@@ -28,6 +28,21 @@ void tinct_adam_update(float *restrict parameters, const float *restrict gradien
     }
 }
 
+TINCT_PER_CPU
+void tinct_relu(const float *restrict x, float *restrict y, size_t count) {
+    for (size_t i = 0; i < count; i++) y[i] = x[i] > 0 ? x[i] : 0;
+}
+
+TINCT_PER_CPU
+void tinct_leaky_relu(const float *restrict x, float *restrict y, size_t count, float slope) {
+    for (size_t i = 0; i < count; i++) y[i] = x[i] > 0 ? x[i] : slope * x[i];
+}
+
+TINCT_PER_CPU
+void tinct_rectifier_gradient(const float *restrict x, const float *restrict dy, float *restrict dx, size_t count, float slope) {
+    for (size_t i = 0; i < count; i++) dx[i] = dy[i] * (x[i] > 0 ? 1.0f : slope);
+}
+
 /// Sums a, lane by lane, into one value in a fixed pairwise order.
 #define TINCT_COMBINE_EIGHT(a) (((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])))
 

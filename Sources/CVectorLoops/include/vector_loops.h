@@ -23,6 +23,16 @@ double tinct_sum_double(const float *values, size_t count, double mean, int squa
 /// tinct_sum_double (batch norm's backward sums).
 void tinct_gradient_sums(const float *dy, const float *xhat, size_t count, float *sumDy, float *sumDyXhat);
 
+/// y[i] = x[i] > 0 ? x[i] : 0 (ReLU).
+void tinct_relu(const float *x, float *y, size_t count);
+
+/// y[i] = x[i] > 0 ? x[i] : slope·x[i] (LeakyReLU).
+void tinct_leaky_relu(const float *x, float *y, size_t count, float slope);
+
+/// dx[i] = dy[i] · (x[i] > 0 ? 1 : slope): the input gradient of LeakyReLU, and of ReLU with
+/// slope 0.
+void tinct_rectifier_gradient(const float *x, const float *dy, float *dx, size_t count, float slope);
+
 /// The vector level the loops run at on this CPU: "avx512", "avx2" or "baseline".
 const char *tinct_vector_loops_level(void);
 
