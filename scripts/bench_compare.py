@@ -56,6 +56,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
+    kernels = subprocess.run([args.tinct, "bench", "--kernels"], capture_output=True, text=True).stderr.strip()
+    print(kernels.replace("\n", "; "), flush=True)
     rows = []
     for name in configuration_names(args.torch_script):
         if args.only and args.only != name:
@@ -67,20 +69,26 @@ def main():
         if tinct[0][0]["in_nc"] != torch[0][0]["in_nc"]:
             print(f"warning: {name}: Tinct feeds {tinct[0][0]['in_nc']} input planes, {args.torch_script} "
                   f"{torch[0][0]['in_nc']}: the figures are not of the same network", file=sys.stderr)
-        med = lambda xs, key: statistics.median(x[0][key] for x in xs)
+        med = lambda xs, key: round(statistics.median(x[0][key] for x in xs), 1)
         t_inf, p_inf = med(tinct, "infer_ms"), med(torch, "infer_ms")
         t_step, p_step = med(tinct, "step_ms"), med(torch, "step_ms")
         row = {"name": name, "tinct_infer_ms": t_inf, "torch_infer_ms": p_inf, "infer_speedup": round(p_inf / t_inf, 2),
                "tinct_step_ms": t_step, "torch_step_ms": p_step, "step_speedup": round(p_step / t_step, 2),
                "tinct_peak_rss_mib": max(x[0].get("peak_rss_mib", 0) for x in tinct),
-               "torch_peak_rss_mib": round(max((x[1] or 0) for x in torch), 1)}
+               "torch_peak_rss_mib": round(max((x[1] or 0) for x in torch), 1),
+               # Tinct's own GEMM operations per step over its median step, and the 1024^3
+               # sgemm rate the same process measured: the share of the machine a step uses.
+               "tinct_step_gflops_per_s": med(tinct, "step_gflops_per_s"),
+               "sgemm_gflops_per_s": med(tinct, "sgemm_gflops_per_s")}
+        row["sgemm_share"] = round(row["tinct_step_gflops_per_s"] / row["sgemm_gflops_per_s"], 2)
         rows.append(row)
         print(json.dumps(row), flush=True)
-    print("\n| config | Tinct infer ms | PyTorch infer ms | speedup | Tinct step ms | PyTorch step ms | speedup | Tinct RSS MiB | PyTorch RSS MiB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n| config | Tinct infer ms | PyTorch infer ms | speedup | Tinct step ms | PyTorch step ms | speedup | Tinct RSS MiB | PyTorch RSS MiB | Tinct step GFLOP/s | sgemm GFLOP/s | share |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['name']} | {r['tinct_infer_ms']} | {r['torch_infer_ms']} | {r['infer_speedup']}× | "
-              f"{r['tinct_step_ms']} | {r['torch_step_ms']} | {r['step_speedup']}× | {r['tinct_peak_rss_mib']} | {r['torch_peak_rss_mib']} |")
+              f"{r['tinct_step_ms']} | {r['torch_step_ms']} | {r['step_speedup']}× | {r['tinct_peak_rss_mib']} | {r['torch_peak_rss_mib']} | "
+              f"{r['tinct_step_gflops_per_s']} | {r['sgemm_gflops_per_s']} | {r['sgemm_share']} |")
 
 
 if __name__ == "__main__":
