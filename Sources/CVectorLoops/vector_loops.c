@@ -6,6 +6,8 @@
 #include "vector_loops.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #if defined(__x86_64__) && defined(__linux__)
 #define TINCT_PER_CPU __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -41,6 +43,39 @@ void tinct_leaky_relu(const float *restrict x, float *restrict y, size_t count, 
 TINCT_PER_CPU
 void tinct_rectifier_gradient(const float *restrict x, const float *restrict dy, float *restrict dx, size_t count, float slope) {
     for (size_t i = 0; i < count; i++) dx[i] = dy[i] * (x[i] > 0 ? 1.0f : slope);
+}
+
+TINCT_PER_CPU
+void tinct_tanh(const float *restrict x, float *restrict y, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        const double v = x[i];
+        // tanh(|v|) = (1 − t)/(1 + t) with t = e^(−2|v|); |v| ≥ 10 rounds to ±1 in float.
+        const double a = fmin(fabs(v), 10.0);
+        const double e = -2.0 * a;
+        // e^e = 2^k · e^r, |r| ≤ ln2/2; e^r by its Taylor series to r¹⁰ (relative error < 10⁻¹²).
+        const double k = nearbyint(e * 1.4426950408889634);
+        const double r = e - k * 0.6931471805599453;
+        double p = 1.0 / 3628800.0;
+        p = p * r + 1.0 / 362880.0;
+        p = p * r + 1.0 / 40320.0;
+        p = p * r + 1.0 / 5040.0;
+        p = p * r + 1.0 / 720.0;
+        p = p * r + 1.0 / 120.0;
+        p = p * r + 1.0 / 24.0;
+        p = p * r + 1.0 / 6.0;
+        p = p * r + 0.5;
+        p = p * r + 1.0;
+        p = p * r + 1.0;
+        const int64_t exponentBits = ((int64_t)k + 1023) << 52;
+        double twoToK;
+        memcpy(&twoToK, &exponentBits, sizeof twoToK);
+        const double t = p * twoToK;
+        double h = (1.0 - t) / (1.0 + t);
+        h = v < 0 ? -h : h;
+        // Near 0 the difference above loses digits; the series keeps them (and the sign of −0).
+        h = a < 1e-3 ? v * (1.0 - v * v / 3.0) : h;
+        y[i] = v != v ? x[i] : (float)h;
+    }
 }
 
 /// Sums a, lane by lane, into one value in a fixed pairwise order.

@@ -33,6 +33,11 @@ void tinct_leaky_relu(const float *x, float *y, size_t count, float slope);
 /// slope 0.
 void tinct_rectifier_gradient(const float *x, const float *dy, float *dx, size_t count, float slope);
 
+/// y[i] = tanh(x[i]), computed in double precision (exp by range reduction and a degree-10
+/// polynomial, x − x³/3 below 10⁻³) and rounded once to float: the float nearest the true
+/// value wherever tested, as Float(tanh(Double(x))) is; NaN stays NaN, −0 stays −0.
+void tinct_tanh(const float *x, float *y, size_t count);
+
 /// The vector level the loops run at on this CPU: "avx512", "avx2" or "baseline".
 const char *tinct_vector_loops_level(void);
 
