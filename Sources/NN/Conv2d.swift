@@ -1,6 +1,6 @@
 import Tensors
 
-/// 2-D convolution as im2col + one GEMM per batch (PyTorch `nn.Conv2d`, no dilation/groups).
+/// 2-D convolution as im2col + GEMM (PyTorch `nn.Conv2d`, no dilation/groups).
 ///
 /// Shapes: x (N, C, H, W) → y (N, OC, OH, OW); weight (OC, C, KH, KW); bias (OC).
 /// Forward: cols (C·KH·KW, N·OH·OW) = im2col(x); y = W · cols (+ bias).
