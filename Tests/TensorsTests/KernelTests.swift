@@ -27,6 +27,44 @@ struct KernelTests {
         }
     }
 
+    /// Products with one column or one row of C run as matrix-vector products: every transpose
+    /// combination, leading dimensions wider than the matrices (a block inside a larger one),
+    /// sizes split across cores (by rows for one column, by columns for one row), and C full of
+    /// NaN under beta 0, which must be overwritten, not scaled.
+    @Test(
+        "one-column and one-row products equal the naive twin",
+        arguments: [(9, 1, 4), (1, 9, 4), (1, 1, 5), (5000, 1, 600), (1, 5000, 600)])
+    func matrixVector(m: Int, n: Int, k: Int) {
+        let pad = 3
+        for transA in [false, true] {
+            for transB in [false, true] {
+                let (lda, ldb, ldc) = ((transA ? m : k) + pad, (transB ? k : n) + pad, n + pad)
+                let a = Tensor.randomNormal([(transA ? k : m) * lda], seed: 1)
+                let b = Tensor.randomNormal([(transB ? n : k) * ldb], seed: 2)
+                for beta: Float in [0, 0.3] {
+                    let c1 = beta == 0 ? Tensor(repeating: .nan, shape: [m * ldc]) : Tensor.randomNormal([m * ldc], seed: 3)
+                    let c2 = c1.copy()
+                    GEMM.sgemm(
+                        transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.7, a: a.data, lda: lda,
+                        b: b.data, ldb: ldb, beta: beta, c: c1.data, ldc: ldc)
+                    NaiveGEMM.sgemm(
+                        transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.7, a: a.data, lda: lda,
+                        b: b.data, ldb: ldb, beta: beta, c: c2.data, ldc: ldc)
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            let (x, y) = (c1.data[i * ldc + j], c2.data[i * ldc + j])
+                            #expect(abs(x - y) < 1e-3, "transA \(transA) transB \(transB) beta \(beta) at \(i),\(j)")
+                        }
+                        for j in n..<ldc {  // the padding of C stays untouched
+                            let (x, y) = (c1.data[i * ldc + j], c2.data[i * ldc + j])
+                            #expect(x == y || (x.isNaN && y.isNaN), "padding changed at \(i),\(j)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// col2im is the adjoint of im2col: ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for all x, c. Stride 2
     /// takes its own path (phase planes), checked here on odd and even sizes.
     @Test("col2im is the adjoint of im2col", arguments: [(3, 1, 1), (4, 2, 1), (1, 1, 0), (3, 2, 0), (4, 1, 1), (2, 2, 0), (4, 3, 1), (5, 2, 3)])
