@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // Tinct: line-art and photo colorization with an in-process pix2pix engine.
-// Dependency direction: CBLAS, CBLASKernels, CVectorLoops → Tensors → NN → Pix2Pix → Server → tinct,
+// Dependency direction: CBLAS, CBLASKernels, CVectorLoops, CSkinnyGEMM → Tensors → NN → Pix2Pix → Server → tinct,
 // CImageCodecs → ImageCodecs → Pix2Pix, Pix2Pix → ONNX → tinct. See ../shared/STYLE.md.
 import PackageDescription
 
@@ -37,7 +37,10 @@ let package = Package(
         // Relaunches the process with OpenBLAS's best kernels when OpenBLAS does not know the CPU.
         .target(name: "CBLASKernels", linkerSettings: [.linkedLibrary("openblas")]),
         .target(name: "CVectorLoops", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off", "-fno-math-errno"])]),
-        .target(name: "Tensors", dependencies: ["CBLAS", "CBLASKernels", "CVectorLoops"], swiftSettings: numericFlags),
+        .target(name: "CSkinnyGEMM", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=fast", "-Wno-psabi"])]),
+        .target(
+            name: "Tensors", dependencies: ["CBLAS", "CBLASKernels", "CVectorLoops", "CSkinnyGEMM"],
+            swiftSettings: numericFlags),
         // Open MPI for `mpirun -np N tinct train`, loaded at run time only under mpirun (NN/Distributed/).
         .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "NN", dependencies: ["Tensors", "CMPI", "CVectorLoops"], swiftSettings: numericFlags),

@@ -1,4 +1,5 @@
 import CBLAS
+import CSkinnyGEMM
 import Dispatch
 
 /// The one place that calls BLAS: C = alpha · op(A) · op(B) + beta · C, all row-major.
@@ -93,9 +94,10 @@ public enum GEMM {
         }
     }
 
-    /// One single-threaded BLAS call. A product with one column or one row of C is a
+    /// One single-threaded product. A product with one column or one row of C is a
     /// matrix-vector product: OpenBLAS's sgemv reads the matrix once, 3–4× faster than its
-    /// sgemm on those shapes (the bottleneck layers of a batch-1 inference).
+    /// sgemm on those shapes (the bottleneck layers of a batch-1 inference). Two to eight
+    /// columns go to Tinct's skinny kernels (Sources/CSkinnyGEMM), about 2× OpenBLAS there.
     @inline(__always)
     private static func call(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
@@ -115,6 +117,11 @@ public enum GEMM {
             cblas_sgemv(
                 CblasRowMajor, transB ? CblasNoTrans : CblasTrans, Int32(rows), Int32(columns), alpha,
                 b, Int32(ldb), a, Int32(transA ? lda : 1), beta, c, 1)
+            return
+        }
+        if !transB
+            && tinct_skinny_gemm(transA ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != 0
+        {
             return
         }
         cblas_sgemm(

@@ -27,13 +27,18 @@ struct KernelTests {
         }
     }
 
-    /// Products with one column or one row of C run as matrix-vector products: every transpose
-    /// combination, leading dimensions wider than the matrices (a block inside a larger one),
-    /// sizes split across cores (by rows for one column, by columns for one row), and C full of
+    /// Products with one column or one row of C run as matrix-vector products, with two to eight
+    /// columns on the skinny kernels: every transpose combination, leading dimensions wider than
+    /// the matrices (a block inside a larger one), rows and depths that are not whole vectors,
+    /// sizes split across cores (by rows for few columns, by columns for one row), and C full of
     /// NaN under beta 0, which must be overwritten, not scaled.
     @Test(
-        "one-column and one-row products equal the naive twin",
-        arguments: [(9, 1, 4), (1, 9, 4), (1, 1, 5), (5000, 1, 600), (1, 5000, 600)])
+        "one-column, one-row and few-column products equal the naive twin",
+        arguments: [
+            (9, 1, 4), (1, 9, 4), (1, 1, 5), (5000, 1, 600), (1, 5000, 600),
+            (37, 2, 33), (64, 3, 16), (19, 4, 48), (100, 5, 7), (48, 6, 64), (33, 7, 129), (130, 8, 32),
+            (5000, 4, 300)
+        ])
     func matrixVector(m: Int, n: Int, k: Int) {
         let pad = 3
         for transA in [false, true] {
