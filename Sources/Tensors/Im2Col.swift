@@ -11,6 +11,7 @@ public enum Im2Col {
     }
 
     private static func fill(_ columns: UnsafeMutablePointer<Float>, from input: UnsafePointer<Float>, _ g: ConvGeometry) {
+        if g.stride == 2 { return fillStride2(columns, from: input, g) }
         let (oh, ow, plane, inPlane) = (g.outH, g.outW, g.outPlane, g.h * g.w)
         let rowLength = g.columns
         let src = UncheckedSendable(input)
@@ -43,6 +44,51 @@ public enum Im2Col {
                                 from: inLine + owRange.lowerBound + offset, count: owRange.count)
                         } else {
                             for x in owRange { line[x] = inLine[x * g.stride + offset] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// im2col for stride 2, the adjoint of `scatterStride2`: each input plane is split once into
+    /// its four phase planes, where a tap's entries are contiguous, and every line of the column
+    /// matrix is then one copy instead of a gather from every other input column.
+    private static func fillStride2(_ columns: UnsafeMutablePointer<Float>, from input: UnsafePointer<Float>, _ g: ConvGeometry) {
+        let (oh, ow, plane, inPlane) = (g.outH, g.outW, g.outPlane, g.h * g.w)
+        let rowLength = g.columns
+        let src = UncheckedSendable(input)
+        let dst = UncheckedSendable(columns)
+        let phases = StridePhases(h: g.h, w: g.w)
+        // Each worker owns whole (n, c) planes of the input, hence disjoint stretches of columns.
+        Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * plane) { planes in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: inPlane)
+            defer { scratch.deallocate() }
+            for nc in planes {
+                let n = nc / g.c
+                let c = nc % g.c
+                phases.split(src.value + nc * inPlane, into: scratch)
+                for i in 0..<g.kh {
+                    let ohRange = g.validRange(kernelOffset: i, size: g.h, outSize: oh)
+                    let (rowPhase, rowShift) = StridePhases.split(i - g.padding)
+                    for j in 0..<g.kw {
+                        let owRange = g.validRange(kernelOffset: j, size: g.w, outSize: ow)
+                        let (columnPhase, columnShift) = StridePhases.split(j - g.padding)
+                        let phase = scratch + phases.start(rowPhase, columnPhase)
+                        let phaseRow = phases.width(columnPhase)
+                        let colBase = dst.value + ((c * g.kh + i) * g.kw + j) * rowLength + n * plane
+                        for y in 0..<oh {
+                            let line = colBase + y * ow
+                            guard ohRange.contains(y), !owRange.isEmpty else {
+                                line.update(repeating: 0, count: ow)
+                                continue
+                            }
+                            if owRange.lowerBound > 0 { line.update(repeating: 0, count: owRange.lowerBound) }
+                            if owRange.upperBound < ow {
+                                (line + owRange.upperBound).update(repeating: 0, count: ow - owRange.upperBound)
+                            }
+                            let source = phase + (y + rowShift) * phaseRow + columnShift
+                            (line + owRange.lowerBound).update(from: source + owRange.lowerBound, count: owRange.count)
                         }
                     }
                 }
@@ -158,6 +204,21 @@ struct StridePhases {
     static func split(_ offset: Int) -> (phase: Int, shift: Int) {
         let phase = offset & 1
         return (phase, (offset - phase) / 2)
+    }
+
+    /// `phase(r mod 2, q mod 2)[r / 2, q / 2] = plane[r, q]` for the whole plane.
+    func split(_ plane: UnsafePointer<Float>, into phases: UnsafeMutablePointer<Float>) {
+        for r in 0..<h {
+            let (rowPhase, u) = (r & 1, r >> 1)
+            let even = phases + start(rowPhase, 0) + u * evenColumns
+            let odd = phases + start(rowPhase, 1) + u * oddColumns
+            let line = plane + r * w
+            for v in 0..<oddColumns {
+                even[v] = line[2 * v]
+                odd[v] = line[2 * v + 1]
+            }
+            if evenColumns > oddColumns { even[evenColumns - 1] = line[w - 1] }
+        }
     }
 
     /// `plane[r, q] += phase(r mod 2, q mod 2)[r / 2, q / 2]` for the whole plane.

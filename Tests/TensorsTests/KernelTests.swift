@@ -88,6 +88,34 @@ struct KernelTests {
         }
     }
 
+    /// Every entry of the column matrix against its definition, on both paths (stride 1, and
+    /// stride 2's phase planes) with odd and even sizes, paddings wider than the kernel reach,
+    /// and a buffer full of NaN so that an entry left unwritten fails.
+    @Test(
+        "im2col writes every entry as defined",
+        arguments: [(4, 2, 1), (3, 2, 0), (5, 2, 3), (1, 2, 0), (2, 2, 2), (3, 1, 1), (4, 1, 2)])
+    func im2colDefinition(kernel: Int, stride: Int, padding: Int) {
+        for (n, c, h, w) in [(1, 2, 5, 7), (2, 3, 8, 8), (2, 1, 9, 4), (1, 1, 1, 3)] {
+            let g = ConvGeometry(n: n, c: c, h: h, w: w, kh: kernel, kw: kernel, stride: stride, padding: padding)
+            guard g.outH > 0, g.outW > 0 else { continue }
+            let x = Tensor.randomNormal([n, c, h, w], seed: 6)
+            let cols = Tensor(repeating: .nan, shape: [g.patchSize, g.columns])
+            Im2Col.im2col(x.data, g, into: cols.data)
+            var wrong = 0
+            for row in 0..<g.patchSize {
+                let (ci, i, j) = (row / (kernel * kernel), (row / kernel) % kernel, row % kernel)
+                for column in 0..<g.columns {
+                    let (image, oy, ox) = (column / g.outPlane, (column % g.outPlane) / g.outW, column % g.outW)
+                    let (iy, ix) = (oy * stride - padding + i, ox * stride - padding + j)
+                    let inside = iy >= 0 && iy < h && ix >= 0 && ix < w
+                    let expected = inside ? x.data[((image * c + ci) * h + iy) * w + ix] : 0
+                    if cols.data[row * g.columns + column] != expected { wrong += 1 }
+                }
+            }
+            #expect(wrong == 0, "k\(kernel) s\(stride) p\(padding) \(n)x\(c)x\(h)x\(w)")
+        }
+    }
+
     @Test("im2col picks the right input pixels")
     func im2colValues() {
         // 1×1×3×3 input 1…9, kernel 2, stride 1, padding 0: 4 output positions.
