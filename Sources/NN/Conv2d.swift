@@ -5,7 +5,8 @@ import Tensors
 /// Shapes: x (N, C, H, W) → y (N, OC, OH, OW); weight (OC, C, KH, KW); bias (OC).
 /// Forward: cols (C·KH·KW, N·OH·OW) = im2col(x); y = W · cols (+ bias).
 /// Backward: dW += dY · colsᵀ; dcols = Wᵀ · dY; dx = col2im(dcols).
-/// The GEMMs run per image or over the whole batch (`ImageBlock`).
+/// The GEMMs run per image, the images shared out among the cores, or over the whole batch
+/// (`ImageBlock`); the weight gradient sums the images' products (`GEMM.accumulate`).
 /// A layer with one output channel (a PatchGAN's last) skips the column matrix and sums in
 /// place (`SingleChannelConvolution`).
 public final class Conv2d: Layer, ParameterGradientToggle {
@@ -58,7 +59,7 @@ public final class Conv2d: Layer, ParameterGradientToggle {
         let channelMajorOutput = ImageBlock.needChannelMajor(n: d.n, plane: g.outPlane)
         let target = channelMajorOutput ? Tensor.reuse(channelMajor, shape: [outChannels, g.columns]) : y
         if channelMajorOutput { channelMajor = target }
-        for block in ImageBlock.blocks(n: d.n, channels: outChannels, plane: g.outPlane) {
+        ImageBlock.forEach(ImageBlock.blocks(n: d.n, channels: outChannels, plane: g.outPlane)) { block, splits in
             let out = target.data + block.offset
             // Bias is folded into the GEMM: prefill each output row, then accumulate (beta = 1).
             if let bias {
@@ -69,7 +70,7 @@ public final class Conv2d: Layer, ParameterGradientToggle {
             GEMM.sgemm(
                 transA: false, transB: false, m: outChannels, n: block.count, k: g.patchSize,
                 a: weight.value.data, lda: g.patchSize, b: cols.data + block.firstColumn, ldb: g.columns,
-                beta: bias == nil ? 0 : 1, c: out, ldc: block.rowStride)
+                beta: bias == nil ? 0 : 1, c: out, ldc: block.rowStride, splitAcrossCores: splits)
         }
         if channelMajorOutput {
             Layout.channelMajorToBatch(target.data, n: d.n, c: outChannels, plane: g.outPlane, into: y.data)
@@ -92,12 +93,10 @@ public final class Conv2d: Layer, ParameterGradientToggle {
         }
         let blocks = ImageBlock.blocks(n: g.n, channels: outChannels, plane: g.outPlane)
         if computesParameterGradients {
-            for block in blocks {
-                GEMM.sgemm(
-                    transA: false, transB: true, m: outChannels, n: g.patchSize, k: block.count,
-                    a: dyBlocks.data + block.offset, lda: block.rowStride, b: cols.data + block.firstColumn, ldb: g.columns,
-                    beta: 1, c: weight.grad.data, ldc: g.patchSize)
-            }
+            GEMM.accumulate(
+                count: blocks.count, transA: false, transB: true, m: outChannels, n: g.patchSize, k: blocks[0].count,
+                a: { UnsafePointer(dyBlocks.data + blocks[$0].offset) }, lda: blocks[0].rowStride,
+                b: { UnsafePointer(cols.data + blocks[$0].firstColumn) }, ldb: g.columns, c: weight.grad.data, ldc: g.patchSize)
             if let bias {
                 Profiler.measure("bias gradient") { BiasGradient.accumulate(dy, into: bias.grad) }
             }
@@ -107,11 +106,11 @@ public final class Conv2d: Layer, ParameterGradientToggle {
         guard computesInputGradient else { return dx }
         let dcols = Tensor.reuse(gradColumns, shape: [g.patchSize, g.columns])
         gradColumns = dcols
-        for block in blocks {
+        ImageBlock.forEach(blocks) { block, splits in
             GEMM.sgemm(
                 transA: true, transB: false, m: g.patchSize, n: block.count, k: outChannels,
                 a: weight.value.data, lda: g.patchSize, b: dyBlocks.data + block.offset, ldb: block.rowStride,
-                c: dcols.data + block.firstColumn, ldc: g.columns)
+                c: dcols.data + block.firstColumn, ldc: g.columns, splitAcrossCores: splits)
         }
         dx.zero()
         Im2Col.col2imAccumulate(dcols.data, g, into: dx.data)

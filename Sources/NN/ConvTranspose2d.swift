@@ -57,11 +57,11 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
         inputBlocks = xBlocks
         let cols = Tensor.reuse(columns, shape: [g.patchSize, g.columns])
         columns = cols
-        for block in ImageBlock.blocks(n: d.n, channels: d.c, plane: d.plane) {
+        ImageBlock.forEach(ImageBlock.blocks(n: d.n, channels: d.c, plane: d.plane)) { block, splits in
             GEMM.sgemm(
                 transA: true, transB: false, m: g.patchSize, n: block.count, k: inChannels,
                 a: weight.value.data, lda: g.patchSize, b: xBlocks.data + block.offset, ldb: block.rowStride,
-                c: cols.data + block.firstColumn, ldc: g.columns)
+                c: cols.data + block.firstColumn, ldc: g.columns, splitAcrossCores: splits)
         }
         let y = Tensor.reuse(output, shape: [d.n, outChannels, oh, ow])
         output = y
@@ -86,12 +86,10 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
         Im2Col.im2col(dy.data, g, into: cols.data)  // cols now holds im2col(dY)
         let blocks = ImageBlock.blocks(n: g.n, channels: inChannels, plane: g.outPlane)
         if computesParameterGradients {
-            for block in blocks {
-                GEMM.sgemm(
-                    transA: false, transB: true, m: inChannels, n: g.patchSize, k: block.count,
-                    a: xBlocks.data + block.offset, lda: block.rowStride, b: cols.data + block.firstColumn, ldb: g.columns,
-                    beta: 1, c: weight.grad.data, ldc: g.patchSize)
-            }
+            GEMM.accumulate(
+                count: blocks.count, transA: false, transB: true, m: inChannels, n: g.patchSize, k: blocks[0].count,
+                a: { UnsafePointer(xBlocks.data + blocks[$0].offset) }, lda: blocks[0].rowStride,
+                b: { UnsafePointer(cols.data + blocks[$0].firstColumn) }, ldb: g.columns, c: weight.grad.data, ldc: g.patchSize)
             if let bias {
                 Profiler.measure("bias gradient") { BiasGradient.accumulate(dy, into: bias.grad) }
             }
@@ -101,11 +99,11 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
         let channelMajorOutput = ImageBlock.needChannelMajor(n: g.n, plane: g.outPlane)
         let target = channelMajorOutput ? Tensor.reuse(gradCM, shape: [inChannels, g.columns]) : dx
         if channelMajorOutput { gradCM = target }
-        for block in blocks {
+        ImageBlock.forEach(blocks) { block, splits in
             GEMM.sgemm(
                 transA: false, transB: false, m: inChannels, n: block.count, k: g.patchSize,
                 a: weight.value.data, lda: g.patchSize, b: cols.data + block.firstColumn, ldb: g.columns,
-                c: target.data + block.offset, ldc: block.rowStride)
+                c: target.data + block.offset, ldc: block.rowStride, splitAcrossCores: splits)
         }
         if channelMajorOutput {
             Layout.channelMajorToBatch(target.data, n: g.n, c: inChannels, plane: g.outPlane, into: dx.data)

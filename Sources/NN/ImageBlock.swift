@@ -20,6 +20,20 @@ struct ImageBlock {
         return (0..<n).map { ImageBlock(offset: $0 * channels * plane, rowStride: plane, firstColumn: $0 * plane, count: plane) }
     }
 
+    /// Runs `body(block, splitsProducts)` for every block. Blocks of several images are
+    /// shared out among the cores, each core's products then staying on it (`splitsProducts`
+    /// false): one hand-off per layer instead of one per product. A single block runs here,
+    /// its products split across the cores.
+    static func forEach(_ blocks: [ImageBlock], _ body: (ImageBlock, _ splitsProducts: Bool) -> Void) {
+        guard blocks.count > 1 else {
+            for block in blocks { body(block, true) }
+            return
+        }
+        Parallel.forEachChunk(blocks.count, costPerItem: Parallel.alwaysShared) { range in
+            for index in range { body(blocks[index], false) }
+        }
+    }
+
     /// Whether blocks over `n` images need the channel-major scratch and its layout copies.
     static func needChannelMajor(n: Int, plane: Int) -> Bool { n > 1 && !Layout.gemmPerImage(n: n, plane: plane) }
 }

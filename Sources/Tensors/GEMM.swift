@@ -8,7 +8,8 @@ import Dispatch
 /// matrices. `NaiveGEMM` computes the same thing with plain loops for tests.
 ///
 /// Threading: OpenBLAS runs single-threaded and Tinct splits each large product into one
-/// block of C per core itself (by columns, or by rows when C is tall). OpenBLAS's own
+/// block of C per core itself (by columns, or by rows when C is tall), unless the caller
+/// already runs one product per core (`splitAcrossCores: false`). OpenBLAS's own
 /// threads spin between calls and steal the cores from Tinct's elementwise loops; one pool
 /// for everything avoids that. `TINCT_BLAS_THREADS=n` in the environment restores OpenBLAS
 /// threading instead (for comparison). `TINCT_GEMM` swaps in the naive twin for numerical
@@ -30,7 +31,7 @@ public enum GEMM {
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, splitAcrossCores mayShare: Bool = true
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size \(m)×\(n)×\(k)")
         if m == 0 || n == 0 { return }
@@ -45,7 +46,7 @@ public enum GEMM {
                 transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
-        let split = blasThreads == nil && Parallel.workers > 1 && 2 * m * n * k >= splitThreshold
+        let split = mayShare && splits(m: m, n: n, k: k)
         let body = {
             if split {
                 splitAcrossCores(
@@ -65,32 +66,92 @@ public enum GEMM {
         }
     }
 
-    /// One block of C per worker: column blocks when C is at least as wide as tall, row
-    /// blocks otherwise. Each block is an independent single-threaded sgemm.
+    /// C += Σᵢ op(Aᵢ)·op(Bᵢ) over `count` products of one shape (a convolution's weight
+    /// gradient summed over the images of a batch). C is split across the cores once, and each
+    /// core runs every product on its block in order: one hand-off for all of them, and each
+    /// element of C summed over the products in the same order as one product after another.
+    public static func accumulate(
+        count: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        a: (Int) -> UnsafePointer<Float>, lda: Int, b: (Int) -> UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard count > 1, NumericsEnvironment.gemmBackend == .blas, splits(m: m, n: n, k: k), m > 0, n > 0 else {
+            for i in 0..<count {
+                sgemm(
+                    transA: transA, transB: transB, m: m, n: n, k: k, a: a(i), lda: lda, b: b(i), ldb: ldb,
+                    beta: 1, c: c, ldc: ldc)
+            }
+            return
+        }
+        let operands = UncheckedSendable((0..<count).map { (a($0), b($0)) })
+        let body = {
+            forEachBlockOfC(m: m, n: n) { byColumns, range in
+                for (ai, bi) in operands.value {
+                    callOnBlock(
+                        byColumns, range, transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
+                        a: ai, lda: lda, b: bi, ldb: ldb, beta: 1, c: c, ldc: ldc)
+                }
+            }
+        }
+        if Profiler.enabled {
+            for _ in 0..<count { Profiler.countProduct(m: m, n: n, k: k) }
+            Profiler.measure("gemm \(transA ? "T" : "N")\(transB ? "T" : "N") m\(m) n\(n) k\(k)", body)
+        } else {
+            body()
+        }
+    }
+
+    /// Whether a product is large enough to repay splitting it across the cores.
+    private static func splits(m: Int, n: Int, k: Int) -> Bool {
+        blasThreads == nil && Parallel.workers > 1 && 2 * m * n * k >= splitThreshold
+    }
+
+    /// One block of C per worker, each an independent single-threaded sgemm.
     private static func splitAcrossCores(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        let (pa, pb, pc) = (UncheckedSendable(a), UncheckedSendable(b), UncheckedSendable(c))
+        forEachBlockOfC(m: m, n: n) { byColumns, range in
+            callOnBlock(
+                byColumns, range, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
+    /// Calls `body` on every worker with its block of C: a range of columns when C is at least
+    /// as wide as tall, of rows otherwise.
+    private static func forEachBlockOfC(m: Int, n: Int, _ body: (_ byColumns: Bool, _ range: Range<Int>) -> Void) {
         let byColumns = n >= m
         let extent = byColumns ? n : m
         let parts = min(Parallel.workers, extent)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            // Block edges rounded to multiples of 16 keep the kernels on full tiles.
-            let start = part == 0 ? 0 : min(extent, (extent * part / parts + 8) / 16 * 16)
-            let end = part == parts - 1 ? extent : min(extent, (extent * (part + 1) / parts + 8) / 16 * 16)
-            guard end > start else { return }
-            if byColumns {
-                call(
-                    transA: transA, transB: transB, m: m, n: end - start, k: k, alpha: alpha, a: pa.value, lda: lda,
-                    b: transB ? pb.value + start * ldb : pb.value + start, ldb: ldb,
-                    beta: beta, c: pc.value + start, ldc: ldc)
-            } else {
-                call(
-                    transA: transA, transB: transB, m: end - start, n: n, k: k, alpha: alpha,
-                    a: transA ? pa.value + start : pa.value + start * lda, lda: lda,
-                    b: pb.value, ldb: ldb, beta: beta, c: pc.value + start * ldc, ldc: ldc)
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                // Block edges rounded to multiples of 16 keep the kernels on full tiles.
+                let start = part == 0 ? 0 : min(extent, (extent * part / parts + 8) / 16 * 16)
+                let end = part == parts - 1 ? extent : min(extent, (extent * (part + 1) / parts + 8) / 16 * 16)
+                guard end > start else { return }
+                box.value(byColumns, start..<end)
             }
+        }
+    }
+
+    /// The product restricted to one block of C's columns or rows.
+    @inline(__always)
+    private static func callOnBlock(
+        _ byColumns: Bool, _ range: Range<Int>, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let start = range.lowerBound
+        if byColumns {
+            call(
+                transA: transA, transB: transB, m: m, n: range.count, k: k, alpha: alpha, a: a, lda: lda,
+                b: transB ? b + start * ldb : b + start, ldb: ldb, beta: beta, c: c + start, ldc: ldc)
+        } else {
+            call(
+                transA: transA, transB: transB, m: range.count, n: n, k: k, alpha: alpha,
+                a: transA ? a + start : a + start * lda, lda: lda, b: b, ldb: ldb, beta: beta, c: c + start * ldc, ldc: ldc)
         }
     }
 

@@ -8,6 +8,12 @@ public enum Parallel {
     nonisolated(unsafe) public static var workers =
         NumericsEnvironment.positiveInteger("TINCT_WORKERS") ?? max(1, ProcessInfoCores.count)
 
+    /// Total work (`count * costPerItem`) below which `forEachChunk` stays on one core.
+    public static let minimumSharedWork = 32_768
+    /// A `costPerItem` that shares out even a single item per worker (each item is a whole
+    /// product or more).
+    public static let alwaysShared = minimumSharedWork
+
     /// Calls `body(range)` for disjoint ranges covering `0..<count`, in parallel when the
     /// total work (`count * costPerItem`) is large enough to repay the hand-off.
     @inlinable
@@ -15,7 +21,7 @@ public enum Parallel {
         _ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void
     ) {
         let chunks = min(workers, count)
-        if chunks <= 1 || count * costPerItem < 32_768 {
+        if chunks <= 1 || count * costPerItem < minimumSharedWork {
             if count > 0 { body(0..<count) }
             return
         }

@@ -7,6 +7,9 @@ public enum Profiler {
     nonisolated(unsafe) private static var totals: [String: (seconds: Double, calls: Int)] = [:]
     /// Floating-point operations of the matrix products run since the last reset (2·M·N·K each).
     nonisolated(unsafe) public private(set) static var productFlops = 0
+    /// Products of different images run on several cores at once: each is charged its own
+    /// wall time, under this lock.
+    private static let lock = NSLock()
 
     /// Runs `body`, charging its wall time to `name` when profiling is on.
     @inline(__always)
@@ -16,15 +19,20 @@ public enum Profiler {
         let result = body()
         let key = name()
         let spent = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        lock.lock()
         totals[key, default: (0, 0)].seconds += spent
         totals[key, default: (0, 0)].calls += 1
+        lock.unlock()
         return result
     }
 
     /// Adds one product's 2·M·N·K operations to `productFlops` (profiling on only).
     @inline(__always)
     public static func countProduct(m: Int, n: Int, k: Int) {
-        if enabled { productFlops += 2 * m * n * k }
+        guard enabled else { return }
+        lock.lock()
+        productFlops += 2 * m * n * k
+        lock.unlock()
     }
 
     public static func reset() {

@@ -70,6 +70,35 @@ struct KernelTests {
         }
     }
 
+    /// A sum of products into one C (a weight gradient over the images of a batch) equals the
+    /// naive products one after another, on sizes that stay on one core and that are split by
+    /// columns and by rows.
+    @Test(
+        "accumulated products equal the naive twin one after another",
+        arguments: [(7, 5, 3), (64, 1024, 300), (1024, 64, 300)])
+    func accumulatedProducts(m: Int, n: Int, k: Int) {
+        let count = 3
+        for transA in [false, true] {
+            for transB in [false, true] {
+                let (lda, ldb) = (transA ? m : k, transB ? k : n)
+                let a = (0..<count).map { Tensor.randomNormal([m * k], seed: UInt64(10 + $0)) }
+                let b = (0..<count).map { Tensor.randomNormal([k * n], seed: UInt64(20 + $0)) }
+                let c1 = Tensor.randomNormal([m * n], seed: 3)
+                let c2 = c1.copy()
+                GEMM.accumulate(
+                    count: count, transA: transA, transB: transB, m: m, n: n, k: k,
+                    a: { UnsafePointer(a[$0].data) }, lda: lda, b: { UnsafePointer(b[$0].data) }, ldb: ldb,
+                    c: c1.data, ldc: n)
+                for i in 0..<count {
+                    NaiveGEMM.sgemm(
+                        transA: transA, transB: transB, m: m, n: n, k: k, a: a[i].data, lda: lda,
+                        b: b[i].data, ldb: ldb, beta: 1, c: c2.data, ldc: n)
+                }
+                #expect(TensorMath.maxAbsDifference(c1, c2) < 2e-3, "transA \(transA) transB \(transB)")
+            }
+        }
+    }
+
     /// col2im is the adjoint of im2col: ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for all x, c. Stride 2
     /// takes its own path (phase planes), checked here on odd and even sizes.
     @Test("col2im is the adjoint of im2col", arguments: [(3, 1, 1), (4, 2, 1), (1, 1, 0), (3, 2, 0), (4, 1, 1), (2, 2, 0), (4, 3, 1), (5, 2, 3)])
