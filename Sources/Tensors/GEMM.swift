@@ -124,15 +124,12 @@ public enum GEMM {
         let byColumns = n >= m
         let extent = byColumns ? n : m
         let parts = min(Parallel.workers, extent)
-        withoutActuallyEscaping(body) { body in
-            let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                // Block edges rounded to multiples of 16 keep the kernels on full tiles.
-                let start = part == 0 ? 0 : min(extent, (extent * part / parts + 8) / 16 * 16)
-                let end = part == parts - 1 ? extent : min(extent, (extent * (part + 1) / parts + 8) / 16 * 16)
-                guard end > start else { return }
-                box.value(byColumns, start..<end)
-            }
+        Parallel.run(parts) { part in
+            // Block edges rounded to multiples of 16 keep the kernels on full tiles.
+            let start = part == 0 ? 0 : min(extent, (extent * part / parts + 8) / 16 * 16)
+            let end = part == parts - 1 ? extent : min(extent, (extent * (part + 1) / parts + 8) / 16 * 16)
+            guard end > start else { return }
+            body(byColumns, start..<end)
         }
     }
 

@@ -25,18 +25,29 @@ public enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = count * chunk / chunks
-                let end = count * (chunk + 1) / chunks
-                box.value(start..<end)
-            }
+        run(chunks) { chunk in
+            let start = count * chunk / chunks
+            let end = count * (chunk + 1) / chunks
+            body(start..<end)
         }
     }
+
+    /// Calls `body(i)` for every `i` in `0..<iterations` on all cores (this thread included)
+    /// and returns when all are done: on the engine's worker pool, or on Dispatch while the
+    /// pool runs another loop (a loop inside a loop, or two callers at once).
+    public static func run(_ iterations: Int, _ body: (Int) -> Void) {
+        if let pool, pool.run(iterations, body) { return }
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: iterations) { box.value($0) }
+        }
+    }
+
+    /// Started on first use, with a thread for each worker but this one.
+    private static let pool: WorkerPool? = workers > 1 ? WorkerPool(workers: workers - 1) : nil
 }
 
-/// Wraps a value that is shared across `concurrentPerform` workers which touch disjoint data.
+/// Wraps a value that is shared across parallel workers which touch disjoint data.
 public struct UncheckedSendable<Value>: @unchecked Sendable {
     public let value: Value
     @inlinable public init(_ value: Value) { self.value = value }
