@@ -34,10 +34,7 @@ public enum Im2Col {
                             continue
                         }
                         let inLine = inBase + (y * g.stride - g.padding + i) * g.w
-                        if owRange.lowerBound > 0 { line.update(repeating: 0, count: owRange.lowerBound) }
-                        if owRange.upperBound < ow {
-                            (line + owRange.upperBound).update(repeating: 0, count: ow - owRange.upperBound)
-                        }
+                        zeroOutside(owRange, of: line, width: ow)
                         let offset = j - g.padding
                         if g.stride == 1 {
                             (line + owRange.lowerBound).update(
@@ -55,45 +52,28 @@ public enum Im2Col {
     /// its four phase planes, where a tap's entries are contiguous, and every line of the column
     /// matrix is then one copy instead of a gather from every other input column.
     private static func fillStride2(_ columns: UnsafeMutablePointer<Float>, from input: UnsafePointer<Float>, _ g: ConvGeometry) {
-        let (oh, ow, plane, inPlane) = (g.outH, g.outW, g.outPlane, g.h * g.w)
-        let rowLength = g.columns
-        let src = UncheckedSendable(input)
-        let dst = UncheckedSendable(columns)
-        let phases = StridePhases(h: g.h, w: g.w)
-        // Each worker owns whole (n, c) planes of the input, hence disjoint stretches of columns.
-        Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * plane) { planes in
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: inPlane)
-            defer { scratch.deallocate() }
-            for nc in planes {
-                let n = nc / g.c
-                let c = nc % g.c
-                phases.split(src.value + nc * inPlane, into: scratch)
-                for i in 0..<g.kh {
-                    let ohRange = g.validRange(kernelOffset: i, size: g.h, outSize: oh)
-                    let (rowPhase, rowShift) = StridePhases.split(i - g.padding)
-                    for j in 0..<g.kw {
-                        let owRange = g.validRange(kernelOffset: j, size: g.w, outSize: ow)
-                        let (columnPhase, columnShift) = StridePhases.split(j - g.padding)
-                        let phase = scratch + phases.start(rowPhase, columnPhase)
-                        let phaseRow = phases.width(columnPhase)
-                        let colBase = dst.value + ((c * g.kh + i) * g.kw + j) * rowLength + n * plane
-                        for y in 0..<oh {
-                            let line = colBase + y * ow
-                            guard ohRange.contains(y), !owRange.isEmpty else {
-                                line.update(repeating: 0, count: ow)
-                                continue
-                            }
-                            if owRange.lowerBound > 0 { line.update(repeating: 0, count: owRange.lowerBound) }
-                            if owRange.upperBound < ow {
-                                (line + owRange.upperBound).update(repeating: 0, count: ow - owRange.upperBound)
-                            }
-                            let source = phase + (y + rowShift) * phaseRow + columnShift
-                            (line + owRange.lowerBound).update(from: source + owRange.lowerBound, count: owRange.count)
-                        }
+        let (src, ow) = (UncheckedSendable(input), g.outW)
+        PhaseTap.forEachPlane(g, columns: columns) { plane, phases, scratch, taps in
+            phases.split(src.value + plane * g.h * g.w, into: scratch)
+            taps { tap in
+                for y in 0..<g.outH {
+                    let line = tap.columnLines + y * ow
+                    guard tap.rows.contains(y), !tap.columns.isEmpty else {
+                        line.update(repeating: 0, count: ow)
+                        continue
                     }
+                    zeroOutside(tap.columns, of: line, width: ow)
+                    let source = tap.phaseLine(y) + tap.columns.lowerBound
+                    (line + tap.columns.lowerBound).update(from: source, count: tap.columns.count)
                 }
             }
         }
+    }
+
+    /// Zeroes the entries of a column-matrix line left and right of the valid range.
+    private static func zeroOutside(_ valid: Range<Int>, of line: UnsafeMutablePointer<Float>, width: Int) {
+        if valid.lowerBound > 0 { line.update(repeating: 0, count: valid.lowerBound) }
+        if valid.upperBound < width { (line + valid.upperBound).update(repeating: 0, count: width - valid.upperBound) }
     }
 
     /// Adds each column entry back to the input position it was read from:
@@ -145,36 +125,68 @@ public enum Im2Col {
     /// columns), where the entries are contiguous, and one interleaving pass per input plane
     /// then adds the phases into the input.
     private static func scatterStride2(_ columns: UnsafePointer<Float>, _ g: ConvGeometry, into input: UnsafeMutablePointer<Float>) {
-        let (oh, ow, plane, inPlane) = (g.outH, g.outW, g.outPlane, g.h * g.w)
-        let rowLength = g.columns
-        let src = UncheckedSendable(columns)
-        let dst = UncheckedSendable(input)
+        let (dst, ow) = (UncheckedSendable(input), g.outW)
+        PhaseTap.forEachPlane(g, columns: UnsafeMutablePointer(mutating: columns)) { plane, phases, scratch, taps in
+            scratch.update(repeating: 0, count: g.h * g.w)
+            taps { tap in
+                if tap.columns.isEmpty { return }
+                for y in tap.rows {
+                    let target = tap.phaseLine(y)
+                    let line = tap.columnLines + y * ow
+                    for x in tap.columns { target[x] += line[x] }
+                }
+            }
+            phases.addInterleaved(scratch, into: dst.value + plane * g.h * g.w)
+        }
+    }
+}
+
+/// One kernel tap of a stride-2 convolution over one input plane, seen through the plane's
+/// stride phases (the walk that im2col and col2im share for stride 2).
+struct PhaseTap {
+    /// The tap's lines of the column matrix for this image (OH lines of OW).
+    let columnLines: UnsafeMutablePointer<Float>
+    /// Output rows and columns whose input position falls inside the plane.
+    let rows: Range<Int>, columns: Range<Int>
+    /// The phase plane holding the tap's input positions, its row length, and the offsets of
+    /// output row y, column x in it: phase[(y + rowShift)·phaseRow + x + columnShift].
+    let phase: UnsafeMutablePointer<Float>
+    let phaseRow: Int, rowShift: Int, columnShift: Int
+
+    /// Where output row y of this tap starts in its phase plane (add the column).
+    @inline(__always)
+    func phaseLine(_ y: Int) -> UnsafeMutablePointer<Float> { phase + (y + rowShift) * phaseRow + columnShift }
+
+    /// Shares the (n, c) input planes out among the cores, each worker with a phase scratch of
+    /// one plane, and calls `body(plane, phases, scratch, taps)`; `taps` walks the kernel taps of
+    /// that plane. Each worker owns whole planes, hence disjoint stretches of the column matrix.
+    @inline(__always)
+    static func forEachPlane(
+        _ g: ConvGeometry, columns: UnsafeMutablePointer<Float>,
+        _ body: (_ plane: Int, StridePhases, UnsafeMutablePointer<Float>, _ taps: ((PhaseTap) -> Void) -> Void) -> Void
+    ) {
         let phases = StridePhases(h: g.h, w: g.w)
-        Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * plane) { planes in
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: inPlane)
+        let matrix = UncheckedSendable(columns)
+        Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * g.outPlane) { planes in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.h * g.w)
             defer { scratch.deallocate() }
-            for nc in planes {
-                let n = nc / g.c
-                let c = nc % g.c
-                scratch.update(repeating: 0, count: inPlane)
-                for i in 0..<g.kh {
-                    let ohRange = g.validRange(kernelOffset: i, size: g.h, outSize: oh)
-                    let (rowPhase, rowShift) = StridePhases.split(i - g.padding)
-                    for j in 0..<g.kw {
-                        let owRange = g.validRange(kernelOffset: j, size: g.w, outSize: ow)
-                        if owRange.isEmpty { continue }
-                        let (columnPhase, columnShift) = StridePhases.split(j - g.padding)
-                        let phase = scratch + phases.start(rowPhase, columnPhase)
-                        let phaseRow = phases.width(columnPhase)
-                        let colBase = src.value + ((c * g.kh + i) * g.kw + j) * rowLength + n * plane
-                        for y in ohRange {
-                            let target = phase + (y + rowShift) * phaseRow + columnShift
-                            let line = colBase + y * ow
-                            for x in owRange { target[x] += line[x] }
+            for plane in planes {
+                let (n, c) = (plane / g.c, plane % g.c)
+                body(plane, phases, scratch) { visit in
+                    for i in 0..<g.kh {
+                        let (rowPhase, rowShift) = StridePhases.split(i - g.padding)
+                        for j in 0..<g.kw {
+                            let (columnPhase, columnShift) = StridePhases.split(j - g.padding)
+                            visit(
+                                PhaseTap(
+                                    columnLines: matrix.value + ((c * g.kh + i) * g.kw + j) * g.columns + n * g.outPlane,
+                                    rows: g.validRange(kernelOffset: i, size: g.h, outSize: g.outH),
+                                    columns: g.validRange(kernelOffset: j, size: g.w, outSize: g.outW),
+                                    phase: scratch + phases.start(rowPhase, columnPhase),
+                                    phaseRow: phases.width(columnPhase), rowShift: rowShift, columnShift: columnShift))
                         }
                     }
                 }
-                phases.addInterleaved(scratch, into: dst.value + nc * inPlane)
             }
         }
     }
@@ -208,31 +220,35 @@ struct StridePhases {
 
     /// `phase(r mod 2, q mod 2)[r / 2, q / 2] = plane[r, q]` for the whole plane.
     func split(_ plane: UnsafePointer<Float>, into phases: UnsafeMutablePointer<Float>) {
-        for r in 0..<h {
-            let (rowPhase, u) = (r & 1, r >> 1)
-            let even = phases + start(rowPhase, 0) + u * evenColumns
-            let odd = phases + start(rowPhase, 1) + u * oddColumns
+        forEachRow(of: phases) { r, even, odd in
             let line = plane + r * w
-            for v in 0..<oddColumns {
-                even[v] = line[2 * v]
-                odd[v] = line[2 * v + 1]
-            }
+            for v in 0..<oddColumns { (even[v], odd[v]) = (line[2 * v], line[2 * v + 1]) }
             if evenColumns > oddColumns { even[evenColumns - 1] = line[w - 1] }
         }
     }
 
     /// `plane[r, q] += phase(r mod 2, q mod 2)[r / 2, q / 2]` for the whole plane.
     func addInterleaved(_ phases: UnsafePointer<Float>, into plane: UnsafeMutablePointer<Float>) {
-        for r in 0..<h {
-            let (rowPhase, u) = (r & 1, r >> 1)
-            let even = phases + start(rowPhase, 0) + u * evenColumns
-            let odd = phases + start(rowPhase, 1) + u * oddColumns
+        forEachRow(of: UnsafeMutablePointer(mutating: phases)) { r, even, odd in
             let line = plane + r * w
             for v in 0..<oddColumns {
                 line[2 * v] += even[v]
                 line[2 * v + 1] += odd[v]
             }
             if evenColumns > oddColumns { line[w - 1] += even[evenColumns - 1] }
+        }
+    }
+
+    /// Calls `body(r, even, odd)` for every row r of the plane with where its even and its odd
+    /// columns sit in the phase planes at `phases`.
+    @inline(__always)
+    private func forEachRow(
+        of phases: UnsafeMutablePointer<Float>,
+        _ body: (Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) {
+        for r in 0..<h {
+            let (rowPhase, u) = (r & 1, r >> 1)
+            body(r, phases + start(rowPhase, 0) + u * evenColumns, phases + start(rowPhase, 1) + u * oddColumns)
         }
     }
 }
