@@ -112,8 +112,7 @@ public final class Conv2d: Layer, ParameterGradientToggle {
                 a: weight.value.data, lda: g.patchSize, b: dyBlocks.data + block.offset, ldb: block.rowStride,
                 c: dcols.data + block.firstColumn, ldc: g.columns, splitAcrossCores: splits)
         }
-        dx.zero()
-        Im2Col.col2imAccumulate(dcols.data, g, into: dx.data)
+        Im2Col.col2im(dcols.data, g, into: dx.data)
         return dx
     }
 

@@ -65,16 +65,7 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
         }
         let y = Tensor.reuse(output, shape: [d.n, outChannels, oh, ow])
         output = y
-        if let bias {
-            for n in 0..<d.n {
-                for oc in 0..<outChannels {
-                    (y.data + (n * outChannels + oc) * oh * ow).update(repeating: bias.value.data[oc], count: oh * ow)
-                }
-            }
-        } else {
-            y.zero()
-        }
-        Im2Col.col2imAccumulate(cols.data, g, into: y.data)
+        Im2Col.col2im(cols.data, g, into: y.data, channelBase: bias.map { UnsafePointer($0.value.data) })
         return y
     }
 

@@ -76,16 +76,21 @@ public enum Im2Col {
         if valid.upperBound < width { (line + valid.upperBound).update(repeating: 0, count: width - valid.upperBound) }
     }
 
-    /// Adds each column entry back to the input position it was read from:
-    /// `input[n, c, …] += columns[…]`. Callers zero `input` first when they want a plain result.
-    public static func col2imAccumulate(
-        _ columns: UnsafePointer<Float>, _ g: ConvGeometry, into input: UnsafeMutablePointer<Float>
+    /// Sums each column entry into the input position it was read from, over a start value per
+    /// channel: `input[n, c, …] = base[c] + Σ columns[…]` (0 without `base`; a transposed
+    /// convolution's bias). Every input element is written, so `input` needs no clearing.
+    public static func col2im(
+        _ columns: UnsafePointer<Float>, _ g: ConvGeometry, into input: UnsafeMutablePointer<Float>,
+        channelBase base: UnsafePointer<Float>? = nil
     ) {
-        Profiler.measure("col2im") { scatter(columns, g, into: input) }
+        Profiler.measure("col2im") { scatter(columns, g, into: input, base: base.map(UncheckedSendable.init)) }
     }
 
-    private static func scatter(_ columns: UnsafePointer<Float>, _ g: ConvGeometry, into input: UnsafeMutablePointer<Float>) {
-        if g.stride == 2 { return scatterStride2(columns, g, into: input) }
+    private static func scatter(
+        _ columns: UnsafePointer<Float>, _ g: ConvGeometry, into input: UnsafeMutablePointer<Float>,
+        base: UncheckedSendable<UnsafePointer<Float>>?
+    ) {
+        if g.stride == 2 { return scatterStride2(columns, g, into: input, base: base) }
         let (oh, ow, plane, inPlane) = (g.outH, g.outW, g.outPlane, g.h * g.w)
         let rowLength = g.columns
         let src = UncheckedSendable(columns)
@@ -96,6 +101,7 @@ public enum Im2Col {
                 let n = nc / g.c
                 let c = nc % g.c
                 let inBase = dst.value + nc * inPlane
+                inBase.update(repeating: base?.value[c] ?? 0, count: inPlane)
                 for i in 0..<g.kh {
                     let ohRange = g.validRange(kernelOffset: i, size: g.h, outSize: oh)
                     for j in 0..<g.kw {
@@ -123,8 +129,11 @@ public enum Im2Col {
     /// land on every other input column, a scatter the compiler cannot vectorise; here each
     /// tap adds its line into one of four phase planes (the input's even/odd rows × even/odd
     /// columns), where the entries are contiguous, and one interleaving pass per input plane
-    /// then adds the phases into the input.
-    private static func scatterStride2(_ columns: UnsafePointer<Float>, _ g: ConvGeometry, into input: UnsafeMutablePointer<Float>) {
+    /// then writes the phases, over the channel's start value, into the input.
+    private static func scatterStride2(
+        _ columns: UnsafePointer<Float>, _ g: ConvGeometry, into input: UnsafeMutablePointer<Float>,
+        base: UncheckedSendable<UnsafePointer<Float>>?
+    ) {
         let (dst, ow) = (UncheckedSendable(input), g.outW)
         PhaseTap.forEachPlane(g, columns: UnsafeMutablePointer(mutating: columns)) { plane, phases, scratch, taps in
             scratch.update(repeating: 0, count: g.h * g.w)
@@ -136,7 +145,7 @@ public enum Im2Col {
                     for x in tap.columns { target[x] += line[x] }
                 }
             }
-            phases.addInterleaved(scratch, into: dst.value + plane * g.h * g.w)
+            phases.interleave(scratch, over: base?.value[plane % g.c] ?? 0, into: dst.value + plane * g.h * g.w)
         }
     }
 }
@@ -227,15 +236,15 @@ struct StridePhases {
         }
     }
 
-    /// `plane[r, q] += phase(r mod 2, q mod 2)[r / 2, q / 2]` for the whole plane.
-    func addInterleaved(_ phases: UnsafePointer<Float>, into plane: UnsafeMutablePointer<Float>) {
+    /// `plane[r, q] = base + phase(r mod 2, q mod 2)[r / 2, q / 2]` for the whole plane.
+    func interleave(_ phases: UnsafePointer<Float>, over base: Float, into plane: UnsafeMutablePointer<Float>) {
         forEachRow(of: UnsafeMutablePointer(mutating: phases)) { r, even, odd in
             let line = plane + r * w
             for v in 0..<oddColumns {
-                line[2 * v] += even[v]
-                line[2 * v + 1] += odd[v]
+                line[2 * v] = base + even[v]
+                line[2 * v + 1] = base + odd[v]
             }
-            if evenColumns > oddColumns { line[w - 1] += even[evenColumns - 1] }
+            if evenColumns > oddColumns { line[w - 1] = base + even[evenColumns - 1] }
         }
     }
 

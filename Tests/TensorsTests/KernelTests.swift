@@ -109,11 +109,18 @@ struct KernelTests {
             let cols = Tensor(zeros: [g.patchSize, g.columns])
             Im2Col.im2col(x.data, g, into: cols.data)
             let probe = Tensor.randomNormal(cols.shape, seed: 5)
-            let back = Tensor(zeros: x.shape)
-            Im2Col.col2imAccumulate(probe.data, g, into: back.data)
+            let back = Tensor(repeating: .nan, shape: x.shape)  // col2im writes every element
+            Im2Col.col2im(probe.data, g, into: back.data)
             let lhs = TensorMath.dot(cols, probe)
             let rhs = TensorMath.dot(x, back)
             #expect(abs(lhs - rhs) < 1e-3 * max(1, abs(lhs)), "k\(kernel) s\(stride) p\(padding) \(n)x\(c)x\(h)x\(w)")
+            // Over a start value per channel (a transposed convolution's bias) it adds that value.
+            let base = Tensor.randomNormal([c], seed: 7)
+            let based = Tensor(repeating: .nan, shape: x.shape)
+            Im2Col.col2im(probe.data, g, into: based.data, channelBase: base.data)
+            var wrong = 0
+            for i in 0..<x.count where abs(based.data[i] - (back.data[i] + base.data[(i / (h * w)) % c])) > 1e-5 { wrong += 1 }
+            #expect(wrong == 0, "base: k\(kernel) s\(stride) p\(padding) \(n)x\(c)x\(h)x\(w)")
         }
     }
 
