@@ -34,6 +34,10 @@ public enum GEMM {
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, splitAcrossCores mayShare: Bool = true
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size \(m)×\(n)×\(k)")
+        // OpenBLAS's own threads are set before its first product, whichever path comes first:
+        // its threaded kernels round differently, so a process whose first products ran on them
+        // would not repeat another's results bit for bit (exact resume).
+        _ = blasThreads
         if m == 0 || n == 0 { return }
         switch NumericsEnvironment.gemmBackend {
         case .blas: break
@@ -75,6 +79,7 @@ public enum GEMM {
         a: (Int) -> UnsafePointer<Float>, lda: Int, b: (Int) -> UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        _ = blasThreads
         guard count > 1, NumericsEnvironment.gemmBackend == .blas, splits(m: m, n: n, k: k), m > 0, n > 0 else {
             for i in 0..<count {
                 sgemm(
@@ -155,7 +160,8 @@ public enum GEMM {
     /// One single-threaded product. A product with one column or one row of C is a
     /// matrix-vector product: OpenBLAS's sgemv reads the matrix once, 3–4× faster than its
     /// sgemm on those shapes (the bottleneck layers of a batch-1 inference). Two to eight
-    /// columns go to Tinct's skinny kernels (Sources/CSkinnyGEMM), about 2× OpenBLAS there.
+    /// columns, or 8 to 64 rows over many columns, go to Tinct's skinny kernels
+    /// (Sources/CSkinnyGEMM), about 2× and 1.2–1.5× OpenBLAS there.
     @inline(__always)
     private static func call(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
@@ -178,7 +184,8 @@ public enum GEMM {
             return
         }
         if !transB
-            && tinct_skinny_gemm(transA ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != 0
+            && (tinct_skinny_gemm(transA ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != 0
+                || tinct_few_rows_gemm(transA ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != 0)
         {
             return
         }

@@ -18,7 +18,7 @@ import Synchronization
 final class WorkerPool: @unchecked Sendable {
     /// How long an idle worker polls before it sleeps: longer than the gaps between the loops
     /// of a layer, short enough that an idle engine leaves the core to the server's threads.
-    private static let pollNanoseconds: UInt64 = 300_000
+    private static let pollNanoseconds: UInt64 = 50_000
     /// Polls between two looks at the clock, each followed by a yield of the core to any
     /// other thread that wants it.
     private static let pollsPerYield = 64

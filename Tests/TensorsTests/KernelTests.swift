@@ -27,17 +27,18 @@ struct KernelTests {
         }
     }
 
-    /// Products with one column or one row of C run as matrix-vector products, with two to eight
-    /// columns on the skinny kernels: every transpose combination, leading dimensions wider than
-    /// the matrices (a block inside a larger one), rows and depths that are not whole vectors,
-    /// sizes split across cores (by rows for few columns, by columns for one row), and C full of
-    /// NaN under beta 0, which must be overwritten, not scaled.
+    /// Products with one column or one row of C run as matrix-vector products, with two to
+    /// eight columns or 8 to 64 rows over many columns on the skinny kernels: every transpose
+    /// combination, leading dimensions wider than the matrices (a block inside a larger one),
+    /// rows and depths that are not whole vectors, sizes split across cores (by rows for few
+    /// columns, by columns for one row or few rows), and C full of NaN under beta 0, which must
+    /// be overwritten, not scaled.
     @Test(
-        "one-column, one-row and few-column products equal the naive twin",
+        "one-column, one-row, few-column and few-row products equal the naive twin",
         arguments: [
             (9, 1, 4), (1, 9, 4), (1, 1, 5), (5000, 1, 600), (1, 5000, 600),
             (37, 2, 33), (64, 3, 16), (19, 4, 48), (100, 5, 7), (48, 6, 64), (33, 7, 129), (130, 8, 32),
-            (5000, 4, 300)
+            (5000, 4, 300), (8, 256, 5), (16, 800, 37), (64, 1600, 20), (24, 1040, 3), (32, 4800, 40)
         ])
     func matrixVector(m: Int, n: Int, k: Int) {
         let pad = 3

@@ -1,6 +1,7 @@
-// Products with a few columns of C (2 to 8): the deep layers of a batch-1 inference and of
-// small training batches, where OpenBLAS's sgemm packs a large weight matrix for a handful of
-// columns and runs at a fifth of the machine. These kernels stream the matrix once, in order.
+// Skinny products, where OpenBLAS's sgemm runs far below the machine: a few columns of C (2 to
+// 8; the deep layers of a batch-1 inference and of small training batches, where it packs a
+// large weight matrix for a handful of columns) and a few rows over many columns (the outer
+// layers). See skinny_gemm.c and few_rows_gemm.c.
 #ifndef TINCT_SKINNY_GEMM_H
 #define TINCT_SKINNY_GEMM_H
 
@@ -12,5 +13,10 @@
 /// the caller runs sgemm. Under beta 0, C is overwritten, never read.
 int tinct_skinny_gemm(int transA, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
                       const float *b, size_t ldb, float beta, float *c, size_t ldc);
+
+/// The same product for C of few rows over many columns: 8 ≤ M ≤ 64 with M a multiple of 8, N a
+/// multiple of 16 and at least 256. Returns 1 when it computed C, 0 otherwise (C untouched).
+int tinct_few_rows_gemm(int transA, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
+                        const float *b, size_t ldb, float beta, float *c, size_t ldc);
 
 #endif
