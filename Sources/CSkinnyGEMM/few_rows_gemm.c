@@ -7,37 +7,15 @@
 // multiply-adds allowed, checked against the naive twin within tolerance.
 #include "skinny_gemm.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__linux__)
-#define TINCT_PER_CPU __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define TINCT_PER_CPU
-#endif
-#define INLINE static inline __attribute__((always_inline))
+#include "vectors.h"
 
-typedef float vec __attribute__((vector_size(64), aligned(4)));
-enum { lanes = 16, blockRows = 8, maxRows = 64, minColumns = 256 };
+enum { blockRows = 8, maxRows = 64, minColumns = 256 };
 /// Panels hold at most 768 columns and about 256 KB (an L2-sized share), at least 48 columns.
 enum { maxPanelWidth = 768, panelFloats = 65536, blockColumns = 3 * lanes };
 
-/// One panel buffer per thread (each core's block of a split product runs on its own thread).
-static _Thread_local float *panelBuffer;
-static _Thread_local size_t panelCount;
-
-static float *panelSpace(size_t count) {
-    if (count <= panelCount) return panelBuffer;
-    float *grown = aligned_alloc(64, (count * sizeof(float) + 63) / 64 * 64);
-    if (!grown) return NULL;
-    free(panelBuffer);
-    panelBuffer = grown;
-    panelCount = count;
-    return panelBuffer;
-}
-
-INLINE vec load(const float *p) { return *(const vec *)p; }
-INLINE void store(float *p, vec v) { *(vec *)p = v; }
+static float *panelSpace(size_t count) { return tinct_skinny_buffer(1, count); }
 
 /// C[m0 … m0+7][j … j+16·vectors) = alpha · op(A) · B + beta · C, B being the packed panel
 /// (row stride `width`) and `j` a column of it.

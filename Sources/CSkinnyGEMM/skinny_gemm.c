@@ -10,34 +10,11 @@
 // of A at a time run dot products against each column, summed in vectors along p.
 #include "skinny_gemm.h"
 
-#include <stdlib.h>
+#include "vectors.h"
 
-#if defined(__x86_64__) && defined(__linux__)
-#define TINCT_PER_CPU __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define TINCT_PER_CPU
-#endif
-#define INLINE static inline __attribute__((always_inline))
+enum { maxColumns = 8 };
 
-typedef float vec __attribute__((vector_size(64), aligned(4)));
-enum { lanes = 16, maxColumns = 8 };
-
-/// One growing buffer per thread (each core's block of a split product runs on its own thread).
-static _Thread_local float *scratch;
-static _Thread_local size_t scratchCount;
-
-static float *workspace(size_t count) {
-    if (count <= scratchCount) return scratch;
-    float *grown = aligned_alloc(64, (count * sizeof(float) + 63) / 64 * 64);
-    if (!grown) return NULL;
-    free(scratch);
-    scratch = grown;
-    scratchCount = count;
-    return scratch;
-}
-
-INLINE vec load(const float *p) { return *(const vec *)p; }
-INLINE void store(float *p, vec v) { *(vec *)p = v; }
+static float *workspace(size_t count) { return tinct_skinny_buffer(0, count); }
 
 INLINE void writeC(float *c, float alpha, float sum, float beta) { *c = beta == 0 ? alpha * sum : alpha * sum + beta * *c; }
 
