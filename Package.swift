@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // Tinct: line-art and photo colorization with an in-process pix2pix engine.
-// Dependency direction: CBLAS, CBLASKernels, CVectorLoops, CSkinnyGEMM → Tensors → NN → Pix2Pix → Server → tinct,
+// Dependency direction: CBLAS, CBLASKernels, CVectorLoops, CGEMMKernels → Tensors → NN → Pix2Pix → Server → tinct,
 // CImageCodecs → ImageCodecs → Pix2Pix, Pix2Pix → ONNX → tinct. See ../shared/STYLE.md.
 import PackageDescription
 
@@ -37,9 +37,9 @@ let package = Package(
         // Relaunches the process with OpenBLAS's best kernels when OpenBLAS does not know the CPU.
         .target(name: "CBLASKernels", linkerSettings: [.linkedLibrary("openblas")]),
         .target(name: "CVectorLoops", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off", "-fno-math-errno"])]),
-        .target(name: "CSkinnyGEMM", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=fast", "-Wno-psabi"])]),
+        .target(name: "CGEMMKernels", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=fast", "-Wno-psabi"])]),
         .target(
-            name: "Tensors", dependencies: ["CBLAS", "CBLASKernels", "CVectorLoops", "CSkinnyGEMM"],
+            name: "Tensors", dependencies: ["CBLAS", "CBLASKernels", "CVectorLoops", "CGEMMKernels"],
             swiftSettings: numericFlags),
         // Open MPI for `mpirun -np N tinct train`, loaded at run time only under mpirun (NN/Distributed/).
         .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
@@ -79,7 +79,7 @@ let package = Package(
             swiftSettings: numericFlags
         ),
         .target(name: "TestSupport", dependencies: ["Tensors", "NN"], path: "Tests/TestSupport"),
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport", "CGEMMKernels"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensors", "TestSupport", "CVectorLoops"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ImageCodecsTests", dependencies: ["ImageCodecs", "Tensors"],

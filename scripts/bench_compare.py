@@ -77,18 +77,22 @@ def main():
                "tinct_peak_rss_mib": max(x[0].get("peak_rss_mib", 0) for x in tinct),
                "torch_peak_rss_mib": round(max((x[1] or 0) for x in torch), 1),
                # Tinct's own GEMM operations per step over its median step, and the 1024^3
-               # sgemm rate the same process measured: the share of the machine a step uses.
+               # product rates the same process measured, through the engine's GEMM and on
+               # OpenBLAS's own threaded sgemm: the shares of the machine a step uses.
                "tinct_step_gflops_per_s": med(tinct, "step_gflops_per_s"),
-               "sgemm_gflops_per_s": med(tinct, "sgemm_gflops_per_s")}
+               "sgemm_gflops_per_s": med(tinct, "sgemm_gflops_per_s"),
+               "openblas_sgemm_gflops_per_s": med(tinct, "openblas_sgemm_gflops_per_s")}
         row["sgemm_share"] = round(row["tinct_step_gflops_per_s"] / row["sgemm_gflops_per_s"], 2)
+        row["openblas_share"] = round(row["tinct_step_gflops_per_s"] / row["openblas_sgemm_gflops_per_s"], 2)
         rows.append(row)
         print(json.dumps(row), flush=True)
-    print("\n| config | Tinct infer ms | PyTorch infer ms | speedup | Tinct step ms | PyTorch step ms | speedup | Tinct RSS MiB | PyTorch RSS MiB | Tinct step GFLOP/s | sgemm GFLOP/s | share |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("\n| config | Tinct infer ms | PyTorch infer ms | speedup | Tinct step ms | PyTorch step ms | speedup | Tinct RSS MiB | PyTorch RSS MiB | Tinct step GFLOP/s | engine GEMM GFLOP/s | share | OpenBLAS sgemm GFLOP/s | share |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['name']} | {r['tinct_infer_ms']} | {r['torch_infer_ms']} | {r['infer_speedup']}× | "
               f"{r['tinct_step_ms']} | {r['torch_step_ms']} | {r['step_speedup']}× | {r['tinct_peak_rss_mib']} | {r['torch_peak_rss_mib']} | "
-              f"{r['tinct_step_gflops_per_s']} | {r['sgemm_gflops_per_s']} | {r['sgemm_share']} |")
+              f"{r['tinct_step_gflops_per_s']} | {r['sgemm_gflops_per_s']} | {r['sgemm_share']} | "
+              f"{r['openblas_sgemm_gflops_per_s']} | {r['openblas_share']} |")
 
 
 if __name__ == "__main__":

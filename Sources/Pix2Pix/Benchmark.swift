@@ -64,6 +64,9 @@ public struct BenchmarkResult: Codable, Sendable {
     /// The rate of one 1024×1024×1024 product through the engine's GEMM, on all its threads,
     /// measured in the same process: what the step's rate is a share of.
     public var sgemm_gflops_per_s: Double
+    /// The same product on OpenBLAS's own threaded sgemm (as many threads as the engine's
+    /// workers, its kernels as OPENBLAS_CORETYPE leaves them): the machine's BLAS for reference.
+    public var openblas_sgemm_gflops_per_s: Double
 }
 
 /// Times inference and training steps as the PyTorch reference does: two warm-up calls,
@@ -84,19 +87,27 @@ public enum Benchmark {
             train_imgs_per_s: ((Double(c.batch) / (stepMs / 1000)) * 100).rounded() / 100,
             peak_rss_mib: ResourceUsage.peakResidentMiB,
             step_gflop: (stepGflop * 100).rounded() / 100, step_gflops_per_s: (stepGflop / (stepMs / 1000)).rounded(),
-            sgemm_gflops_per_s: sgemmRate(side: 1024, repeat: count).rounded())
+            sgemm_gflops_per_s: sgemmRate(side: 1024, repeat: count).rounded(),
+            openblas_sgemm_gflops_per_s: sgemmRate(side: 1024, repeat: count, openBLASThreads: Parallel.workers).rounded())
     }
 
-    /// GFLOP/s of a side×side×side product (median of `repeat` after two warm-ups).
-    public static func sgemmRate(side: Int, repeat count: Int) -> Double {
+    /// GFLOP/s of a side×side×side product (median of `repeat` after two warm-ups), through
+    /// the engine's GEMM or, given `openBLASThreads`, on OpenBLAS's own threaded sgemm.
+    public static func sgemmRate(side: Int, repeat count: Int, openBLASThreads: Int? = nil) -> Double {
         let a = [Float](repeating: 0.5, count: side * side)
         var c = [Float](repeating: 0, count: side * side)
         let ms = a.withUnsafeBufferPointer { pa in
             c.withUnsafeMutableBufferPointer { pc in
                 medianMilliseconds(count) {
-                    GEMM.sgemm(
-                        transA: false, transB: false, m: side, n: side, k: side, a: pa.baseAddress!, lda: side,
-                        b: pa.baseAddress!, ldb: side, c: pc.baseAddress!, ldc: side)
+                    if let threads = openBLASThreads {
+                        GEMM.openBLASReference(
+                            m: side, n: side, k: side, a: pa.baseAddress!, b: pa.baseAddress!, c: pc.baseAddress!,
+                            threads: threads)
+                    } else {
+                        GEMM.sgemm(
+                            transA: false, transB: false, m: side, n: side, k: side, a: pa.baseAddress!, lda: side,
+                            b: pa.baseAddress!, ldb: side, c: pc.baseAddress!, ldc: side)
+                    }
                 }
             }
         }

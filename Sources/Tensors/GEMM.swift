@@ -1,6 +1,5 @@
 import CBLAS
-import CSkinnyGEMM
-import Dispatch
+import CGEMMKernels
 
 /// The one place that calls BLAS: C = alpha · op(A) · op(B) + beta · C, all row-major.
 ///
@@ -106,6 +105,21 @@ public enum GEMM {
         }
     }
 
+    /// C = A·B (row-major, no transposes) on OpenBLAS's own sgemm and its own `threads`
+    /// threads, bypassing Tinct's kernels and split: the benchmark's reference for what the
+    /// machine's BLAS reaches. The engine never runs this; OpenBLAS goes back to its setting after.
+    public static func openBLASReference(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+        threads: Int
+    ) {
+        let setting = blasThreads ?? 1
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(Int32(setting)) }
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n), 0, c,
+            Int32(n))
+    }
+
     /// Whether a product is large enough to repay splitting it across the cores.
     private static func splits(m: Int, n: Int, k: Int) -> Bool {
         blasThreads == nil && Parallel.workers > 1 && 2 * m * n * k >= splitThreshold
@@ -160,8 +174,9 @@ public enum GEMM {
     /// One single-threaded product. A product with one column or one row of C is a
     /// matrix-vector product: OpenBLAS's sgemv reads the matrix once, 3–4× faster than its
     /// sgemm on those shapes (the bottleneck layers of a batch-1 inference). Two to eight
-    /// columns, or 8 to 64 rows over many columns, go to Tinct's skinny kernels
-    /// (Sources/CSkinnyGEMM), about 2× and 1.2–1.5× OpenBLAS there.
+    /// columns go to Tinct's skinny kernel, about 2× OpenBLAS there, and on AVX-512 CPUs the
+    /// other products of 8 rows or more to Tinct's blocked kernel, which runs AVX-512 even when
+    /// OPENBLAS_CORETYPE holds OpenBLAS to older kernels (Sources/CGEMMKernels).
     @inline(__always)
     private static func call(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
@@ -183,10 +198,10 @@ public enum GEMM {
                 b, Int32(ldb), a, Int32(transA ? lda : 1), beta, c, 1)
             return
         }
-        if !transB
-            && (tinct_skinny_gemm(transA ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != 0
-                || tinct_few_rows_gemm(transA ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != 0)
-        {
+        if !transB && tinct_skinny_gemm(transA ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != 0 {
+            return
+        }
+        if tinct_blocked_gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != 0 {
             return
         }
         cblas_sgemm(

@@ -1,7 +1,7 @@
-// What the skinny kernels share: the vector type, the per-CPU cloning, and one growing buffer
+// What Tinct's product kernels share: the vector type, the per-CPU cloning, and growing buffers
 // per thread (each core's block of a split product runs on its own thread).
-#ifndef TINCT_SKINNY_VECTORS_H
-#define TINCT_SKINNY_VECTORS_H
+#ifndef TINCT_GEMM_VECTORS_H
+#define TINCT_GEMM_VECTORS_H
 
 #include <stddef.h>
 
@@ -18,8 +18,11 @@ enum { lanes = 16 };
 INLINE vec load(const float *p) { return *(const vec *)p; }
 INLINE void store(float *p, vec v) { *(vec *)p = v; }
 
-/// This thread's buffer `slot` (0 or 1: one per kernel), grown to at least `count` floats,
-/// 64-byte aligned; NULL when memory runs out.
-float *tinct_skinny_buffer(int slot, size_t count);
+/// The buffers' slots: one per use, so that one kernel's buffer is never another's.
+enum ThreadBufferSlot { skinnyWorkspace, packedRowsOfA, packedColumnsOfB, threadBufferSlots };
+
+/// This thread's buffer `slot`, grown to at least `count` floats, 64-byte aligned; NULL when
+/// memory runs out.
+float *tinct_thread_buffer(int slot, size_t count);
 
 #endif

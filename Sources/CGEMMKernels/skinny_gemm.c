@@ -8,13 +8,13 @@
 // of at most four columns each stream A once.
 // A·B: C[i][j] = Σ_p A[i][p]·B[p][j]. B is transposed once into a small buffer, then four rows
 // of A at a time run dot products against each column, summed in vectors along p.
-#include "skinny_gemm.h"
+#include "gemm_kernels.h"
 
 #include "vectors.h"
 
 enum { maxColumns = 8 };
 
-static float *workspace(size_t count) { return tinct_skinny_buffer(0, count); }
+static float *workspace(size_t count) { return tinct_thread_buffer(skinnyWorkspace, count); }
 
 INLINE void writeC(float *c, float alpha, float sum, float beta) { *c = beta == 0 ? alpha * sum : alpha * sum + beta * *c; }
 
