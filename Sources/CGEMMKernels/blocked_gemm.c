@@ -98,7 +98,10 @@ INLINE void copyRows(Operand a, size_t i0, size_t rows, size_t p0, size_t kc, fl
     for (; q < rows; q += blockRows) {
         const size_t live = rows - q < blockRows ? rows - q : blockRows;
         float *restrict panel = panels + q * kc;
-        if (a.transposed) {  // op(A)[i][p] = A[p][i]: 8 consecutive floats per depth
+        if (a.transposed && live == blockRows) {  // op(A)[i][p] = A[p][i]: 8 consecutive floats per depth
+            for (size_t p = 0; p < kc; p++)
+                memcpy(panel + p * blockRows, a.data + (p0 + p) * a.stride + i0 + q, blockRows * sizeof(float));
+        } else if (a.transposed) {
             for (size_t p = 0; p < kc; p++) {
                 const float *source = a.data + (p0 + p) * a.stride + i0 + q;
                 for (size_t r = 0; r < blockRows; r++) panel[p * blockRows + r] = r < live ? source[r] : 0;
