@@ -22,6 +22,7 @@ public final class Conv2d: Layer, ParameterGradientToggle {
     private var geometry: ConvGeometry?
     private var columns: Tensor?  // (C·KH·KW, N·OH·OW), kept for backward
     private var directInput: Tensor?  // x, kept for backward when there is one output channel
+    private var tapPlanes: Tensor?  // (N·KH·KW·H·W) scratch of the one-channel path
     private var output: Tensor?
     private var channelMajor: Tensor?  // (OC, N·OH·OW) scratch for batches over small planes
     private var gradColumns: Tensor?
@@ -120,11 +121,20 @@ public final class Conv2d: Layer, ParameterGradientToggle {
         directInput = x
         let y = Tensor.reuse(output, shape: [g.n, 1, g.outH, g.outW])
         output = y
-        SingleChannelConvolution.forward(x.data, weight: weight.value.data, bias: bias?.value.data[0] ?? 0, g, into: y.data)
+        let scratch = oneChannelScratch(g)
+        SingleChannelConvolution.forward(
+            x.data, weight: weight.value.data, bias: bias?.value.data[0] ?? 0, g, scratch: scratch.data, into: y.data)
         return y
     }
 
     /// With one output channel, dy (N, 1, OH, OW) is already channel-major.
+    /// The tap planes of `SingleChannelConvolution`, kept between calls.
+    private func oneChannelScratch(_ g: ConvGeometry) -> Tensor {
+        let scratch = Tensor.reuse(tapPlanes, shape: [SingleChannelConvolution.scratchCount(g)])
+        tapPlanes = scratch
+        return scratch
+    }
+
     private func backwardFromOneChannel(_ dy: Tensor, _ g: ConvGeometry) -> Tensor {
         guard let x = directInput else { preconditionFailure("Conv2d.backward before forward") }
         if computesParameterGradients, let bias {
@@ -135,7 +145,7 @@ public final class Conv2d: Layer, ParameterGradientToggle {
         let dx = Tensor.reuse(gradInput, shape: [g.n, g.c, g.h, g.w])
         gradInput = dx
         SingleChannelConvolution.backward(
-            x.data, weight: weight.value.data, outputGradient: dy.data, g,
+            x.data, weight: weight.value.data, outputGradient: dy.data, g, scratch: oneChannelScratch(g).data,
             weightGradient: computesParameterGradients ? weight.grad.data : nil,
             inputGradient: computesInputGradient ? dx.data : nil)
         return dx
