@@ -1,3 +1,5 @@
+import CVectorLoops
+
 /// im2col and col2im: the layout changes that turn convolution into one GEMM.
 ///
 /// Column matrix layout: (C·KH·KW) × (N·OH·OW), row `(c·KH + i)·KW + j`, column
@@ -50,22 +52,19 @@ public enum Im2Col {
 
     /// im2col for stride 2, the adjoint of `scatterStride2`: each input plane is split once into
     /// its four phase planes, where a tap's entries are contiguous, and every line of the column
-    /// matrix is then one copy instead of a gather from every other input column.
+    /// matrix is then one copy instead of a gather from every other input column (in C: the
+    /// lines are short, and Swift's per-line overhead cost more than the copies).
     private static func fillStride2(_ columns: UnsafeMutablePointer<Float>, from input: UnsafePointer<Float>, _ g: ConvGeometry) {
-        let (src, ow) = (UncheckedSendable(input), g.outW)
-        PhaseTap.forEachPlane(g, columns: columns) { plane, phases, scratch, taps in
-            phases.split(src.value + plane * g.h * g.w, into: scratch)
-            taps { tap in
-                for y in 0..<g.outH {
-                    let line = tap.columnLines + y * ow
-                    guard tap.rows.contains(y), !tap.columns.isEmpty else {
-                        line.update(repeating: 0, count: ow)
-                        continue
-                    }
-                    zeroOutside(tap.columns, of: line, width: ow)
-                    let source = tap.phaseLine(y) + tap.columns.lowerBound
-                    (line + tap.columns.lowerBound).update(from: source, count: tap.columns.count)
-                }
+        let (src, matrix) = (UncheckedSendable(input), UncheckedSendable(columns))
+        // Each worker owns whole (n, c) planes, hence disjoint stretches of the column matrix.
+        Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * g.outPlane) { planes in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.h * g.w)
+            defer { scratch.deallocate() }
+            for plane in planes {
+                let (n, c) = (plane / g.c, plane % g.c)
+                tinct_im2col_stride2_plane(
+                    src.value + plane * g.h * g.w, g.h, g.w, g.kh, g.kw, g.padding, g.outH, g.outW, scratch,
+                    matrix.value + c * g.kh * g.kw * g.columns + n * g.outPlane, g.columns)
             }
         }
     }
@@ -91,36 +90,14 @@ public enum Im2Col {
         base: UncheckedSendable<UnsafePointer<Float>>?
     ) {
         if g.stride == 2 { return scatterStride2(columns, g, into: input, base: base) }
-        let (oh, ow, plane, inPlane) = (g.outH, g.outW, g.outPlane, g.h * g.w)
-        let rowLength = g.columns
-        let src = UncheckedSendable(columns)
-        let dst = UncheckedSendable(input)
+        let (matrix, dst) = (UncheckedSendable(columns), UncheckedSendable(input))
         // Each worker owns whole (n, c) planes of the input, so no two write the same element.
-        Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * plane) { planes in
-            for nc in planes {
-                let n = nc / g.c
-                let c = nc % g.c
-                let inBase = dst.value + nc * inPlane
-                inBase.update(repeating: base?.value[c] ?? 0, count: inPlane)
-                for i in 0..<g.kh {
-                    let ohRange = g.validRange(kernelOffset: i, size: g.h, outSize: oh)
-                    for j in 0..<g.kw {
-                        let owRange = g.validRange(kernelOffset: j, size: g.w, outSize: ow)
-                        if owRange.isEmpty { continue }
-                        let row = (c * g.kh + i) * g.kw + j
-                        let colBase = src.value + row * rowLength + n * plane
-                        let offset = j - g.padding
-                        for y in ohRange {
-                            let inLine = inBase + (y * g.stride - g.padding + i) * g.w
-                            let line = colBase + y * ow
-                            if g.stride == 1 {
-                                for x in owRange { inLine[x + offset] += line[x] }
-                            } else {
-                                for x in owRange { inLine[x * g.stride + offset] += line[x] }
-                            }
-                        }
-                    }
-                }
+        Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * g.outPlane) { planes in
+            for plane in planes {
+                let (n, c) = (plane / g.c, plane % g.c)
+                tinct_col2im_plane(
+                    matrix.value + c * g.kh * g.kw * g.columns + n * g.outPlane, g.columns, g.h, g.w, g.kh, g.kw,
+                    g.stride, g.padding, g.outH, g.outW, base?.value[c] ?? 0, dst.value + plane * g.h * g.w)
             }
         }
     }
@@ -134,18 +111,17 @@ public enum Im2Col {
         _ columns: UnsafePointer<Float>, _ g: ConvGeometry, into input: UnsafeMutablePointer<Float>,
         base: UncheckedSendable<UnsafePointer<Float>>?
     ) {
-        let (dst, ow) = (UncheckedSendable(input), g.outW)
-        PhaseTap.forEachPlane(g, columns: UnsafeMutablePointer(mutating: columns)) { plane, phases, scratch, taps in
-            scratch.update(repeating: 0, count: g.h * g.w)
-            taps { tap in
-                if tap.columns.isEmpty { return }
-                for y in tap.rows {
-                    let target = tap.phaseLine(y)
-                    let line = tap.columnLines + y * ow
-                    for x in tap.columns { target[x] += line[x] }
-                }
+        let (matrix, dst) = (UncheckedSendable(columns), UncheckedSendable(input))
+        // Each worker owns whole (n, c) planes of the input, so no two write the same element.
+        Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * g.outPlane) { planes in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.h * g.w)
+            defer { scratch.deallocate() }
+            for plane in planes {
+                let (n, c) = (plane / g.c, plane % g.c)
+                tinct_col2im_stride2_plane(
+                    matrix.value + c * g.kh * g.kw * g.columns + n * g.outPlane, g.columns, g.h, g.w, g.kh, g.kw,
+                    g.padding, g.outH, g.outW, base?.value[c] ?? 0, scratch, dst.value + plane * g.h * g.w)
             }
-            phases.interleave(scratch, over: base?.value[plane % g.c] ?? 0, into: dst.value + plane * g.h * g.w)
         }
     }
 }

@@ -38,6 +38,29 @@ void tinct_rectifier_gradient(const float *x, const float *dy, float *dx, size_t
 /// value wherever tested, as Float(tanh(Double(x))) is; NaN stays NaN, −0 stays −0.
 void tinct_tanh(const float *x, float *y, size_t count);
 
+/// col2im of one (image, channel) input plane, any stride (the adjoint of im2col):
+/// plane = base, then each tap's lines added where they were read from, taps (i, j) in order,
+/// then rows, then columns. Additions only, in that order: the same bits at every level.
+void tinct_col2im_plane(const float *columns, size_t tapStride, size_t h, size_t w, size_t kh, size_t kw,
+                        size_t stride, size_t padding, size_t oh, size_t ow, float base, float *plane);
+
+/// im2col of one (image, channel) input plane for a stride-2 convolution. `plane` (h × w) is
+/// split into its four stride phases in `scratch` (h·w floats: even rows' even columns, even
+/// rows' odd columns, odd rows' even columns, odd rows' odd columns), where a tap's entries are
+/// contiguous; then the oh lines of ow floats of tap (i, j), at columns + (i·kw + j)·tapStride,
+/// are copied from its phase, zero where the tap falls outside the plane (padding). A copy:
+/// the same bits at every vector level.
+void tinct_im2col_stride2_plane(const float *plane, size_t h, size_t w, size_t kh, size_t kw, size_t padding,
+                                size_t oh, size_t ow, float *scratch, float *columns, size_t tapStride);
+
+/// col2im of one (image, channel) input plane for a stride-2 convolution, the adjoint of
+/// tinct_im2col_stride2_plane: each tap (i, j)'s lines (at columns + (i·kw + j)·tapStride) are
+/// added, taps in order, into the phase planes in `scratch` (h·w floats, cleared first), and
+/// the phases are then interleaved into `plane` (h × w) over `base`: plane = base + Σ taps.
+/// Additions only, in a fixed order: the same bits at every vector level.
+void tinct_col2im_stride2_plane(const float *columns, size_t tapStride, size_t h, size_t w, size_t kh, size_t kw,
+                                size_t padding, size_t oh, size_t ow, float base, float *scratch, float *plane);
+
 /// The vector level the loops run at on this CPU: "avx512", "avx2" or "baseline".
 const char *tinct_vector_loops_level(void);
 
