@@ -56,15 +56,26 @@ public enum Im2Col {
     /// lines are short, and Swift's per-line overhead cost more than the copies).
     private static func fillStride2(_ columns: UnsafeMutablePointer<Float>, from input: UnsafePointer<Float>, _ g: ConvGeometry) {
         let (src, matrix) = (UncheckedSendable(input), UncheckedSendable(columns))
-        // Each worker owns whole (n, c) planes, hence disjoint stretches of the column matrix.
+        forEachPlane(g) { plane, tapLines, scratch in
+            tinct_im2col_stride2_plane(
+                src.value + plane * g.h * g.w, g.h, g.w, g.kh, g.kw, g.padding, g.outH, g.outW, scratch,
+                matrix.value + tapLines, g.columns)
+        }
+    }
+
+    /// Shares the (n, c) input planes out among the cores and calls `body(plane, tapLines,
+    /// scratch)` for each: its index n·C + c, where its first tap's lines start in the column
+    /// matrix, and a scratch of one plane. Each worker owns whole planes, hence disjoint
+    /// stretches of the column matrix and of the input.
+    private static func forEachPlane(
+        _ g: ConvGeometry, _ body: (_ plane: Int, _ tapLines: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void
+    ) {
         Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * g.outPlane) { planes in
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.h * g.w)
             defer { scratch.deallocate() }
             for plane in planes {
                 let (n, c) = (plane / g.c, plane % g.c)
-                tinct_im2col_stride2_plane(
-                    src.value + plane * g.h * g.w, g.h, g.w, g.kh, g.kw, g.padding, g.outH, g.outW, scratch,
-                    matrix.value + c * g.kh * g.kw * g.columns + n * g.outPlane, g.columns)
+                body(plane, c * g.kh * g.kw * g.columns + n * g.outPlane, scratch)
             }
         }
     }
@@ -91,14 +102,10 @@ public enum Im2Col {
     ) {
         if g.stride == 2 { return scatterStride2(columns, g, into: input, base: base) }
         let (matrix, dst) = (UncheckedSendable(columns), UncheckedSendable(input))
-        // Each worker owns whole (n, c) planes of the input, so no two write the same element.
-        Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * g.outPlane) { planes in
-            for plane in planes {
-                let (n, c) = (plane / g.c, plane % g.c)
-                tinct_col2im_plane(
-                    matrix.value + c * g.kh * g.kw * g.columns + n * g.outPlane, g.columns, g.h, g.w, g.kh, g.kw,
-                    g.stride, g.padding, g.outH, g.outW, base?.value[c] ?? 0, dst.value + plane * g.h * g.w)
-            }
+        forEachPlane(g) { plane, tapLines, _ in
+            tinct_col2im_plane(
+                matrix.value + tapLines, g.columns, g.h, g.w, g.kh, g.kw, g.stride, g.padding, g.outH, g.outW,
+                base?.value[plane % g.c] ?? 0, dst.value + plane * g.h * g.w)
         }
     }
 
@@ -112,16 +119,10 @@ public enum Im2Col {
         base: UncheckedSendable<UnsafePointer<Float>>?
     ) {
         let (matrix, dst) = (UncheckedSendable(columns), UncheckedSendable(input))
-        // Each worker owns whole (n, c) planes of the input, so no two write the same element.
-        Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * g.outPlane) { planes in
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.h * g.w)
-            defer { scratch.deallocate() }
-            for plane in planes {
-                let (n, c) = (plane / g.c, plane % g.c)
-                tinct_col2im_stride2_plane(
-                    matrix.value + c * g.kh * g.kw * g.columns + n * g.outPlane, g.columns, g.h, g.w, g.kh, g.kw,
-                    g.padding, g.outH, g.outW, base?.value[c] ?? 0, scratch, dst.value + plane * g.h * g.w)
-            }
+        forEachPlane(g) { plane, tapLines, scratch in
+            tinct_col2im_stride2_plane(
+                matrix.value + tapLines, g.columns, g.h, g.w, g.kh, g.kw, g.padding, g.outH, g.outW,
+                base?.value[plane % g.c] ?? 0, scratch, dst.value + plane * g.h * g.w)
         }
     }
 }
