@@ -28,7 +28,8 @@ struct KernelTests {
     }
 
     /// Products with one column or one row of C run as matrix-vector products, with two to
-    /// eight columns or 8 to 64 rows over many columns on the skinny kernels: every transpose
+    /// eight columns on the skinny kernel, with 8 to 64 rows over many columns on the blocked
+    /// kernel (AVX-512) or OpenBLAS: every transpose
     /// combination, leading dimensions wider than the matrices (a block inside a larger one),
     /// rows and depths that are not whole vectors, sizes split across cores (by rows for few
     /// columns, by columns for one row or few rows), and C full of NaN under beta 0, which must
