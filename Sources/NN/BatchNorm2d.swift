@@ -234,9 +234,10 @@ extension BatchNorm2d {
             }
         }
         if computesParameterGradients {
+            let (dGamma, dBeta) = (weight.grad, bias.grad)
             for c in 0..<d.c {
-                weight.grad.data[c] += local.data[d.c + c]
-                bias.grad.data[c] += local.data[c]
+                dGamma.data[c] += local.data[d.c + c]
+                dBeta.data[c] += local.data[c]
             }
         }
         collective.sum(local.data, count: local.count)

@@ -94,10 +94,12 @@ public final class Conv2d: Layer, ParameterGradientToggle {
         }
         let blocks = ImageBlock.blocks(n: g.n, channels: outChannels, plane: g.outPlane)
         if computesParameterGradients {
+            let weightGradient = weight.gradientForAccumulation()
             GEMM.accumulate(
                 count: blocks.count, transA: false, transB: true, m: outChannels, n: g.patchSize, k: blocks[0].count,
                 a: { UnsafePointer(dyBlocks.data + blocks[$0].offset) }, lda: blocks[0].rowStride,
-                b: { UnsafePointer(cols.data + blocks[$0].firstColumn) }, ldb: g.columns, c: weight.grad.data, ldc: g.patchSize)
+                b: { UnsafePointer(cols.data + blocks[$0].firstColumn) }, ldb: g.columns,
+                beta: weightGradient.beta, c: weightGradient.tensor.data, ldc: g.patchSize)
             if let bias {
                 Profiler.measure("bias gradient") { BiasGradient.accumulate(dy, into: bias.grad) }
             }

@@ -77,10 +77,12 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
         Im2Col.im2col(dy.data, g, into: cols.data)  // cols now holds im2col(dY)
         let blocks = ImageBlock.blocks(n: g.n, channels: inChannels, plane: g.outPlane)
         if computesParameterGradients {
+            let weightGradient = weight.gradientForAccumulation()
             GEMM.accumulate(
                 count: blocks.count, transA: false, transB: true, m: inChannels, n: g.patchSize, k: blocks[0].count,
                 a: { UnsafePointer(xBlocks.data + blocks[$0].offset) }, lda: blocks[0].rowStride,
-                b: { UnsafePointer(cols.data + blocks[$0].firstColumn) }, ldb: g.columns, c: weight.grad.data, ldc: g.patchSize)
+                b: { UnsafePointer(cols.data + blocks[$0].firstColumn) }, ldb: g.columns,
+                beta: weightGradient.beta, c: weightGradient.tensor.data, ldc: g.patchSize)
             if let bias {
                 Profiler.measure("bias gradient") { BiasGradient.accumulate(dy, into: bias.grad) }
             }

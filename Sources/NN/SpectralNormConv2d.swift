@@ -74,7 +74,7 @@ public final class SpectralNormConv2d: Layer, TrainingModeDependent, ParameterGr
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        conv.weight.grad.zero()
+        conv.weight.zeroGrad()
         let dx = conv.backward(dy)
         guard computesParameterGradients else { return dx }
         let dW = conv.weight.grad

@@ -69,31 +69,32 @@ public enum GEMM {
         }
     }
 
-    /// C += Σᵢ op(Aᵢ)·op(Bᵢ) over `count` products of one shape (a convolution's weight
-    /// gradient summed over the images of a batch). C is split across the cores once, and each
-    /// core runs every product on its block in order: one hand-off for all of them, and each
-    /// element of C summed over the products in the same order as one product after another.
+    /// C = beta·C + Σᵢ op(Aᵢ)·op(Bᵢ) over `count` products of one shape (a convolution's weight
+    /// gradient summed over the images of a batch; beta 0 overwrites C without reading it). C is
+    /// split across the cores once, and each core runs every product on its block in order: one
+    /// hand-off for all of them, and each element of C summed over the products in the same
+    /// order as one product after another.
     public static func accumulate(
         count: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         a: (Int) -> UnsafePointer<Float>, lda: Int, b: (Int) -> UnsafePointer<Float>, ldb: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float = 1, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         _ = blasThreads
         guard count > 1, NumericsEnvironment.gemmBackend == .blas, splits(m: m, n: n, k: k), m > 0, n > 0 else {
             for i in 0..<count {
                 sgemm(
                     transA: transA, transB: transB, m: m, n: n, k: k, a: a(i), lda: lda, b: b(i), ldb: ldb,
-                    beta: 1, c: c, ldc: ldc)
+                    beta: i == 0 ? beta : 1, c: c, ldc: ldc)
             }
             return
         }
         let operands = UncheckedSendable((0..<count).map { (a($0), b($0)) })
         let body = {
             forEachBlockOfC(m: m, n: n) { byColumns, range in
-                for (ai, bi) in operands.value {
+                for (i, (ai, bi)) in operands.value.enumerated() {
                     callOnBlock(
                         byColumns, range, transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
-                        a: ai, lda: lda, b: bi, ldb: ldb, beta: 1, c: c, ldc: ldc)
+                        a: ai, lda: lda, b: bi, ldb: ldb, beta: i == 0 ? beta : 1, c: c, ldc: ldc)
                 }
             }
         }
