@@ -25,6 +25,7 @@ enum { blockRows = 8, blockVectors = 3, blockColumns = blockVectors * lanes };
 /// (MC × KC, 128 KB) streaming through it, one register block's panels in L1.
 enum { depthBlock = 256, columnBlock = 768, rowBlock = 128 };
 enum { minRows = 8, minColumns = 32, minTransposedRows = 64, minTransposedColumns = 9 };
+enum { maxRowsReadingBInPlace = 32 };
 
 #if defined(__x86_64__)
 #define AVX512 __attribute__((target("arch=x86-64-v4")))
@@ -158,14 +159,14 @@ typedef struct {
 /// depths; `vectors` is the B panel's width in vectors. The first depth block writes alpha·sum +
 /// beta·C (C never read under beta 0); later ones add alpha·sum.
 INLINE void registerBlock(int vectors, size_t kc, const float *restrict aPanel, const float *restrict bPanel,
-                          Destination out, int firstDepths, size_t rows, size_t columns) {
+                          size_t bStride, Destination out, int firstDepths, size_t rows, size_t columns) {
     const size_t width = (size_t)vectors * lanes;
     vec acc[blockRows][blockVectors];
     for (int r = 0; r < blockRows; r++)
         for (int v = 0; v < vectors; v++) acc[r][v] = (vec){0};
     for (size_t p = 0; p < kc; p++) {
         vec y[blockVectors];
-        for (int v = 0; v < vectors; v++) y[v] = load(bPanel + p * width + v * lanes);
+        for (int v = 0; v < vectors; v++) y[v] = load(bPanel + p * bStride + v * lanes);
         for (int r = 0; r < blockRows; r++) {
             const float x = aPanel[p * blockRows + r];
             for (int v = 0; v < vectors; v++) acc[r][v] += x * y[v];
@@ -190,32 +191,48 @@ INLINE void registerBlock(int vectors, size_t kc, const float *restrict aPanel, 
         }
 }
 
-/// op(A) · op(B) into `out`, blocked as described at the top.
+/// op(A) · op(B) into `out`, blocked as described at the top. With few rows (at most
+/// `maxRowsReadingBInPlace`) and B not transposed, each element of B copied into a panel would
+/// serve only a few register blocks, and the copy cost up to ~40 % of the product: full panels
+/// are then read from B where it lies (row stride ldb); only a last panel whose width is not a
+/// whole number of vectors is copied (zero-padded).
 AVX512 static int blockedProduct(Operand a, Operand b, size_t m, size_t n, size_t k, Destination out) {
     float *rowPanels = tinct_thread_buffer(packedRowsOfA, (size_t)rowBlock * depthBlock);
     float *columnPanels = tinct_thread_buffer(packedColumnsOfB, (size_t)columnBlock * depthBlock);
     if (!rowPanels || !columnPanels) return 0;
+    const int bInPlace = !b.transposed && m <= maxRowsReadingBInPlace;
     for (size_t j0 = 0; j0 < n; j0 += columnBlock) {
         const size_t nc = n - j0 < columnBlock ? n - j0 : columnBlock;
+        // In place, the one panel that is copied: the last, when its width is not whole vectors.
+        const size_t raggedPanel = nc % lanes ? nc / blockColumns * blockColumns : nc;
         for (size_t p0 = 0; p0 < k; p0 += depthBlock) {
             const size_t kc = k - p0 < depthBlock ? k - p0 : depthBlock;
-            copyColumns(b, j0, nc, p0, kc, columnPanels);
+            if (!bInPlace) copyColumns(b, j0, nc, p0, kc, columnPanels);
+            else if (raggedPanel < nc) copyColumns(b, j0 + raggedPanel, nc - raggedPanel, p0, kc, columnPanels);
             for (size_t i0 = 0; i0 < m; i0 += rowBlock) {
                 const size_t mc = m - i0 < rowBlock ? m - i0 : rowBlock;
                 copyRows(a, i0, mc, p0, kc, rowPanels);
                 for (size_t j = 0; j < nc; j += blockColumns) {
                     const size_t columns = nc - j < blockColumns ? nc - j : blockColumns;
                     const int vectors = (int)((columns + lanes - 1) / lanes);
+                    const float *bPanel = columnPanels + j * kc;
+                    size_t bStride = (size_t)vectors * lanes;
+                    if (bInPlace && j < raggedPanel) {
+                        bPanel = b.data + p0 * b.stride + j0 + j;
+                        bStride = b.stride;
+                    } else if (bInPlace) {
+                        bPanel = columnPanels;
+                    }
                     for (size_t i = 0; i < mc; i += blockRows) {
                         Destination block = out;
                         const size_t row = i0 + i, column = j0 + j;
                         block.c = out.transposed ? out.c + column * out.ldc + row : out.c + row * out.ldc + column;
                         const size_t rows = mc - i < blockRows ? mc - i : blockRows;
-                        const float *aPanel = rowPanels + i * kc, *bPanel = columnPanels + j * kc;
+                        const float *aPanel = rowPanels + i * kc;
                         // One call per width, so each inlined copy keeps its accumulators in registers.
-                        if (vectors == 3) registerBlock(3, kc, aPanel, bPanel, block, p0 == 0, rows, columns);
-                        else if (vectors == 2) registerBlock(2, kc, aPanel, bPanel, block, p0 == 0, rows, columns);
-                        else registerBlock(1, kc, aPanel, bPanel, block, p0 == 0, rows, columns);
+                        if (vectors == 3) registerBlock(3, kc, aPanel, bPanel, bStride, block, p0 == 0, rows, columns);
+                        else if (vectors == 2) registerBlock(2, kc, aPanel, bPanel, bStride, block, p0 == 0, rows, columns);
+                        else registerBlock(1, kc, aPanel, bPanel, bStride, block, p0 == 0, rows, columns);
                     }
                 }
             }

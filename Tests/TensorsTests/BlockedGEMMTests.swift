@@ -6,8 +6,9 @@ import Testing
 /// Tinct's blocked product kernel (Sources/CGEMMKernels/blocked_gemm.c) called directly, against
 /// the naive twin: every transpose, strides wider than the matrices, sizes that cross its copied
 /// blocks (256 depths, 128 rows, 768 columns) and end inside register blocks (8 rows, 16 and
-/// 48 columns), few columns run as the transposed product, and C full of NaN under beta 0,
-/// which must be overwritten, not scaled. On a CPU without AVX-512 the kernel must decline
+/// 48 columns), B read in place (at most 32 rows, B not transposed: whole panels from B, a
+/// ragged last panel copied, in the first column block and past it), few columns run as the
+/// transposed product, and C full of NaN under beta 0, which must be overwritten, not scaled. On a CPU without AVX-512 the kernel must decline
 /// every product and leave C as it was (`GEMM.sgemm` then runs OpenBLAS).
 @Suite("Blocked product kernel")
 struct BlockedGEMMTests {
@@ -15,7 +16,10 @@ struct BlockedGEMMTests {
 
     @Test(
         "the blocked kernel equals the naive twin for every transpose, edge and block boundary",
-        arguments: [(8, 32, 1), (9, 33, 5), (16, 48, 256), (17, 97, 257), (23, 50, 40), (130, 800, 300)])
+        arguments: [
+            (8, 32, 1), (9, 33, 5), (16, 48, 256), (17, 97, 257), (23, 50, 40), (32, 1000, 300), (33, 100, 20),
+            (130, 800, 300)
+        ])
     func blockedProduct(m: Int, n: Int, k: Int) {
         for transA in [false, true] {
             for transB in [false, true] {
