@@ -123,7 +123,14 @@ INLINE void copyColumns(Operand b, size_t j0, size_t columns, size_t p0, size_t 
         const size_t live = columns - q < blockColumns ? columns - q : blockColumns;
         const size_t width = (live + lanes - 1) / lanes * lanes;
         float *restrict panel = panels + q * kc;
-        if (!b.transposed) {  // op(B)[p][j] = B[p][j]: each depth's columns consecutive
+        if (!b.transposed && live == blockColumns) {  // op(B)[p][j] = B[p][j]: three vectors per depth
+            const float *source = b.data + p0 * b.stride + j0 + q;
+            for (size_t p = 0; p < kc; p++)
+                for (int v = 0; v < blockVectors; v++)
+                    store(panel + p * blockColumns + v * lanes, load(source + p * b.stride + v * lanes));
+            continue;
+        }
+        if (!b.transposed) {  // the last, narrower panel
             for (size_t p = 0; p < kc; p++) {
                 memcpy(panel + p * width, b.data + (p0 + p) * b.stride + j0 + q, live * sizeof(float));
                 memset(panel + p * width + live, 0, (width - live) * sizeof(float));
