@@ -42,6 +42,7 @@ public final class Parameter: @unchecked Sendable {
         return (storedGradient, beta)
     }
 }
+
 /// Element type of a tensor as stored in a checkpoint.
 public enum StoredType: String, Sendable, Codable {
     case float32 = "F32"
