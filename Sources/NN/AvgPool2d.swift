@@ -43,13 +43,18 @@ public final class AvgPool2d: Layer {
         return y
     }
 
+    /// The pool acts on each channel alone, so `dy` may hold the gradient of the output's last
+    /// channels only (C′ ≤ C): dx is then (N, C′, H, W), those channels' input gradient.
     public func backward(_ dy: Tensor) -> Tensor {
         guard let g = geometry else { preconditionFailure("AvgPool2d.backward before forward") }
-        precondition(dy.shape == [g.n, g.c, g.outH, g.outW], "AvgPool2d.backward: gradient shape \(dy.shape)")
-        let dx = Tensor.reuse(gradInput, shape: [g.n, g.c, g.h, g.w])
+        let channels = dy.shape.count == 4 ? dy.shape[1] : 0
+        precondition(
+            channels > 0 && channels <= g.c && dy.shape == [g.n, channels, g.outH, g.outW],
+            "AvgPool2d.backward: gradient shape \(dy.shape)")
+        let dx = Tensor.reuse(gradInput, shape: [g.n, channels, g.h, g.w])
         gradInput = dx
         dx.zero()
-        for p in 0..<(g.n * g.c) {
+        for p in 0..<(g.n * channels) {
             let src = dy.data + p * g.outPlane
             let dst = dx.data + p * g.h * g.w
             for oy in 0..<g.outH {

@@ -9,7 +9,7 @@ import Tensors
 /// (`ImageBlock`); the weight gradient sums the images' products (`GEMM.accumulate`).
 /// A layer with one output channel (a PatchGAN's last) skips the column matrix and sums in
 /// place (`SingleChannelConvolution`).
-public final class Conv2d: Layer, ParameterGradientToggle {
+public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelection {
     public let weight: Parameter
     public let bias: Parameter?
     public let stride: Int
@@ -18,6 +18,11 @@ public final class Conv2d: Layer, ParameterGradientToggle {
     /// When false, `backward` skips dx (the first layer of a network needs none) and
     /// returns an empty tensor.
     public var computesInputGradient = true
+    /// The first input channel whose gradient `backward` computes: dx covers channels
+    /// `inputGradientStartChannel..<C` only, shape (N, C − start, H, W). A discriminator's
+    /// first layer, in the generator's update, needs the gradient of the generated channels
+    /// alone, not of the condition stacked before them (0: every channel).
+    public var inputGradientStartChannel = 0
 
     private var geometry: ConvGeometry?
     private var columns: Tensor?  // (C·KH·KW, N·OH·OW), kept for backward
@@ -104,18 +109,24 @@ public final class Conv2d: Layer, ParameterGradientToggle {
                 Profiler.measure("bias gradient") { BiasGradient.accumulate(dy, into: bias.grad) }
             }
         }
-        let dx = Tensor.reuse(gradInput, shape: [g.n, g.c, g.h, g.w])
+        let start = inputGradientStartChannel
+        precondition(start >= 0 && start < g.c, "Conv2d: input gradient from channel \(start) of \(g.c)")
+        // The channels whose gradient is computed, as a geometry of their own: their rows of
+        // Wᵀ are the columns of W from channel `start` on.
+        var gradientGeometry = g
+        gradientGeometry.c = g.c - start
+        let dx = Tensor.reuse(gradInput, shape: [g.n, gradientGeometry.c, g.h, g.w])
         gradInput = dx
         guard computesInputGradient else { return dx }
-        let dcols = Tensor.reuse(gradColumns, shape: [g.patchSize, g.columns])
+        let dcols = Tensor.reuse(gradColumns, shape: [gradientGeometry.patchSize, g.columns])
         gradColumns = dcols
         ImageBlock.forEach(blocks) { block, splits in
             GEMM.sgemm(
-                transA: true, transB: false, m: g.patchSize, n: block.count, k: outChannels,
-                a: weight.value.data, lda: g.patchSize, b: dyBlocks.data + block.offset, ldb: block.rowStride,
-                c: dcols.data + block.firstColumn, ldc: g.columns, splitAcrossCores: splits)
+                transA: true, transB: false, m: gradientGeometry.patchSize, n: block.count, k: outChannels,
+                a: weight.value.data + start * g.kh * g.kw, lda: g.patchSize, b: dyBlocks.data + block.offset,
+                ldb: block.rowStride, c: dcols.data + block.firstColumn, ldc: g.columns, splitAcrossCores: splits)
         }
-        Im2Col.col2im(dcols.data, g, into: dx.data)
+        Im2Col.col2im(dcols.data, gradientGeometry, into: dx.data)
         return dx
     }
 
@@ -138,6 +149,7 @@ public final class Conv2d: Layer, ParameterGradientToggle {
     }
 
     private func backwardFromOneChannel(_ dy: Tensor, _ g: ConvGeometry) -> Tensor {
+        precondition(inputGradientStartChannel == 0, "Conv2d: a one-channel layer computes every input channel's gradient")
         guard let x = directInput else { preconditionFailure("Conv2d.backward before forward") }
         if computesParameterGradients, let bias {
             var s: Float = 0

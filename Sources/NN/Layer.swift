@@ -86,3 +86,12 @@ public protocol TrainingModeDependent: AnyObject {
 public protocol ParameterGradientToggle: AnyObject {
     var computesParameterGradients: Bool { get set }
 }
+
+/// A layer whose input gradient can be skipped, or limited to its last input channels (a
+/// network's first layer: the input needs no gradient, or only part of it does).
+public protocol InputGradientSelection: AnyObject {
+    /// When false, `backward` skips dx and returns an empty tensor.
+    var computesInputGradient: Bool { get set }
+    /// dx covers input channels `inputGradientStartChannel..<C` only (0: all of them).
+    var inputGradientStartChannel: Int { get set }
+}

@@ -7,7 +7,7 @@ import Tensors
 /// Each training forward runs one power iteration (v ← normalize(Wᵀu), u ← normalize(Wv)),
 /// then σ = uᵀWv and the convolution uses W/σ. Evaluation reuses the stored u, v.
 /// Backward treats u, v as constants: dW_orig = dW/σ − (⟨dW, W_orig⟩/σ²)·u·vᵀ.
-public final class SpectralNormConv2d: Layer, TrainingModeDependent, ParameterGradientToggle {
+public final class SpectralNormConv2d: Layer, TrainingModeDependent, ParameterGradientToggle, InputGradientSelection {
     public let conv: Conv2d
     public let weightOrig: Parameter
     public let u: Buffer
@@ -17,6 +17,10 @@ public final class SpectralNormConv2d: Layer, TrainingModeDependent, ParameterGr
     public var computesInputGradient: Bool {
         get { conv.computesInputGradient }
         set { conv.computesInputGradient = newValue }
+    }
+    public var inputGradientStartChannel: Int {
+        get { conv.inputGradientStartChannel }
+        set { conv.inputGradientStartChannel = newValue }
     }
     private var sigma: Float = 1
     private let eps: Float = 1e-12

@@ -28,6 +28,12 @@ public final class MultiscaleDiscriminator: Module {
         didSet { discriminators.forEach { $0.computesInputGradient = computesInputGradient } }
     }
 
+    /// The first input channel whose gradient backward returns: (N, C − start, H, W), the
+    /// gradient of the generated channels stacked after the condition (0: every channel).
+    public var inputGradientStartChannel = 0 {
+        didSet { discriminators.forEach { $0.inputGradientStartChannel = inputGradientStartChannel } }
+    }
+
     /// Predictions and features per scale, finest first.
     public func forward(_ x: Tensor) -> [(prediction: Tensor, features: [Tensor])] {
         var input = x

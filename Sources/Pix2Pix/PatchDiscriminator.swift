@@ -12,14 +12,14 @@ public final class PatchDiscriminator: Module {
     public let model: Sequential
     /// Indices in `model.layers` whose outputs are the intermediate features.
     let featureIndices: [Int]
-    private let firstConvolution: any Layer
+    private let firstConvolution: any Layer & InputGradientSelection
 
     init(_ config: DiscriminatorConfig, rng: inout SeededGenerator) {
         let ndf = config.ndf
         let bias = config.norm.convolutionsNeedBias
         var layers: [any Layer] = []
         var features: [Int] = []
-        func conv(_ input: Int, _ output: Int, stride: Int, bias: Bool) -> any Layer {
+        func conv(_ input: Int, _ output: Int, stride: Int, bias: Bool) -> any Layer & InputGradientSelection {
             let c = Conv2d(input, output, kernel: 4, stride: stride, padding: 1, bias: bias)
             return config.spectralNorm ? SpectralNormConv2d(c, rng: &rng) : c
         }
@@ -47,11 +47,15 @@ public final class PatchDiscriminator: Module {
     /// Whether backward computes the gradient with respect to the input (only the generator's
     /// update needs it).
     var computesInputGradient: Bool {
-        get { (firstConvolution as? Conv2d)?.computesInputGradient ?? (firstConvolution as! SpectralNormConv2d).computesInputGradient }
-        set {
-            (firstConvolution as? Conv2d)?.computesInputGradient = newValue
-            (firstConvolution as? SpectralNormConv2d)?.computesInputGradient = newValue
-        }
+        get { firstConvolution.computesInputGradient }
+        set { firstConvolution.computesInputGradient = newValue }
+    }
+
+    /// The first input channel whose gradient backward returns: its result is (N, C − start,
+    /// H, W), the gradient of the input's last channels.
+    var inputGradientStartChannel: Int {
+        get { firstConvolution.inputGradientStartChannel }
+        set { firstConvolution.inputGradientStartChannel = newValue }
     }
 
     /// Runs the network; returns the logits map and the intermediate features (layer buffers,

@@ -126,6 +126,7 @@ public final class Pix2PixModel {
         let gan = config.ganLoss
         discriminator.setComputesParameterGradients(false)
         discriminator.computesInputGradient = true
+        discriminator.inputGradientStartChannel = realA.shape[1]
         let useFeatures = config.lambdaFeatureMatching > 0
         if useFeatures { keepRealFeatures(discriminator.forward(pairReal)) }
         let outputs = discriminator.forward(pairFake)
@@ -150,7 +151,7 @@ public final class Pix2PixModel {
         gradFake = l1.gradient
         let dFake = l1.gradient
         TensorMath.scale(dFake, by: config.lambdaL1, into: dFake)
-        addGeneratedPart(of: dPair, inputChannels: realA.shape[1], into: dFake)
+        TensorMath.accumulate(dPair, into: dFake)
         _ = generator.backward(dFake)
         return (lossGGAN, l1.value, lossGFeature)
     }
@@ -201,17 +202,6 @@ public final class Pix2PixModel {
                 realFeatureCopies[k] = output.features.map { Tensor(zeros: $0.shape) }
             }
             for (copy, feature) in zip(realFeatureCopies[k], output.features) { copy.assign(from: feature) }
-        }
-    }
-
-    /// dFake += the channels of dPair after the first `inputChannels` (the G(A) half).
-    private func addGeneratedPart(of dPair: Tensor, inputChannels: Int, into dFake: Tensor) {
-        let d = NCHW(dFake, op: "addGeneratedPart")
-        let pairChannels = dPair.shape[1]
-        for n in 0..<d.n {
-            let src = dPair.data + (n * pairChannels + inputChannels) * d.plane
-            let dst = dFake.data + n * d.c * d.plane
-            for i in 0..<(d.c * d.plane) { dst[i] += src[i] }
         }
     }
 }
