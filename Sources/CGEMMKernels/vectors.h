@@ -19,7 +19,7 @@ INLINE vec load(const float *p) { return *(const vec *)p; }
 INLINE void store(float *p, vec v) { *(vec *)p = v; }
 
 /// The buffers' slots: one per use, so that one kernel's buffer is never another's.
-enum ThreadBufferSlot { skinnyWorkspace, packedRowsOfA, packedColumnsOfB, threadBufferSlots };
+enum ThreadBufferSlot { skinnyWorkspace, packedRowsOfA, packedColumnsOfB, fewColumnsSums, threadBufferSlots };
 
 /// This thread's buffer `slot`, grown to at least `count` floats, 64-byte aligned; NULL when
 /// memory runs out.

@@ -175,9 +175,10 @@ public enum GEMM {
     /// One single-threaded product. A product with one column or one row of C is a
     /// matrix-vector product: OpenBLAS's sgemv reads the matrix once, 3–4× faster than its
     /// sgemm on those shapes (the bottleneck layers of a batch-1 inference). Two to eight
-    /// columns go to Tinct's skinny kernel, about 2× OpenBLAS there, and on AVX-512 CPUs the
-    /// other products of 8 rows or more to Tinct's blocked kernel, which runs AVX-512 even when
-    /// OPENBLAS_CORETYPE holds OpenBLAS to older kernels (Sources/CGEMMKernels).
+    /// columns go to Tinct's skinny kernel, about 2× OpenBLAS there; on AVX-512 CPUs, 9 to 16
+    /// columns with A transposed (a deep layer's weights read once) to the few-columns kernel,
+    /// and the other products of 8 rows or more to Tinct's blocked kernel, which runs AVX-512
+    /// even when OPENBLAS_CORETYPE holds OpenBLAS to older kernels (Sources/CGEMMKernels).
     @inline(__always)
     private static func call(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
@@ -200,6 +201,9 @@ public enum GEMM {
             return
         }
         if !transB && tinct_skinny_gemm(transA ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != 0 {
+            return
+        }
+        if transA && !transB && tinct_few_columns_gemm(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != 0 {
             return
         }
         if tinct_blocked_gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != 0 {

@@ -46,10 +46,16 @@ struct BlockedGEMMTests {
         #expect(!Self.compare(transA: true, transB: true, m: 7, n: 300, k: 30, beta: 0))
     }
 
-    /// Runs the kernel and the naive twin on one product (strides padded by 3) and checks C,
-    /// its padding included; returns whether the kernel took the product. A declined product
-    /// must leave C untouched.
-    static func compare(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, beta: Float) -> Bool {
+    /// A product kernel called on (a, lda, b, ldb, c, ldc) with alpha 0.7, the shape, transposes
+    /// and beta given to `compare`; true when it took the product.
+    typealias Kernel = (UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int) -> Bool
+
+    /// Runs the blocked kernel (or `kernel`) and the naive twin on one product (strides padded
+    /// by 3) and checks C, its padding included; returns whether the kernel took the product. A
+    /// declined product must leave C untouched.
+    static func compare(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, beta: Float, kernel: Kernel? = nil
+    ) -> Bool {
         let pad = 3
         let (lda, ldb, ldc) = ((transA ? m : k) + pad, (transB ? k : n) + pad, n + pad)
         let a = Tensor.randomNormal([(transA ? k : m) * lda], seed: 1)
@@ -58,8 +64,9 @@ struct BlockedGEMMTests {
         let expected = c.copy()
         let before = c.copy()
         let ran =
-            tinct_blocked_gemm(
-                transA ? 1 : 0, transB ? 1 : 0, m, n, k, 0.7, a.data, lda, b.data, ldb, beta, c.data, ldc) != 0
+            kernel?(a.data, lda, b.data, ldb, c.data, ldc)
+            ?? (tinct_blocked_gemm(
+                transA ? 1 : 0, transB ? 1 : 0, m, n, k, 0.7, a.data, lda, b.data, ldb, beta, c.data, ldc) != 0)
         guard ran else {
             for i in 0..<(m * ldc) where !same(c.data[i], before.data[i]) {
                 Issue.record("a declined product changed C at \(i)")
