@@ -23,8 +23,8 @@ enum { maxFewColumns = 16, minFewColumns = 9, depthBand = 16 };
 
 /// sums[j·stride + (0…15)] (+)= Σ over the band's depths p of A[p][0…15] · B[p][j], for the
 /// `width` columns; the band's first depths start the sums when `first`.
-INLINE void band(int width, size_t depths, int first, const float *restrict a, size_t lda,
-                        const float *restrict b, size_t ldb, float *restrict sums, size_t stride) {
+INLINE void band(int width, size_t depths, int first, const float *restrict a, size_t lda, const float *restrict b,
+                 size_t ldb, float *restrict sums, size_t stride) {
     vec s[maxFewColumns];
     for (int j = 0; j < width; j++) s[j] = first ? (vec){0} : load(sums + j * stride);
     for (size_t p = 0; p < depths; p++) {

@@ -148,8 +148,9 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
         return scratch
     }
 
+    /// Computes every input channel's gradient; from `inputGradientStartChannel` on, the last
+    /// channels' are returned in a tensor of their own (a one-filter discriminator, ndf 1).
     private func backwardFromOneChannel(_ dy: Tensor, _ g: ConvGeometry) -> Tensor {
-        precondition(inputGradientStartChannel == 0, "Conv2d: a one-channel layer computes every input channel's gradient")
         guard let x = directInput else { preconditionFailure("Conv2d.backward before forward") }
         if computesParameterGradients, let bias {
             var s: Float = 0
@@ -162,6 +163,15 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
             x.data, weight: weight.value.data, outputGradient: dy.data, g, scratch: oneChannelScratch(g).data,
             weightGradient: computesParameterGradients ? weight.grad.data : nil,
             inputGradient: computesInputGradient ? dx.data : nil)
-        return dx
+        let start = inputGradientStartChannel
+        guard start > 0 else { return dx }
+        precondition(start < g.c, "Conv2d: input gradient from channel \(start) of \(g.c)")
+        let channels = g.c - start
+        let part = Tensor(zeros: [g.n, channels, g.h, g.w])
+        let plane = g.h * g.w
+        for n in 0..<g.n {
+            (part.data + n * channels * plane).update(from: dx.data + (n * g.c + start) * plane, count: channels * plane)
+        }
+        return part
     }
 }

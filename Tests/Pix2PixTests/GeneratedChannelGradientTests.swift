@@ -5,14 +5,15 @@ import Testing
 
 /// The generator's update needs D's input gradient for the generated channels only: with
 /// `inputGradientStartChannel` the discriminator computes just those, and they must be the
-/// same as the last channels of the full input gradient.
+/// same as the last channels of the full input gradient (also with one filter in the first
+/// layer, ndf 1, whose convolution takes the one-channel path).
 struct GeneratedChannelGradientTests {
     @Test(
         "a discriminator's input gradient from a start channel on equals those channels of the full gradient",
-        arguments: [(1, false, 3), (3, false, 6), (2, true, 9), (3, true, 11)])
-    func trailingChannels(scales: Int, spectralNorm: Bool, start: Int) {
+        arguments: [(1, false, 3, 16), (3, false, 6, 16), (2, true, 9, 16), (3, true, 11, 16), (2, false, 9, 1)])
+    func trailingChannels(scales: Int, spectralNorm: Bool, start: Int, ndf: Int) {
         let config = DiscriminatorConfig(
-            inputChannels: 12, ndf: 16, nLayers: 2, norm: .batch, scales: scales, spectralNorm: spectralNorm,
+            inputChannels: 12, ndf: ndf, nLayers: 2, norm: .batch, scales: scales, spectralNorm: spectralNorm,
             attention: false)
         var rng = SeededGenerator(seed: 31)
         let discriminator = MultiscaleDiscriminator(config, rng: &rng)
