@@ -52,11 +52,11 @@ public final class MultiscaleDiscriminator: Module {
         precondition(dPredictions.count == discriminators.count, "MultiscaleDiscriminator.backward: one gradient per scale")
         var carried: Tensor?
         for k in stride(from: discriminators.count - 1, through: 0, by: -1) {
-            // Pooled scales always need their input gradient to reach the finer scales.
-            let needInput = computesInputGradient || k > 0
-            discriminators[k].computesInputGradient = needInput
+            // A pooled scale's input gradient only flows on to the finer scales' input gradient,
+            // so without that (the discriminator's update) no scale computes one.
+            discriminators[k].computesInputGradient = computesInputGradient
             let dx = discriminators[k].backward(dPredictions[k], featureGradients: featureGradients?[k])
-            guard needInput else { continue }
+            guard computesInputGradient else { continue }
             // input_{k+1} = pool_k(input_k), so its gradient flows back through pool k.
             if let finer = carried { TensorMath.accumulate(pools[k].backward(finer), into: dx) }
             carried = dx
