@@ -71,8 +71,13 @@ def main():
                   f"{torch[0][0]['in_nc']}: the figures are not of the same network", file=sys.stderr)
         med = lambda xs, key: round(statistics.median(x[0][key] for x in xs), 1)
         t_inf, p_inf = med(tinct, "infer_ms"), med(torch, "infer_ms")
+        # Tinct's inference as its server runs it (int16 products where the CPU has AVX-512
+        # VNNI) and with float32 products throughout, both against PyTorch's float32.
+        t_inf32 = med(tinct, "infer_float32_ms")
         t_step, p_step = med(tinct, "step_ms"), med(torch, "step_ms")
-        row = {"name": name, "tinct_infer_ms": t_inf, "torch_infer_ms": p_inf, "infer_speedup": round(p_inf / t_inf, 2),
+        row = {"name": name, "tinct_infer_ms": t_inf, "tinct_infer_products": tinct[0][0]["infer_products"],
+               "torch_infer_ms": p_inf, "infer_speedup": round(p_inf / t_inf, 2),
+               "tinct_infer_float32_ms": t_inf32, "infer_float32_speedup": round(p_inf / t_inf32, 2),
                "tinct_step_ms": t_step, "torch_step_ms": p_step, "step_speedup": round(p_step / t_step, 2),
                "tinct_peak_rss_mib": max(x[0].get("peak_rss_mib", 0) for x in tinct),
                "torch_peak_rss_mib": round(max((x[1] or 0) for x in torch), 1),
@@ -86,10 +91,11 @@ def main():
         row["openblas_share"] = round(row["tinct_step_gflops_per_s"] / row["openblas_sgemm_gflops_per_s"], 2)
         rows.append(row)
         print(json.dumps(row), flush=True)
-    print("\n| config | Tinct infer ms | PyTorch infer ms | speedup | Tinct step ms | PyTorch step ms | speedup | Tinct RSS MiB | PyTorch RSS MiB | Tinct step GFLOP/s | engine GEMM GFLOP/s | share | OpenBLAS sgemm GFLOP/s | share |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("\n| config | Tinct infer ms (products) | PyTorch infer ms | speedup | Tinct float32 infer ms | speedup | Tinct step ms | PyTorch step ms | speedup | Tinct RSS MiB | PyTorch RSS MiB | Tinct step GFLOP/s | engine GEMM GFLOP/s | share | OpenBLAS sgemm GFLOP/s | share |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['name']} | {r['tinct_infer_ms']} | {r['torch_infer_ms']} | {r['infer_speedup']}× | "
+        print(f"| {r['name']} | {r['tinct_infer_ms']} ({r['tinct_infer_products']}) | {r['torch_infer_ms']} | {r['infer_speedup']}× | "
+              f"{r['tinct_infer_float32_ms']} | {r['infer_float32_speedup']}× | "
               f"{r['tinct_step_ms']} | {r['torch_step_ms']} | {r['step_speedup']}× | {r['tinct_peak_rss_mib']} | {r['torch_peak_rss_mib']} | "
               f"{r['tinct_step_gflops_per_s']} | {r['sgemm_gflops_per_s']} | {r['sgemm_share']} | "
               f"{r['openblas_sgemm_gflops_per_s']} | {r['openblas_share']} |")

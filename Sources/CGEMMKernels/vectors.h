@@ -19,7 +19,15 @@ INLINE vec load(const float *p) { return *(const vec *)p; }
 INLINE void store(float *p, vec v) { *(vec *)p = v; }
 
 /// The buffers' slots: one per use, so that one kernel's buffer is never another's.
-enum ThreadBufferSlot { skinnyWorkspace, packedRowsOfA, packedColumnsOfB, fewColumnsSums, threadBufferSlots };
+enum ThreadBufferSlot {
+    skinnyWorkspace,
+    packedRowsOfA,
+    packedColumnsOfB,
+    fewColumnsSums,
+    int16ColumnsOfB,
+    int16RowScales,
+    threadBufferSlots
+};
 
 /// This thread's buffer `slot`, grown to at least `count` floats, 64-byte aligned; NULL when
 /// memory runs out.

@@ -9,7 +9,7 @@ import Tensors
 /// (`ImageBlock`); the weight gradient sums the images' products (`GEMM.accumulate`).
 /// A layer with one output channel (a PatchGAN's last) skips the column matrix and sums in
 /// place (`SingleChannelConvolution`).
-public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelection {
+public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelection, Int16ProductSelection {
     public let weight: Parameter
     public let bias: Parameter?
     public let stride: Int
@@ -24,6 +24,8 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
     /// alone, not of the condition stacked before them (0: every channel).
     public var inputGradientStartChannel = 0
 
+    /// The weights the forward multiplies by instead of `weight`, when set (`useInt16Products`).
+    private var int16Weights: Int16Weights?
     private var geometry: ConvGeometry?
     private var columns: Tensor?  // (C·KH·KW, N·OH·OW), kept for backward
     private var directInput: Tensor?  // x, kept for backward when there is one output channel
@@ -65,13 +67,25 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
         let channelMajorOutput = ImageBlock.needChannelMajor(n: d.n, plane: g.outPlane)
         let target = channelMajorOutput ? Tensor.reuse(channelMajor, shape: [outChannels, g.columns]) : y
         if channelMajorOutput { channelMajor = target }
+        let largestInput = int16Weights.map { _ in x.largestMagnitude }  // cols holds x's entries and zeros
         ImageBlock.forEach(ImageBlock.blocks(n: d.n, channels: outChannels, plane: g.outPlane)) { block, splits in
             let out = target.data + block.offset
             // Bias is folded into the GEMM: prefill each output row, then accumulate (beta = 1).
-            if let bias {
+            func prefillBias() {
+                guard let bias else { return }
                 for oc in 0..<outChannels {
                     (out + oc * block.rowStride).update(repeating: bias.value.data[oc], count: block.count)
                 }
+            }
+            prefillBias()
+            if let int16Weights {
+                if GEMM.int16Product(
+                    int16Weights, n: block.count, b: cols.data + block.firstColumn, ldb: g.columns,
+                    largestInB: largestInput, addingToC: bias != nil, c: out, ldc: block.rowStride, splitAcrossCores: splits)
+                {
+                    return
+                }
+                prefillBias()
             }
             GEMM.sgemm(
                 transA: false, transB: false, m: outChannels, n: block.count, k: g.patchSize,
@@ -82,6 +96,15 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
             Layout.channelMajorToBatch(target.data, n: d.n, c: outChannels, plane: g.outPlane, into: y.data)
         }
         return y
+    }
+
+    public func useInt16Products(_ on: Bool) {
+        int16Weights =
+            on && Int16Weights.available && outChannels > 1
+            ? Int16Weights(
+                weight.value.data, transposed: false, rows: outChannels, depth: weight.value.count / outChannels,
+                lda: weight.value.count / outChannels)
+            : nil
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

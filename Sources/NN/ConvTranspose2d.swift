@@ -6,13 +6,15 @@ import Tensors
 ///
 /// Shapes: x (N, C, H, W) → y (N, OC, (H−1)·S − 2P + K, …); weight (C, OC, K, K); bias (OC).
 /// The column geometry is the convolution that maps y back onto x.
-public final class ConvTranspose2d: Layer, ParameterGradientToggle {
+public final class ConvTranspose2d: Layer, ParameterGradientToggle, Int16ProductSelection {
     public let weight: Parameter
     public let bias: Parameter?
     public let stride: Int
     public let padding: Int
     public var computesParameterGradients = true
 
+    /// The weights the forward multiplies by instead of `weight`, when set (`useInt16Products`).
+    private var int16Weights: Int16Weights?
     private var geometry: ConvGeometry?  // over the output y
     private var inputBlocks: Tensor?  // x as (C, N·H·W) for batches over small planes, else x itself (`ImageBlock`)
     private var inputCMScratch: Tensor?
@@ -58,6 +60,13 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
         let cols = Tensor.reuse(columns, shape: [g.patchSize, g.columns])
         columns = cols
         ImageBlock.forEach(ImageBlock.blocks(n: d.n, channels: d.c, plane: d.plane)) { block, splits in
+            if let int16Weights,
+                GEMM.int16Product(
+                    int16Weights, n: block.count, b: xBlocks.data + block.offset, ldb: block.rowStride,
+                    c: cols.data + block.firstColumn, ldc: g.columns, splitAcrossCores: splits)
+            {
+                return
+            }
             GEMM.sgemm(
                 transA: true, transB: false, m: g.patchSize, n: block.count, k: inChannels,
                 a: weight.value.data, lda: g.patchSize, b: xBlocks.data + block.offset, ldb: block.rowStride,
@@ -67,6 +76,13 @@ public final class ConvTranspose2d: Layer, ParameterGradientToggle {
         output = y
         Im2Col.col2im(cols.data, g, into: y.data, channelBase: bias.map { UnsafePointer($0.value.data) })
         return y
+    }
+
+    public func useInt16Products(_ on: Bool) {
+        let rows = weight.value.count / inChannels  // OC·K·K
+        int16Weights =
+            on && Int16Weights.available
+            ? Int16Weights(weight.value.data, transposed: true, rows: rows, depth: inChannels, lda: rows) : nil
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

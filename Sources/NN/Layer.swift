@@ -73,6 +73,14 @@ extension Module {
         visit { _, layer in (layer as? ParameterGradientToggle)?.computesParameterGradients = on }
     }
 
+    /// Makes every convolution of the tree multiply by its weights as they are now, quantized to
+    /// 16 bits (`Int16Weights`), or (off) by its float weights again: for a model that only infers.
+    /// Later changes to the weights do not reach the quantized copy; call this again after them.
+    /// Where the CPU lacks AVX-512 VNNI nothing changes.
+    public func useInt16Products(_ on: Bool) {
+        visit { _, layer in (layer as? Int16ProductSelection)?.useInt16Products(on) }
+    }
+
     /// Total number of trainable scalars.
     public var parameterCount: Int { namedParameters().reduce(0) { $0 + $1.parameter.value.count } }
 }
@@ -94,4 +102,10 @@ public protocol InputGradientSelection: AnyObject {
     var computesInputGradient: Bool { get set }
     /// dx covers input channels `inputGradientStartChannel..<C` only (0: all of them).
     var inputGradientStartChannel: Int { get set }
+}
+
+/// A layer whose forward can multiply by a quantized snapshot of its weights (`Int16Weights`).
+public protocol Int16ProductSelection: AnyObject {
+    /// Snapshots the weights now (on, where the CPU runs the int16 product) or drops the snapshot.
+    func useInt16Products(_ on: Bool)
 }

@@ -51,7 +51,12 @@ public struct BenchmarkResult: Codable, Sendable {
     public var batch: Int
     public var in_nc: Int
     public var G_params: Int
+    /// One inference as the server and `tinct colorize` run it: with int16 products where the
+    /// CPU has AVX-512 VNNI (`infer_products` says which), else float32.
     public var infer_ms: Double
+    public var infer_products: String
+    /// The same inference with float32 products throughout.
+    public var infer_float32_ms: Double
     public var step_ms: Double
     public var train_imgs_per_s: Double
     /// Peak resident set size of the process so far, in MiB.
@@ -75,7 +80,10 @@ public enum Benchmark {
     public static func run(_ c: BenchmarkConfiguration, repeat count: Int = 5) -> BenchmarkResult {
         let (model, a, b, single) = setUp(c)
         model.generator.setTraining(false)
+        let float32Ms = medianMilliseconds(count + 2) { _ = model.generator.forward(single) }
+        model.generator.useInt16Products(true)
         let inferMs = medianMilliseconds(count + 2) { _ = model.generator.forward(single) }
+        model.generator.useInt16Products(false)
         model.setTraining(true)
         let stepMs = medianMilliseconds(count) { model.trainingStep(realA: a, realB: b) }
         _ = profiled { model.trainingStep(realA: a, realB: b) }
@@ -83,7 +91,8 @@ public enum Benchmark {
         return BenchmarkResult(
             name: c.name, impl: "tinct", threads: Parallel.workers, size: c.size, ngf: c.ngf, ndf: c.ndf,
             downs: c.downsamplings, batch: c.batch, in_nc: c.inputChannels, G_params: model.generator.parameterCount,
-            infer_ms: (inferMs * 10).rounded() / 10, step_ms: (stepMs * 10).rounded() / 10,
+            infer_ms: (inferMs * 10).rounded() / 10, infer_products: Int16Weights.available ? "int16" : "float32",
+            infer_float32_ms: (float32Ms * 10).rounded() / 10, step_ms: (stepMs * 10).rounded() / 10,
             train_imgs_per_s: ((Double(c.batch) / (stepMs / 1000)) * 100).rounded() / 100,
             peak_rss_mib: ResourceUsage.peakResidentMiB,
             step_gflop: (stepGflop * 100).rounded() / 100, step_gflops_per_s: (stepGflop / (stepMs / 1000)).rounded(),
@@ -114,14 +123,16 @@ public enum Benchmark {
         return 2 * pow(Double(side), 3) / (ms / 1000) / 1e9
     }
 
-    /// Where the time goes (`Profiler.report`): in one inference (the mean of `inferences`
-    /// calls after a warm-up, per call) and in one training step after a warm-up step.
+    /// Where the time goes (`Profiler.report`): in one inference as the server runs it (the mean
+    /// of `inferences` calls after a warm-up, per call) and in one training step after a warm-up step.
     public static func profile(_ c: BenchmarkConfiguration, inferences: Int = 10) -> (inference: [Profiler.Row], step: [Profiler.Row]) {
         let (model, a, b, single) = setUp(c)
         model.generator.setTraining(false)
+        model.generator.useInt16Products(true)
         _ = model.generator.forward(single)
         let inference = profiled { for _ in 0..<inferences { _ = model.generator.forward(single) } }
             .map { (name: $0.name, seconds: $0.seconds / Double(inferences), calls: $0.calls / inferences) }
+        model.generator.useInt16Products(false)
         model.setTraining(true)
         model.trainingStep(realA: a, realB: b)
         return (inference, profiled { model.trainingStep(realA: a, realB: b) })

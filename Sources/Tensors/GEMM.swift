@@ -140,7 +140,7 @@ public enum GEMM {
 
     /// Calls `body` on every worker with its block of C: a range of columns when C is at least
     /// as wide as tall, of rows otherwise.
-    private static func forEachBlockOfC(m: Int, n: Int, _ body: (_ byColumns: Bool, _ range: Range<Int>) -> Void) {
+    static func forEachBlockOfC(m: Int, n: Int, _ body: (_ byColumns: Bool, _ range: Range<Int>) -> Void) {
         let byColumns = n >= m
         let extent = byColumns ? n : m
         let parts = min(Parallel.workers, extent)

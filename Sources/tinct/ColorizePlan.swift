@@ -61,6 +61,7 @@ final class ColorizePlanner {
         } catch {
             throw CommandFailure(error, context: "cannot load the model")
         }
+        located.model.generator.useInt16Products(true)  // as the server infers (a loaded model never trains)
         let entry = (Colorizer(model: located.model), located.path)
         loaded[key] = entry
         return entry

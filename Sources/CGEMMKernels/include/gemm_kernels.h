@@ -2,12 +2,14 @@
 // (a few columns of C: the deep layers of a batch-1 inference and of small training batches,
 // where OpenBLAS packs a large weight matrix for a handful of columns) and, on CPUs with
 // AVX-512, every product of at least 8 rows (a blocked kernel that runs AVX-512 whatever kernels
-// OpenBLAS was told to use), and with AVX-512 a kernel for 9 to 16 columns with A transposed.
-// See skinny_gemm.c, blocked_gemm.c and few_columns_gemm.c.
+// OpenBLAS was told to use), and with AVX-512 a kernel for 9 to 16 columns with A transposed;
+// for inference, a product in 16-bit integers on CPUs with AVX-512 VNNI. See skinny_gemm.c,
+// blocked_gemm.c, few_columns_gemm.c and int16_gemm.c.
 #ifndef TINCT_GEMM_KERNELS_H
 #define TINCT_GEMM_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// C = alpha · op(A) · B + beta · C, row-major, for B of K×N stored with row stride ldb and
 /// 2 ≤ N ≤ 8; op(A) is A (M×K, row stride lda) or, with transA nonzero, Aᵀ (A stored K×M).
@@ -30,6 +32,29 @@ int tinct_blocked_gemm(int transA, int transB, size_t m, size_t n, size_t k, flo
 /// is overwritten, never read.
 int tinct_few_columns_gemm(size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda, const float *b,
                            size_t ldb, float beta, float *c, size_t ldc);
+
+/// Whether this CPU runs `tinct_int16_gemm` (AVX-512 with VNNI).
+int tinct_int16_gemm_available(void);
+
+/// How many 32-bit words `tinct_int16_pack_weights` writes for an M×K op(A).
+size_t tinct_int16_weights_words(size_t m, size_t k);
+
+/// Quantizes op(A) (M×K; A itself, row stride lda, or with transA nonzero Aᵀ of A stored K×M)
+/// row by row to 16-bit levels (±2047, rowScales[i] = row i's largest magnitude / 2047) and packs
+/// them for `tinct_int16_gemm` (see int16_gemm.c). Runs on any CPU.
+void tinct_int16_pack_weights(int transA, size_t m, size_t k, const float *a, size_t lda, int32_t *packed,
+                              float *rowScales);
+
+/// C = op(A) · B, row-major, op(A) packed by `tinct_int16_pack_weights` (M×K), B of K×N (row stride
+/// ldb) quantized to ±4095 steps of bLargest / 4095 (bLargest at least B's largest magnitude, or
+/// negative: then found here), on CPUs with AVX-512 VNNI. With addToC 0, C is overwritten, never
+/// read; otherwise the product is added to C. Returns 1 when it computed C, 0 when the CPU cannot
+/// or memory ran out (C untouched).
+int tinct_int16_gemm(size_t m, size_t n, size_t k, const int32_t *packed, const float *rowScales, const float *b,
+                     size_t ldb, float bLargest, float *c, size_t ldc, int addToC);
+
+/// The largest magnitude among `count` floats (NaNs passed over); 0 when there are none.
+float tinct_largest_magnitude(const float *x, size_t count);
 
 /// Whether this CPU runs `tinct_blocked_gemm` (AVX-512 with the OS saving its registers).
 int tinct_blocked_gemm_available(void);
