@@ -9,9 +9,12 @@ import Synchronization
 /// input to 1/4095 of the input's largest magnitude, and runs twice as many multiply-adds per
 /// instruction as float32 on CPUs with AVX-512 VNNI.
 public final class Int16Weights: @unchecked Sendable {
-    /// Whether the int16 product runs here: the CPU has AVX-512 VNNI and the numerics
-    /// environment leaves the products to the kernels (`TINCT_GEMM` unset).
-    public static let available = tinct_int16_gemm_available() != 0 && NumericsEnvironment.gemmBackend == .blas
+    /// Whether the int16 product runs here: the CPU has AVX-512 VNNI, and the environment leaves
+    /// the products to the kernels (`TINCT_GEMM` unset) and does not ask for float32 inference
+    /// (`TINCT_INFERENCE_PRODUCTS`; see `NumericsEnvironment`).
+    public static let available =
+        tinct_int16_gemm_available() != 0 && NumericsEnvironment.gemmBackend == .blas
+        && NumericsEnvironment.inferenceProducts == .int16
 
     /// M and K of op(A).
     public let rows: Int

@@ -14,6 +14,9 @@
 ///   reverse order of `k` (a worse order than any blocked kernel).
 /// - `TINCT_WORKERS=n` splits loops and products into `n` parts instead of one per core.
 /// - `TINCT_BLAS_THREADS=n` lets OpenBLAS run its own `n` threads (see `GEMM`).
+/// - `TINCT_INFERENCE_PRODUCTS=float32` keeps the convolutions of models that only infer (the
+///   server's, `tinct colorize`'s) on float32 products where the CPU would run int16 ones
+///   (`Int16Weights`); `int16`, the default, uses those wherever the CPU has AVX-512 VNNI.
 public enum NumericsEnvironment {
     /// The value of `name`, or nil when it is unset or empty.
     static func value(_ name: String) -> String? {
@@ -39,6 +42,23 @@ public enum NumericsEnvironment {
         }
         return backend
     }()
+
+    /// The products of inference chosen by `TINCT_INFERENCE_PRODUCTS`.
+    public static let inferenceProducts: InferenceProducts = {
+        guard let text = value("TINCT_INFERENCE_PRODUCTS") else { return .int16 }
+        guard let products = InferenceProducts(rawValue: text) else {
+            fatalError("TINCT_INFERENCE_PRODUCTS=\(text): expected one of \(InferenceProducts.allCases.map(\.rawValue))")
+        }
+        return products
+    }()
+}
+
+/// The products a model that only infers multiplies its convolutions' weights with.
+public enum InferenceProducts: String, CaseIterable, Sendable {
+    /// 16-bit integer snapshots of the weights, where the CPU has AVX-512 VNNI (`Int16Weights`).
+    case int16
+    /// The float32 weights, as in training.
+    case float32
 }
 
 /// How `GEMM.sgemm` computes a product.
