@@ -47,7 +47,9 @@ let package = Package(
         .target(name: "ImageCodecs", dependencies: ["CImageCodecs"], swiftSettings: numericFlags),
         .target(
             name: "Pix2Pix",
-            dependencies: ["NN", "Tensors", "ImageCodecs", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "NN", "Tensors", "CVectorLoops", "ImageCodecs", .product(name: "ZIPFoundation", package: "ZIPFoundation")
+            ],
             swiftSettings: numericFlags
         ),
         .target(

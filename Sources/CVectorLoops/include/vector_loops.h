@@ -61,6 +61,16 @@ void tinct_im2col_stride2_plane(const float *plane, size_t h, size_t w, size_t k
 void tinct_col2im_stride2_plane(const float *columns, size_t tapStride, size_t h, size_t w, size_t kh, size_t kw,
                                 size_t padding, size_t oh, size_t ow, float base, float *scratch, float *plane);
 
+/// One pass of LineBoundedSmoothing's recursive filter along every row of `plane` (width ×
+/// height), left to right then right to left: v[x] += joined[x]·feedback·(v[x∓1] − v[x]), where
+/// joined[x] (0 or 1, one per pixel) says whether pixel x is joined to its left neighbour.
+void tinct_recursive_filter_rows(float *plane, size_t width, size_t height, const float *joined, float feedback);
+
+/// The same along every column, top to bottom then bottom to top, joined[i] saying whether
+/// pixel i is joined to the one above it.
+void tinct_recursive_filter_columns(float *plane, size_t width, size_t height, const float *joined,
+                                    float feedback);
+
 /// The vector level the loops run at on this CPU: "avx512", "avx2" or "baseline".
 const char *tinct_vector_loops_level(void);
 

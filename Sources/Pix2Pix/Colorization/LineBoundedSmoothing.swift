@@ -1,3 +1,4 @@
+import CVectorLoops
 import Foundation
 
 /// Smooths colours inside the regions a line drawing encloses without ever carrying them
@@ -26,8 +27,8 @@ public enum LineBoundedSmoothing {
 
     /// The same, with the barriers given as labels: nothing flows between two pixels of
     /// different labels, nor into or out of a pixel with a negative label. Rows are filtered
-    /// left→right and back; columns top→bottom and back, all columns of a row at once, which
-    /// visits memory in order.
+    /// left→right and back, several rows side by side; columns top→bottom and back, all
+    /// columns of a row at once, which visits memory in order (Sources/CVectorLoops/recursive_filter.c).
     public static func smooth(
         _ planes: inout [Float], channels: Int, labels: [Int32], width: Int, height: Int,
         sigma: Float, iterations: Int = 3
@@ -57,47 +58,12 @@ public enum LineBoundedSmoothing {
                     joinedUp.withUnsafeBufferPointer { up in
                         for c in 0..<channels {
                             let p = all.baseAddress! + c * width * height
-                            filterRows(p, width: width, height: height, joined: left.baseAddress!, feedback: feedback)
-                            filterColumns(p, width: width, height: height, joined: up.baseAddress!, feedback: feedback)
+                            tinct_recursive_filter_rows(p, width, height, left.baseAddress!, feedback)
+                            tinct_recursive_filter_columns(p, width, height, up.baseAddress!, feedback)
                         }
                     }
                 }
             }
-        }
-    }
-
-    /// v[i] ← v[i] + w·(v[i−1] − v[i]) along each row, forwards then backwards, with w the
-    /// feedback where the two pixels are joined and 0 where they are not.
-    private static func filterRows(
-        _ p: UnsafeMutablePointer<Float>, width: Int, height: Int,
-        joined: UnsafePointer<Float>, feedback: Float
-    ) {
-        guard width > 1 else { return }
-        for y in 0..<height {
-            let row = p + y * width
-            let link = joined + y * width
-            for x in 1..<width { row[x] += link[x] * feedback * (row[x - 1] - row[x]) }
-            for x in stride(from: width - 2, through: 0, by: -1) { row[x] += link[x + 1] * feedback * (row[x + 1] - row[x]) }
-        }
-    }
-
-    /// The same along every column, a whole row of columns at a time.
-    private static func filterColumns(
-        _ p: UnsafeMutablePointer<Float>, width: Int, height: Int,
-        joined: UnsafePointer<Float>, feedback: Float
-    ) {
-        guard height > 1 else { return }
-        for y in 1..<height {
-            let row = p + y * width
-            let above = row - width
-            let link = joined + y * width
-            for x in 0..<width { row[x] += link[x] * feedback * (above[x] - row[x]) }
-        }
-        for y in stride(from: height - 2, through: 0, by: -1) {
-            let row = p + y * width
-            let below = row + width
-            let link = joined + (y + 1) * width
-            for x in 0..<width { row[x] += link[x] * feedback * (below[x] - row[x]) }
         }
     }
 }
