@@ -21,7 +21,7 @@
 enum { int16BlockRows = 8, int16BlockVectors = 3, int16BlockColumns = int16BlockVectors * lanes };
 /// Depths (a multiple of 2) and columns of one copied block of B.
 enum { int16DepthBlock = 256, int16ColumnBlock = 768 };
-static const float weightLevels = 2047, inputLevels = 4095;
+static const float weightLevels = 2047, inputLevels = TINCT_INT16_INPUT_LEVELS;
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -130,6 +130,24 @@ VNNI INLINE void copyInputPanels(const float *b, size_t ldb, size_t k, size_t j0
     }
 }
 
+/// Copies pairs of depths [p0, p0+kc) × columns [j0, j0+columns) of B given as words (pairs row
+/// p0/2 + p at bPairs + (p0/2 + p)·ldb, already quantized) into panels as `copyInputPanels` does.
+VNNI INLINE void copyPairPanels(const int32_t *bPairs, size_t ldb, size_t j0, size_t columns, size_t p0, size_t kc,
+                                int32_t *restrict panels) {
+    const size_t pairs = (kc + 1) / 2;
+    for (size_t q = 0; q < columns; q += int16BlockColumns) {
+        const size_t live = columns - q < int16BlockColumns ? columns - q : int16BlockColumns;
+        const size_t vectors = (live + lanes - 1) / lanes;
+        int32_t *restrict panel = panels + q * pairs;
+        for (size_t p = 0; p < pairs; p++) {
+            const int32_t *source = bPairs + (p0 / 2 + p) * ldb + j0 + q;
+            for (size_t v = 0; v < vectors; v++)
+                _mm512_storeu_si512(panel + (p * vectors + v) * lanes,
+                                    _mm512_maskz_loadu_epi32(liveLanes(live - v * lanes), source + v * lanes));
+        }
+    }
+}
+
 /// The register block: rows × columns (≤ 8 × 48) of C over `pairs` depth pairs; `scales[r]` turns
 /// row r's integer sums into floats. With `storeFirst` they replace C's block, else add to it.
 VNNI INLINE void int16RegisterBlock(int vectors, size_t pairs, const int32_t *restrict aPanel,
@@ -159,8 +177,10 @@ VNNI INLINE void int16RegisterBlock(int vectors, size_t pairs, const int32_t *re
     }
 }
 
+/// The product with B as floats (`b`) or as quantized pairs of depths (`bPairs`, then bLargest ≥ 0).
 VNNI static int int16Product(size_t m, size_t n, size_t k, const int32_t *packed, const float *rowScales,
-                             const float *b, size_t ldb, float bLargest, float *c, size_t ldc, int addToC) {
+                             const float *b, const int32_t *bPairs, size_t ldb, float bLargest, float *c, size_t ldc,
+                             int addToC) {
     const size_t panelWords = (size_t)int16ColumnBlock * int16DepthBlock / 2;
     int32_t *columnPanels = (int32_t *)tinct_thread_buffer(int16ColumnsOfB, panelWords);
     float *scales = tinct_thread_buffer(int16RowScales, m);
@@ -173,7 +193,8 @@ VNNI static int int16Product(size_t m, size_t n, size_t k, const int32_t *packed
         const size_t nc = n - j0 < int16ColumnBlock ? n - j0 : int16ColumnBlock;
         for (size_t p0 = 0; p0 < k; p0 += int16DepthBlock) {
             const size_t kc = k - p0 < int16DepthBlock ? k - p0 : int16DepthBlock, pairs = (kc + 1) / 2;
-            copyInputPanels(b, ldb, k, j0, nc, p0, kc, inverseStep, columnPanels);
+            if (bPairs) copyPairPanels(bPairs, ldb, j0, nc, p0, kc, columnPanels);
+            else copyInputPanels(b, ldb, k, j0, nc, p0, kc, inverseStep, columnPanels);
             const int storeFirst = p0 == 0 && !addToC;
             for (size_t i = 0; i < m; i += int16BlockRows) {
                 const size_t rows = m - i < int16BlockRows ? m - i : int16BlockRows;
@@ -202,9 +223,21 @@ int tinct_int16_gemm(size_t m, size_t n, size_t k, const int32_t *packed, const 
                      size_t ldb, float bLargest, float *c, size_t ldc, int addToC) {
 #if defined(__x86_64__)
     if (!available() || m == 0 || n == 0 || k == 0) return 0;
-    return int16Product(m, n, k, packed, rowScales, b, ldb, bLargest, c, ldc, addToC);
+    return int16Product(m, n, k, packed, rowScales, b, NULL, ldb, bLargest, c, ldc, addToC);
 #else
     (void)m, (void)n, (void)k, (void)packed, (void)rowScales, (void)b, (void)ldb, (void)bLargest;
+    (void)c, (void)ldc, (void)addToC;
+    return 0;
+#endif
+}
+
+int tinct_int16_gemm_pairs(size_t m, size_t n, size_t k, const int32_t *packed, const float *rowScales,
+                           const int32_t *bPairs, size_t ldb, float bLargest, float *c, size_t ldc, int addToC) {
+#if defined(__x86_64__)
+    if (!available() || m == 0 || n == 0 || k == 0 || !(bLargest >= 0)) return 0;
+    return int16Product(m, n, k, packed, rowScales, NULL, bPairs, ldb, bLargest, c, ldc, addToC);
+#else
+    (void)m, (void)n, (void)k, (void)packed, (void)rowScales, (void)bPairs, (void)ldb, (void)bLargest;
     (void)c, (void)ldc, (void)addToC;
     return 0;
 #endif

@@ -2,7 +2,9 @@
 // the plane's four stride phases; see vector_loops.h). The lines are short (15 to 128 floats in the networks'
 // layers), so the per-line work of a Swift loop — ranges, calls to copy and clear — cost more
 // than the copying; here each line is a plain loop the compiler widens per vector level.
+#include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vector_loops.h"
 
@@ -78,13 +80,11 @@ static Tap tapOf(Phases p, long i, long j, long padding, long h, long w, long oh
     return t;
 }
 
-TINCT_PER_CPU
-void tinct_im2col_stride2_plane(const float *plane, size_t h, size_t w, size_t kh, size_t kw, size_t padding,
-                                size_t oh, size_t ow, float *scratch, float *columns, size_t tapStride) {
-    const Phases p = phasesOf((long)h, (long)w);
+/// Splits an h × w plane into its four stride phases in `scratch` (see Phases).
+static inline void splitPhases(const float *plane, long h, long w, Phases p, float *scratch) {
     const long evenColumns = p.widths[0], oddColumns = p.widths[1];
-    for (long r = 0; r < (long)h; r++) {
-        const float *line = plane + r * (long)w;
+    for (long r = 0; r < h; r++) {
+        const float *line = plane + r * w;
         float *even = scratch + p.starts[r & 1][0] + (r >> 1) * evenColumns;
         float *odd = scratch + p.starts[r & 1][1] + (r >> 1) * oddColumns;
         for (long v = 0; v < oddColumns; v++) {
@@ -93,20 +93,54 @@ void tinct_im2col_stride2_plane(const float *plane, size_t h, size_t w, size_t k
         }
         if (evenColumns > oddColumns) even[evenColumns - 1] = line[w - 1];
     }
+}
+
+/// Line y of tap `t` (ow entries, zeros outside the plane) into `out`.
+static inline void tapLine(const float *scratch, Tap t, long y, long ow, float *out) {
+    if (y < t.rowLow || y >= t.rowHigh || t.low == t.high) {
+        for (long x = 0; x < ow; x++) out[x] = 0;
+        return;
+    }
+    const float *source = scratch + t.start + (y + t.rowShift) * t.phaseRow + t.columnShift;
+    for (long x = 0; x < t.low; x++) out[x] = 0;
+    for (long x = t.low; x < t.high; x++) out[x] = source[x];
+    for (long x = t.high; x < ow; x++) out[x] = 0;
+}
+
+TINCT_PER_CPU
+void tinct_im2col_stride2_plane(const float *plane, size_t h, size_t w, size_t kh, size_t kw, size_t padding,
+                                size_t oh, size_t ow, float *scratch, float *columns, size_t tapStride) {
+    const Phases p = phasesOf((long)h, (long)w);
+    splitPhases(plane, (long)h, (long)w, p, scratch);
     for (long i = 0; i < (long)kh; i++)
         for (long j = 0; j < (long)kw; j++) {
             const Tap t = tapOf(p, i, j, (long)padding, (long)h, (long)w, (long)oh, (long)ow);
             float *lines = columns + (i * (long)kw + j) * (long)tapStride;
+            for (long y = 0; y < (long)oh; y++) tapLine(scratch, t, y, (long)ow, lines + y * (long)ow);
+        }
+}
+
+TINCT_PER_CPU
+void tinct_im2col_stride2_plane_int16(const float *plane, size_t h, size_t w, size_t kh, size_t kw, size_t padding,
+                                      size_t oh, size_t ow, float *scratch, float inverseStep, float levels,
+                                      int32_t *pairs, size_t pairStride) {
+    const Phases p = phasesOf((long)h, (long)w);
+    splitPhases(plane, (long)h, (long)w, p, scratch);
+    float *even = scratch + h * w, *odd = even + ow;
+    for (long i = 0; i < (long)kh; i++)
+        for (long j = 0; j + 1 < (long)kw; j += 2) {
+            const Tap first = tapOf(p, i, j, (long)padding, (long)h, (long)w, (long)oh, (long)ow);
+            const Tap second = tapOf(p, i, j + 1, (long)padding, (long)h, (long)w, (long)oh, (long)ow);
+            int32_t *lines = pairs + (i * (long)kw + j) / 2 * (long)pairStride;
             for (long y = 0; y < (long)oh; y++) {
-                float *out = lines + y * (long)ow;
-                if (y < t.rowLow || y >= t.rowHigh || t.low == t.high) {
-                    for (long x = 0; x < (long)ow; x++) out[x] = 0;
-                    continue;
+                tapLine(scratch, first, y, (long)ow, even);
+                tapLine(scratch, second, y, (long)ow, odd);
+                int32_t *out = lines + y * (long)ow;
+                for (long x = 0; x < (long)ow; x++) {
+                    const float low = fminf(fmaxf(nearbyintf(even[x] * inverseStep), -levels), levels);
+                    const float high = fminf(fmaxf(nearbyintf(odd[x] * inverseStep), -levels), levels);
+                    out[x] = (int32_t)((uint32_t)(uint16_t)(int32_t)low | (uint32_t)(int32_t)high << 16);
                 }
-                const float *source = scratch + t.start + (y + t.rowShift) * t.phaseRow + t.columnShift;
-                for (long x = 0; x < t.low; x++) out[x] = 0;
-                for (long x = t.low; x < t.high; x++) out[x] = source[x];
-                for (long x = t.high; x < (long)ow; x++) out[x] = 0;
             }
         }
 }

@@ -9,7 +9,7 @@ import Tensors
 /// (`ImageBlock`); the weight gradient sums the images' products (`GEMM.accumulate`).
 /// A layer with one output channel (a PatchGAN's last) skips the column matrix and sums in
 /// place (`SingleChannelConvolution`).
-public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelection, Int16ProductSelection {
+public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelection {
     public let weight: Parameter
     public let bias: Parameter?
     public let stride: Int
@@ -25,9 +25,13 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
     public var inputGradientStartChannel = 0
 
     /// The weights the forward multiplies by instead of `weight`, when set (`useInt16Products`).
-    private var int16Weights: Int16Weights?
+    var int16Weights: Int16Weights?
+    /// The column matrix as the int16 product's pairs of rows (see Conv2d+Int16.swift).
+    var columnPairs: [Int32] = []
     private var geometry: ConvGeometry?
     private var columns: Tensor?  // (C·KH·KW, N·OH·OW), kept for backward
+    /// False after a forward that wrote `columnPairs` instead of `columns`: no backward from it.
+    private var columnsMatchForward = false
     private var directInput: Tensor?  // x, kept for backward when there is one output channel
     private var tapPlanes: Tensor?  // (N·KH·KW·H·W) scratch of the one-channel path
     private var output: Tensor?
@@ -58,39 +62,16 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
         precondition(g.outH > 0 && g.outW > 0, "Conv2d: input \(x.shape) too small for kernel \(kernel)")
         geometry = g
         if outChannels == 1 { return forwardToOneChannel(x, g) }
-        let cols = Tensor.reuse(columns, shape: [g.patchSize, g.columns])
-        columns = cols
-        Im2Col.im2col(x.data, g, into: cols.data)
-
         let y = Tensor.reuse(output, shape: [d.n, outChannels, g.outH, g.outW])
         output = y
         let channelMajorOutput = ImageBlock.needChannelMajor(n: d.n, plane: g.outPlane)
         let target = channelMajorOutput ? Tensor.reuse(channelMajor, shape: [outChannels, g.columns]) : y
         if channelMajorOutput { channelMajor = target }
         let largestInput = int16Weights.map { _ in x.largestMagnitude }  // cols holds x's entries and zeros
-        ImageBlock.forEach(ImageBlock.blocks(n: d.n, channels: outChannels, plane: g.outPlane)) { block, splits in
-            let out = target.data + block.offset
-            // Bias is folded into the GEMM: prefill each output row, then accumulate (beta = 1).
-            func prefillBias() {
-                guard let bias else { return }
-                for oc in 0..<outChannels {
-                    (out + oc * block.rowStride).update(repeating: bias.value.data[oc], count: block.count)
-                }
-            }
-            prefillBias()
-            if let int16Weights {
-                if GEMM.int16Product(
-                    int16Weights, n: block.count, b: cols.data + block.firstColumn, ldb: g.columns,
-                    largestInB: largestInput, addingToC: bias != nil, c: out, ldc: block.rowStride, splitAcrossCores: splits)
-                {
-                    return
-                }
-                prefillBias()
-            }
-            GEMM.sgemm(
-                transA: false, transB: false, m: outChannels, n: block.count, k: g.patchSize,
-                a: weight.value.data, lda: g.patchSize, b: cols.data + block.firstColumn, ldb: g.columns,
-                beta: bias == nil ? 0 : 1, c: out, ldc: block.rowStride, splitAcrossCores: splits)
+        if let int16Weights, let largestInput, forwardOnColumnPairs(x, g, int16Weights, largestInput, into: target) {
+            columnsMatchForward = false
+        } else {
+            forwardOnColumns(x, g, largestInput: largestInput, into: target)
         }
         if channelMajorOutput {
             Layout.channelMajorToBatch(target.data, n: d.n, c: outChannels, plane: g.outPlane, into: y.data)
@@ -98,20 +79,48 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
         return y
     }
 
-    public func useInt16Products(_ on: Bool) {
-        int16Weights =
-            on && Int16Weights.available && outChannels > 1
-            ? Int16Weights(
-                weight.value.data, transposed: false, rows: outChannels, depth: weight.value.count / outChannels,
-                lda: weight.value.count / outChannels)
-            : nil
+    /// y's blocks (`target`) as W · im2col(x), the column matrix kept for backward; by the int16
+    /// weights where set (B quantized on steps of `largestInput`), else the float ones.
+    private func forwardOnColumns(_ x: Tensor, _ g: ConvGeometry, largestInput: Float?, into target: Tensor) {
+        let cols = Tensor.reuse(columns, shape: [g.patchSize, g.columns])
+        columns = cols
+        columnsMatchForward = true
+        Im2Col.im2col(x.data, g, into: cols.data)
+        ImageBlock.forEach(ImageBlock.blocks(n: g.n, channels: outChannels, plane: g.outPlane)) { block, splits in
+            let out = target.data + block.offset
+            prefillBias(out, block)
+            if let int16Weights {
+                if GEMM.int16Product(
+                    int16Weights, n: block.count, b: cols.data + block.firstColumn, ldb: g.columns,
+                    largestInB: largestInput, addingToC: bias != nil, c: out, ldc: block.rowStride, splitAcrossCores: splits)
+                {
+                    return
+                }
+                prefillBias(out, block)
+            }
+            GEMM.sgemm(
+                transA: false, transB: false, m: outChannels, n: block.count, k: g.patchSize,
+                a: weight.value.data, lda: g.patchSize, b: cols.data + block.firstColumn, ldb: g.columns,
+                beta: bias == nil ? 0 : 1, c: out, ldc: block.rowStride, splitAcrossCores: splits)
+        }
+    }
+
+    /// Bias is folded into the products: each output row of a block starts as its channel's bias,
+    /// then the product is added (beta 1). Nothing without a bias (the products overwrite).
+    func prefillBias(_ out: UnsafeMutablePointer<Float>, _ block: ImageBlock) {
+        guard let bias else { return }
+        for oc in 0..<outChannels {
+            (out + oc * block.rowStride).update(repeating: bias.value.data[oc], count: block.count)
+        }
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
         precondition(dy.shape == [g.n, outChannels, g.outH, g.outW], "Conv2d.backward: gradient shape \(dy.shape)")
         if outChannels == 1 { return backwardFromOneChannel(dy, g) }
-        guard let cols = columns else { preconditionFailure("Conv2d.backward before forward") }
+        guard let cols = columns, columnsMatchForward else {
+            preconditionFailure("Conv2d.backward before forward, or after an int16 forward (inference only)")
+        }
         let dyBlocks: Tensor
         if ImageBlock.needChannelMajor(n: g.n, plane: g.outPlane) {
             dyBlocks = Tensor.reuse(channelMajor, shape: [outChannels, g.columns])

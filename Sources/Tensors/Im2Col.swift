@@ -63,15 +63,39 @@ public enum Im2Col {
         }
     }
 
+    /// im2col for the int16 product (`GEMM.int16Product(_:n:pairsOfB:…)`) of a stride-2
+    /// convolution with an even kernel width: the column matrix as ⌈K/2⌉ rows of 32-bit words,
+    /// each holding two consecutive rows' entries as levels, round(entry · levels / largest)
+    /// clamped to ±levels (`Int16Weights.inputLevels`), largest ≥ the input's largest magnitude.
+    /// Half the bytes of the float matrix, and the product copies them without converting.
+    public static func im2colInt16(
+        _ input: UnsafePointer<Float>, _ g: ConvGeometry, largest: Float, into pairs: UnsafeMutablePointer<Int32>
+    ) {
+        precondition(g.stride == 2 && g.kw % 2 == 0, "im2colInt16: stride 2 and an even kernel width only")
+        let levels = Int16Weights.inputLevels
+        let inverseStep = largest > 0 ? levels / largest : 0
+        let (src, matrix) = (UncheckedSendable(input), UncheckedSendable(pairs))
+        Profiler.measure("im2col int16") {
+            forEachPlane(g, extraScratch: 2 * g.outW) { plane, _, scratch in
+                let (n, c) = (plane / g.c, plane % g.c)
+                let pairLines = c * (g.kh * g.kw / 2) * g.columns + n * g.outPlane
+                tinct_im2col_stride2_plane_int16(
+                    src.value + plane * g.h * g.w, g.h, g.w, g.kh, g.kw, g.padding, g.outH, g.outW, scratch,
+                    inverseStep, levels, matrix.value + pairLines, g.columns)
+            }
+        }
+    }
+
     /// Shares the (n, c) input planes out among the cores and calls `body(plane, tapLines,
     /// scratch)` for each: its index n·C + c, where its first tap's lines start in the column
-    /// matrix, and a scratch of one plane. Each worker owns whole planes, hence disjoint
-    /// stretches of the column matrix and of the input.
+    /// matrix, and a scratch of one plane and `extraScratch` floats. Each worker owns whole
+    /// planes, hence disjoint stretches of the column matrix and of the input.
     private static func forEachPlane(
-        _ g: ConvGeometry, _ body: (_ plane: Int, _ tapLines: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void
+        _ g: ConvGeometry, extraScratch: Int = 0,
+        _ body: (_ plane: Int, _ tapLines: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void
     ) {
         Parallel.forEachChunk(g.n * g.c, costPerItem: g.kh * g.kw * g.outPlane) { planes in
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.h * g.w)
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: g.h * g.w + extraScratch)
             defer { scratch.deallocate() }
             for plane in planes {
                 let (n, c) = (plane / g.c, plane % g.c)

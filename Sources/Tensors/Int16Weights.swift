@@ -16,6 +16,9 @@ public final class Int16Weights: @unchecked Sendable {
         tinct_int16_gemm_available() != 0 && NumericsEnvironment.gemmBackend == .blas
         && NumericsEnvironment.inferenceProducts == .int16
 
+    /// The levels B takes in the product: ±this many steps of its largest magnitude / this.
+    public static let inputLevels = Float(TINCT_INT16_INPUT_LEVELS)
+
     /// M and K of op(A).
     public let rows: Int
     public let depth: Int
@@ -53,25 +56,49 @@ extension GEMM {
         addingToC: Bool = false,
         c: UnsafeMutablePointer<Float>, ldc: Int, splitAcrossCores mayShare: Bool = true
     ) -> Bool {
+        int16Product(weights, n: n, c: c, ldc: ldc, splitAcrossCores: mayShare) { rows, columns, packed, scales in
+            tinct_int16_gemm(
+                rows.count, columns.count, weights.depth, packed, scales, b + columns.lowerBound, ldb, largestInB ?? -1,
+                c + rows.lowerBound * ldc + columns.lowerBound, ldc, addingToC ? 1 : 0) != 0
+        }
+    }
+
+    /// The same with B already quantized on steps of `largestInB` / `Int16Weights.inputLevels`
+    /// into ⌈K/2⌉ rows of N words, row stride `ldb` (`Im2Col.im2colInt16`).
+    public static func int16Product(
+        _ weights: Int16Weights, n: Int, pairsOfB: UnsafePointer<Int32>, ldb: Int, largestInB: Float,
+        addingToC: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int, splitAcrossCores mayShare: Bool = true
+    ) -> Bool {
+        int16Product(weights, n: n, c: c, ldc: ldc, splitAcrossCores: mayShare) { rows, columns, packed, scales in
+            tinct_int16_gemm_pairs(
+                rows.count, columns.count, weights.depth, packed, scales, pairsOfB + columns.lowerBound, ldb,
+                largestInB, c + rows.lowerBound * ldc + columns.lowerBound, ldc, addingToC ? 1 : 0) != 0
+        }
+    }
+
+    /// Runs `product(rows, columns, packed rows of W, their scales)` on C's blocks, one per core
+    /// when the product is large enough; false when the product does not run or a block failed.
+    private static func int16Product(
+        _ weights: Int16Weights, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int, splitAcrossCores mayShare: Bool,
+        _ product: (Range<Int>, Range<Int>, UnsafePointer<Int32>, UnsafePointer<Float>) -> Bool
+    ) -> Bool {
         guard Int16Weights.available else { return false }
         let (m, k) = (weights.rows, weights.depth)
         if n == 0 { return true }
-        let body = { () -> Bool in
-            return weights.packed.withUnsafeBufferPointer { packed in
+        func body() -> Bool {
+            weights.packed.withUnsafeBufferPointer { packed in
                 weights.rowScales.withUnsafeBufferPointer { scales in
                     let pairs = (k + 1) / 2
-                    func product(rows: Range<Int>, columns: Range<Int>) -> Bool {
-                        tinct_int16_gemm(
-                            rows.count, columns.count, k, packed.baseAddress! + rows.lowerBound * pairs,
-                            scales.baseAddress! + rows.lowerBound, b + columns.lowerBound, ldb, largestInB ?? -1,
-                            c + rows.lowerBound * ldc + columns.lowerBound, ldc, addingToC ? 1 : 0) != 0
+                    func block(rows: Range<Int>, columns: Range<Int>) -> Bool {
+                        product(
+                            rows, columns, packed.baseAddress! + rows.lowerBound * pairs, scales.baseAddress! + rows.lowerBound)
                     }
                     guard mayShare, Parallel.workers > 1, 2 * m * n * k >= splitThreshold else {
-                        return product(rows: 0..<m, columns: 0..<n)
+                        return block(rows: 0..<m, columns: 0..<n)
                     }
                     let failed = Atomic<Bool>(false)
                     forEachBlockOfC(m: m, n: n) { byColumns, range in
-                        let done = byColumns ? product(rows: 0..<m, columns: range) : product(rows: range, columns: 0..<n)
+                        let done = byColumns ? block(rows: 0..<m, columns: range) : block(rows: range, columns: 0..<n)
                         if !done { failed.store(true, ordering: .relaxed) }
                     }
                     return !failed.load(ordering: .relaxed)

@@ -119,3 +119,52 @@ struct Int16ProductTests {
         }
     }
 }
+
+/// The column matrix written straight as quantized pairs of rows (`Im2Col.im2colInt16`) against
+/// the float column matrix quantized here, and the product on it against the product quantizing
+/// the float matrix itself: the same levels, so the same bits.
+@Suite("Int16 column pairs")
+struct Int16ColumnPairsTests {
+    static func level(_ x: Float, _ inverseStep: Float) -> Int32 {
+        Int32(max(-Int16Weights.inputLevels, min(Int16Weights.inputLevels, (x * inverseStep).rounded(.toNearestOrEven))))
+    }
+
+    @Test(
+        "pairs equal the float column matrix's levels; the product on them equals the product on the floats",
+        arguments: [(1, 3, 8, 8, 1), (2, 5, 13, 9, 1), (3, 2, 16, 20, 0), (1, 4, 7, 7, 2)])
+    func pairs(n: Int, c: Int, h: Int, w: Int, padding: Int) {
+        let g = ConvGeometry(n: n, c: c, h: h, w: w, kh: 4, kw: 4, stride: 2, padding: padding)
+        let x = Tensor.randomNormal([n * c * h * w], seed: UInt64(h * w))
+        let largest = x.largestMagnitude * 1.25
+        let columns = Tensor(zeros: [g.patchSize * g.columns])
+        Im2Col.im2col(x.data, g, into: columns.data)
+        var pairs = [Int32](repeating: 0x5555, count: g.patchSize / 2 * g.columns)
+        pairs.withUnsafeMutableBufferPointer { Im2Col.im2colInt16(x.data, g, largest: largest, into: $0.baseAddress!) }
+        let inverseStep = Int16Weights.inputLevels / largest
+        var mismatches = 0
+        for p in 0..<(g.patchSize / 2) {
+            for j in 0..<g.columns {
+                let low = Self.level(columns.data[2 * p * g.columns + j], inverseStep)
+                let high = Self.level(columns.data[(2 * p + 1) * g.columns + j], inverseStep)
+                let word = pairs[p * g.columns + j]
+                if Int32(Int16(truncatingIfNeeded: word)) != low || word >> 16 != high { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0, "\(mismatches) words differ")
+
+        let m = 24
+        let a = Tensor.randomNormal([m * g.patchSize], seed: 5)
+        let weights = Int16Weights(a.data, transposed: false, rows: m, depth: g.patchSize, lda: g.patchSize)
+        let fromFloats = Tensor(zeros: [m * g.columns])
+        let fromPairs = Tensor(zeros: [m * g.columns])
+        let ranFloats = GEMM.int16Product(
+            weights, n: g.columns, b: columns.data, ldb: g.columns, largestInB: largest, c: fromFloats.data, ldc: g.columns)
+        let ranPairs = pairs.withUnsafeBufferPointer {
+            GEMM.int16Product(
+                weights, n: g.columns, pairsOfB: $0.baseAddress!, ldb: g.columns, largestInB: largest, c: fromPairs.data,
+                ldc: g.columns)
+        }
+        #expect(ranFloats == Int16Weights.available && ranPairs == Int16Weights.available)
+        #expect(fromPairs.scalars == fromFloats.scalars)
+    }
+}

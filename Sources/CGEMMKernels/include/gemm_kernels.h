@@ -53,6 +53,15 @@ void tinct_int16_pack_weights(int transA, size_t m, size_t k, const float *a, si
 int tinct_int16_gemm(size_t m, size_t n, size_t k, const int32_t *packed, const float *rowScales, const float *b,
                      size_t ldb, float bLargest, float *c, size_t ldc, int addToC);
 
+/// The levels of B in `tinct_int16_gemm`: ±4095 steps of its largest magnitude / 4095.
+#define TINCT_INT16_INPUT_LEVELS 4095
+
+/// `tinct_int16_gemm` with B already quantized (as `tinct_im2col_stride2_plane_int16` writes
+/// it): ⌈K/2⌉ rows of N 32-bit words (row stride ldb words), word j of row p holding the levels
+/// of B[2p][j] (low 16 bits) and B[2p+1][j] (high), on steps of bLargest / 4095 (bLargest ≥ 0).
+int tinct_int16_gemm_pairs(size_t m, size_t n, size_t k, const int32_t *packed, const float *rowScales,
+                           const int32_t *bPairs, size_t ldb, float bLargest, float *c, size_t ldc, int addToC);
+
 /// The largest magnitude among `count` floats (NaNs passed over); 0 when there are none.
 float tinct_largest_magnitude(const float *x, size_t count);
 

@@ -5,6 +5,7 @@
 #define TINCT_VECTOR_LOOPS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// One Adam update of `count` parameters, element by element exactly as Sources/NN/Adam.swift
 /// documents it (the same operations in the same order, no fused multiply-add, so every
@@ -52,6 +53,14 @@ void tinct_col2im_plane(const float *columns, size_t tapStride, size_t h, size_t
 /// the same bits at every vector level.
 void tinct_im2col_stride2_plane(const float *plane, size_t h, size_t w, size_t kh, size_t kw, size_t padding,
                                 size_t oh, size_t ow, float *scratch, float *columns, size_t tapStride);
+
+/// The same for the int16 product (Sources/CGEMMKernels/int16_gemm.c), kw even: each pair of
+/// taps (i, j), (i, j+1) becomes one line of 32-bit words at pairs + (i·kw + j)/2 · pairStride,
+/// word x holding the two taps' entries as levels, round(entry · inverseStep) clamped to
+/// ±levels, the first in its low 16 bits. `scratch` holds h·w + 2·ow floats.
+void tinct_im2col_stride2_plane_int16(const float *plane, size_t h, size_t w, size_t kh, size_t kw, size_t padding,
+                                      size_t oh, size_t ow, float *scratch, float inverseStep, float levels,
+                                      int32_t *pairs, size_t pairStride);
 
 /// col2im of one (image, channel) input plane for a stride-2 convolution, the adjoint of
 /// tinct_im2col_stride2_plane: each tap (i, j)'s lines (at columns + (i·kw + j)·tapStride) are
