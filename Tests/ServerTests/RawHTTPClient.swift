@@ -35,12 +35,14 @@ enum RawHTTPClient {
         return try await exchange(port: port, request: Array(head.utf8))
     }
 
-    /// A blocking socket connected to 127.0.0.1:`port`, reads timing out after 10 s;
+    /// A blocking socket connected to 127.0.0.1:`port`, reads timing out after 60 s (a bound on a
+    /// server that never answers, not a latency check: inside a full `swift test` on 2 cores the
+    /// server's threads once waited more than 10 s for a core and the cross-site checks failed);
     /// `beforeConnect` may set further options (a receive buffer size must be set before).
     static func connectedSocket(port: Int, beforeConnect: (Int32) -> Void = { _ in }) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         beforeConnect(fd)
         var address = sockaddr_in()
