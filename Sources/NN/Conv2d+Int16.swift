@@ -9,6 +9,7 @@ extension Conv2d: Int16ProductSelection {
         int16Weights =
             on && Int16Weights.available && outChannels > 1
             ? Int16Weights(weight.value.data, transposed: false, rows: outChannels, depth: depth, lda: depth) : nil
+        if int16Weights == nil { columnPairs = [] }
     }
 
     /// y's blocks (`target`) for a stride-2 convolution with an even kernel: the column matrix
