@@ -14,7 +14,6 @@
 #include "gemm_kernels.h"
 
 #include <math.h>
-#include <string.h>
 
 #include "vectors.h"
 
@@ -46,9 +45,11 @@ size_t tinct_int16_weights_words(size_t m, size_t k) {
     return (m + int16BlockRows - 1) / int16BlockRows * int16BlockRows * ((k + 1) / 2);
 }
 
-/// Entry `x` on a scale of `levels` steps per `largest`, rounded to the nearest level.
+/// Entry `x` times `inverseStep`, rounded to the nearest level and clamped to ±levels (a NaN
+/// weight, which a float product would spread, counts as 0 rather than an undefined conversion).
 static inline int32_t quantized(float x, float inverseStep, float levels) {
     const float level = nearbyintf(x * inverseStep);
+    if (level != level) return 0;
     return (int32_t)(level > levels ? levels : level < -levels ? -levels : level);
 }
 
@@ -106,8 +107,8 @@ VNNI INLINE float largestMagnitude(const float *b, size_t rows, size_t columns, 
 /// Copies depths [p0, p0+kc) × columns [j0, j0+columns) of B into panels of 48 columns (the last
 /// as wide as its columns rounded up to whole vectors), each 32-bit word holding depths 2p and
 /// 2p+1 of one column; columns and depths past the end as zeros.
-VNNI INLINE void copyInputPanels(const float *b, size_t ldb, size_t k, size_t j0, size_t columns, size_t p0,
-                                 size_t kc, float inverseStep, int32_t *restrict panels) {
+VNNI INLINE void copyInputPanels(const float *b, size_t ldb, size_t j0, size_t columns, size_t p0, size_t kc,
+                                 float inverseStep, int32_t *restrict panels) {
     const size_t pairs = (kc + 1) / 2;
     const __m512 scale = _mm512_set1_ps(inverseStep);
     for (size_t q = 0; q < columns; q += int16BlockColumns) {
@@ -120,8 +121,8 @@ VNNI INLINE void copyInputPanels(const float *b, size_t ldb, size_t k, size_t j0
             for (size_t v = 0; v < vectors; v++) {
                 const size_t liveHere = live - v * lanes;
                 const __m512i low = inputLevelsOf(even + v * lanes, liveHere, scale);
-                const __m512i high = depth + 1 < p0 + kc ? inputLevelsOf(odd + v * lanes, liveHere, scale)
-                                                                     : _mm512_setzero_si512();
+                const __m512i high =
+                    depth + 1 < p0 + kc ? inputLevelsOf(odd + v * lanes, liveHere, scale) : _mm512_setzero_si512();
                 const __m512i word =
                     _mm512_or_si512(_mm512_and_si512(low, _mm512_set1_epi32(0xFFFF)), _mm512_slli_epi32(high, 16));
                 _mm512_storeu_si512(panel + (p * vectors + v) * lanes, word);
@@ -194,7 +195,7 @@ VNNI static int int16Product(size_t m, size_t n, size_t k, const int32_t *packed
         for (size_t p0 = 0; p0 < k; p0 += int16DepthBlock) {
             const size_t kc = k - p0 < int16DepthBlock ? k - p0 : int16DepthBlock, pairs = (kc + 1) / 2;
             if (bPairs) copyPairPanels(bPairs, ldb, j0, nc, p0, kc, columnPanels);
-            else copyInputPanels(b, ldb, k, j0, nc, p0, kc, inverseStep, columnPanels);
+            else copyInputPanels(b, ldb, j0, nc, p0, kc, inverseStep, columnPanels);
             const int storeFirst = p0 == 0 && !addToC;
             for (size_t i = 0; i < m; i += int16BlockRows) {
                 const size_t rows = m - i < int16BlockRows ? m - i : int16BlockRows;

@@ -8,11 +8,7 @@
 
 #include "vector_loops.h"
 
-#if defined(__x86_64__) && defined(__linux__)
-#define TINCT_PER_CPU __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define TINCT_PER_CPU
-#endif
+#include "per_cpu.h"
 
 /// Output positions [*low, *high) whose input index o·stride − padding + k falls inside
 /// [0, size) (ConvGeometry.validRange).

@@ -7,6 +7,8 @@
 // formula's, so the result is the same at every vector level and in every grouping.
 #include "vector_loops.h"
 
+#include "per_cpu.h"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -39,11 +41,6 @@ static inline void restoreSubnormals(SubnormalsFlushed state) {
 #endif
 }
 
-#if defined(__x86_64__) && defined(__linux__)
-#define TINCT_PER_CPU __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define TINCT_PER_CPU
-#endif
 
 TINCT_PER_CPU
 void tinct_recursive_filter_rows(float *plane, size_t width, size_t height, const float *joined, float feedback) {

@@ -9,11 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__linux__)
-#define TINCT_PER_CPU __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define TINCT_PER_CPU
-#endif
+#include "per_cpu.h"
 
 TINCT_PER_CPU
 void tinct_adam_update(float *restrict parameters, const float *restrict gradients, float *restrict firstMoments,

@@ -106,6 +106,21 @@ struct Int16ProductTests {
         #expect(first.scalars == second.scalars)
     }
 
+    @Test("a NaN weight is quantized as 0, the rest of its row as without it")
+    func nanWeight() {
+        let a = Tensor.randomNormal([16 * 40], seed: 6)
+        let b = Tensor.randomNormal([40 * 32], seed: 7)
+        let zeroed = a.copy()
+        (a.data[5 * 40 + 7], zeroed.data[5 * 40 + 7]) = (.nan, 0)
+        let withNaN = Tensor(zeros: [16 * 32])
+        let withZero = Tensor(zeros: [16 * 32])
+        for (weights, c) in [(a, withNaN), (zeroed, withZero)] {
+            let quantized = Int16Weights(weights.data, transposed: false, rows: 16, depth: 40, lda: 40)
+            #expect(GEMM.int16Product(quantized, n: 32, b: b.data, ldb: 32, c: c.data, ldc: 32) == Int16Weights.available)
+        }
+        #expect(withNaN.scalars == withZero.scalars)
+    }
+
     @Test("largest magnitude passes over NaN and finds the largest in every position")
     func largestMagnitude() {
         for count in [0, 1, 15, 16, 17, 100] {
