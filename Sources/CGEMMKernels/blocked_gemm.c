@@ -42,12 +42,17 @@ int tinct_blocked_gemm_available(void) { return 0; }
 #endif
 
 /// One operand of a product as the kernel reads it: element (row, depth) of op(A), or (depth,
-/// column) of op(B), whether stored transposed or not.
+/// column) of op(B), whether stored transposed or not. A B not transposed may instead give each
+/// of its rows' start (`rows`, then `data` and `stride` unused): rows gathered from anywhere.
 typedef struct {
     const float *data;
     size_t stride;
     int transposed;
+    const float *const *rows;
 } Operand;
+
+/// Where row p of a B not transposed starts.
+INLINE const float *rowOfB(Operand b, size_t p) { return b.rows ? b.rows[p] : b.data + p * b.stride; }
 
 /// The 16 × 16 tile of floats whose line l starts at source + l·stride, transposed into
 /// t[0…15] (t[p] holds entry p of every line), by swapping off-diagonal blocks of 8, 4, 2 and 1.
@@ -125,16 +130,16 @@ INLINE void copyColumns(Operand b, size_t j0, size_t columns, size_t p0, size_t 
         const size_t width = (live + lanes - 1) / lanes * lanes;
         float *restrict panel = panels + q * kc;
         if (!b.transposed && live == blockColumns) {  // op(B)[p][j] = B[p][j]: three vectors per depth
-            const float *source = b.data + p0 * b.stride + j0 + q;
-            for (size_t p = 0; p < kc; p++)
-                for (int v = 0; v < blockVectors; v++)
-                    store(panel + p * blockColumns + v * lanes, load(source + p * b.stride + v * lanes));
+            for (size_t p = 0; p < kc; p++) {
+                const float *source = rowOfB(b, p0 + p) + j0 + q;
+                for (int v = 0; v < blockVectors; v++) store(panel + p * blockColumns + v * lanes, load(source + v * lanes));
+            }
             continue;
         }
         if (!b.transposed) {  // the last, narrower panel: its whole vectors, then the rest zero-padded
             const size_t whole = live / lanes, rest = live % lanes;
             for (size_t p = 0; p < kc; p++) {
-                const float *source = b.data + (p0 + p) * b.stride + j0 + q;
+                const float *source = rowOfB(b, p0 + p) + j0 + q;
                 float *target = panel + p * width;
                 for (size_t v = 0; v < whole; v++) store(target + v * lanes, load(source + v * lanes));
                 if (!rest) continue;
@@ -273,12 +278,21 @@ int tinct_blocked_gemm(int transA, int transB, size_t m, size_t n, size_t k, flo
     static _Atomic int available = -1;
     if (available < 0) available = tinct_blocked_gemm_available();
     if (!available || m < minRows || k == 0) return 0;
-    const Operand opA = {a, lda, transA != 0}, opB = {b, ldb, transB != 0};
+    const Operand opA = {a, lda, transA != 0, NULL}, opB = {b, ldb, transB != 0, NULL};
     if (n >= minColumns) return blockedProduct(opA, opB, m, n, k, (Destination){c, ldc, 0, alpha, beta}, 1);
     if (transA && n >= minTransposedColumns && m >= minTransposedRows) {
         // Cᵀ = op(B)ᵀ · op(A)ᵀ: op(B)ᵀ[j][p] = op(B)[p][j], op(A)ᵀ[p][i] = op(A)[i][p].
-        const Operand bT = {b, ldb, transB == 0}, aT = {a, lda, transA == 0};
+        const Operand bT = {b, ldb, transB == 0, NULL}, aT = {a, lda, transA == 0, NULL};
         return blockedProduct(bT, aT, n, m, k, (Destination){c, ldc, 1, alpha, beta}, 0);
     }
     return 0;
+}
+
+int tinct_blocked_gemm_rows(int transA, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
+                            const float *const *rowsOfB, float beta, float *c, size_t ldc) {
+    static _Atomic int available = -1;
+    if (available < 0) available = tinct_blocked_gemm_available();
+    if (!available || m < minRows || n < minColumns || k == 0) return 0;
+    const Operand opA = {a, lda, transA != 0, NULL}, opB = {NULL, 0, 0, rowsOfB};
+    return blockedProduct(opA, opB, m, n, k, (Destination){c, ldc, 0, alpha, beta}, 0);
 }

@@ -4,7 +4,8 @@ import Tensors
 ///
 /// Shapes: x (N, C, H, W) → y (N, OC, OH, OW); weight (OC, C, KH, KW); bias (OC).
 /// Forward: cols (C·KH·KW, N·OH·OW) = im2col(x); y = W · cols (+ bias).
-/// Backward: dW += dY · colsᵀ; dcols = Wᵀ · dY; dx = col2im(dcols).
+/// Backward: dW += dY · colsᵀ; dcols = Wᵀ · dY; dx = col2im(dcols) — or, for a 4×4 stride-2
+/// layer over a large plane, dx as four phase products (`SubPixelTransposedConvolution`).
 /// The GEMMs run per image, the images shared out among the cores, or over the whole batch
 /// (`ImageBlock`); the weight gradient sums the images' products (`GEMM.accumulate`).
 /// A layer with one output channel (a PatchGAN's last) skips the column matrix and sums in
@@ -36,7 +37,7 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
     private var tapPlanes: Tensor?  // (N·KH·KW·H·W) scratch of the one-channel path
     private var output: Tensor?
     private var channelMajor: Tensor?  // (OC, N·OH·OW) scratch for batches over small planes
-    private var gradColumns: Tensor?
+    private var gradColumns: Tensor?  // dcols, or the scratch of `SubPixelTransposedConvolution`
     private var gradInput: Tensor?
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true) {
@@ -150,6 +151,16 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
         let dx = Tensor.reuse(gradInput, shape: [g.n, gradientGeometry.c, g.h, g.w])
         gradInput = dx
         guard computesInputGradient else { return dx }
+        if SubPixelTransposedConvolution.applies(g, channels: g.c - start) {
+            let count = SubPixelTransposedConvolution.scratchCount(
+                g, sourceChannels: outChannels, channels: g.c, startChannel: start)
+            let scratch = Tensor.reuse(gradColumns, shape: [count])
+            gradColumns = scratch
+            SubPixelTransposedConvolution.apply(
+                weights: weight.value.data, sourceChannels: outChannels, channels: g.c, startChannel: start,
+                source: dy.data, g, scratch: scratch.data, into: dx.data)
+            return dx
+        }
         let dcols = Tensor.reuse(gradColumns, shape: [gradientGeometry.patchSize, g.columns])
         gradColumns = dcols
         ImageBlock.forEach(blocks) { block, splits in

@@ -69,6 +69,21 @@ public enum GEMM {
         }
     }
 
+    /// C = op(A) · B + beta · C on this core, row p of B starting at `rowsOfB[p]` (N floats each):
+    /// one product over rows gathered from several places (the shifted planes of a convolution's
+    /// taps). False, C untouched, where no kernel runs it — no AVX-512, M < 8 or N < 32, or the
+    /// numerics runs' naive twin: the caller then runs one `sgemm` per evenly strided group of rows.
+    public static func productWithGatheredRows(
+        transA: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+        rowsOfB: UnsafePointer<UnsafePointer<Float>?>, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) -> Bool {
+        guard NumericsEnvironment.gemmBackend == .blas else { return false }
+        let body = { tinct_blocked_gemm_rows(transA ? 1 : 0, m, n, k, 1, a, lda, rowsOfB, beta, c, ldc) != 0 }
+        guard Profiler.enabled else { return body() }
+        Profiler.countProduct(m: m, n: n, k: k)
+        return Profiler.measure("gemm rows \(transA ? "T" : "N")N m\(m) n\(n) k\(k)", body)
+    }
+
     /// C = beta·C + Σᵢ op(Aᵢ)·op(Bᵢ) over `count` products of one shape (a convolution's weight
     /// gradient summed over the images of a batch; beta 0 overwrites C without reading it). C is
     /// split across the cores once, and each core runs every product on its block in order: one

@@ -46,6 +46,48 @@ struct BlockedGEMMTests {
         #expect(!Self.compare(transA: true, transB: true, m: 7, n: 300, k: 30, beta: 0))
     }
 
+    /// B given by a pointer to each row (`tinct_blocked_gemm_rows`): its rows copied to scattered
+    /// places in reverse order, the product must equal the naive twin's on B itself, across the
+    /// copied blocks' edges; under 8 rows or 32 columns, or without AVX-512, it is declined.
+    @Test("B as gathered rows equals the naive twin on B", arguments: [(8, 32, 1), (17, 97, 257), (33, 800, 300)])
+    func gatheredRows(m: Int, n: Int, k: Int) {
+        for transA in [false, true] {
+            for beta: Float in [0, 0.3] {
+                let ran = Self.compare(transA: transA, transB: false, m: m, n: n, k: k, beta: beta) { a, lda, b, ldb, c, ldc in
+                    Self.withScatteredRows(of: b, ldb: ldb, rows: k, columns: n) { rows in
+                        tinct_blocked_gemm_rows(transA ? 1 : 0, m, n, k, 0.7, a, lda, rows, beta, c, ldc) != 0
+                    }
+                }
+                #expect(ran == Self.available, "transA \(transA) beta \(beta)")
+            }
+        }
+        for (m, n) in [(7, 300), (40, 31)] {
+            #expect(
+                !Self.compare(transA: true, transB: false, m: m, n: n, k: 5, beta: 0) { a, lda, b, ldb, c, ldc in
+                    Self.withScatteredRows(of: b, ldb: ldb, rows: 5, columns: n) { rows in
+                        tinct_blocked_gemm_rows(1, m, n, 5, 0.7, a, lda, rows, 0, c, ldc) != 0
+                    }
+                })
+        }
+    }
+
+    /// Calls `body` with pointers to copies of B's rows, laid out last row first with a gap of 5
+    /// floats between them.
+    static func withScatteredRows(
+        of b: UnsafePointer<Float>, ldb: Int, rows: Int, columns: Int,
+        _ body: (UnsafePointer<UnsafePointer<Float>?>) -> Bool
+    ) -> Bool {
+        let stride = columns + 5
+        let copies = Tensor(zeros: [rows * stride])
+        var pointers = [UnsafePointer<Float>?](repeating: nil, count: rows)
+        for p in 0..<rows {
+            let place = copies.data + (rows - 1 - p) * stride
+            place.update(from: b + p * ldb, count: columns)
+            pointers[p] = UnsafePointer(place)
+        }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
     /// A product kernel called on (a, lda, b, ldb, c, ldc) with alpha 0.7, the shape, transposes
     /// and beta given to `compare`; true when it took the product.
     typealias Kernel = (UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int) -> Bool
