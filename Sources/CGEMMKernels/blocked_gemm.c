@@ -43,7 +43,7 @@ int tinct_blocked_gemm_available(void) { return 0; }
 
 /// One operand of a product as the kernel reads it: element (row, depth) of op(A), or (depth,
 /// column) of op(B), whether stored transposed or not. A B not transposed may instead give each
-/// of its rows' start (`rows`, then `data` and `stride` unused): rows gathered from anywhere.
+/// of its stored rows' start (`rows`, then `data` and `stride` unused): rows gathered from anywhere.
 typedef struct {
     const float *data;
     size_t stride;
@@ -51,13 +51,12 @@ typedef struct {
     const float *const *rows;
 } Operand;
 
-/// Where row p of a B not transposed starts.
-INLINE const float *rowOfB(Operand b, size_t p) { return b.rows ? b.rows[p] : b.data + p * b.stride; }
+/// Where row p of B as stored starts: a depth of op(B), or with B transposed a column of it.
+INLINE const float *storedRowOfB(Operand b, size_t p) { return b.rows ? b.rows[p] : b.data + p * b.stride; }
 
-/// The 16 × 16 tile of floats whose line l starts at source + l·stride, transposed into
-/// t[0…15] (t[p] holds entry p of every line), by swapping off-diagonal blocks of 8, 4, 2 and 1.
-INLINE void transposeTile(const float *source, size_t stride, vec t[16]) {
-    for (int l = 0; l < 16; l++) t[l] = load(source + l * stride);
+/// The 16 × 16 tile of floats loaded in t (t[l] line l), transposed in place (t[p] then holds
+/// entry p of every line), by swapping off-diagonal blocks of 8, 4, 2 and 1.
+INLINE void transposeLoadedTile(vec t[16]) {
 #define SWAP_BLOCKS(b, low, high)                                                                                    \
     for (int i = 0; i < 16; i++)                                                                                       \
         if (!(i & b)) {                                                                                                \
@@ -77,6 +76,12 @@ INLINE void transposeTile(const float *source, size_t stride, vec t[16]) {
     SWAP_BLOCKS(4, LOW4, HIGH4)
     SWAP_BLOCKS(2, LOW2, HIGH2)
     SWAP_BLOCKS(1, LOW1, HIGH1)
+}
+
+/// The 16 × 16 tile of floats whose line l starts at source + l·stride, transposed into t.
+INLINE void transposeTile(const float *source, size_t stride, vec t[16]) {
+    for (int l = 0; l < 16; l++) t[l] = load(source + l * stride);
+    transposeLoadedTile(t);
 }
 
 /// Copies rows [i0, i0+rows) × depths [p0, p0+kc) of op(A) into panels of 8 rows, depth-major
@@ -131,7 +136,7 @@ INLINE void copyColumns(Operand b, size_t j0, size_t columns, size_t p0, size_t 
         float *restrict panel = panels + q * kc;
         if (!b.transposed && live == blockColumns) {  // op(B)[p][j] = B[p][j]: three vectors per depth
             for (size_t p = 0; p < kc; p++) {
-                const float *source = rowOfB(b, p0 + p) + j0 + q;
+                const float *source = storedRowOfB(b, p0 + p) + j0 + q;
                 for (int v = 0; v < blockVectors; v++) store(panel + p * blockColumns + v * lanes, load(source + v * lanes));
             }
             continue;
@@ -139,7 +144,7 @@ INLINE void copyColumns(Operand b, size_t j0, size_t columns, size_t p0, size_t 
         if (!b.transposed) {  // the last, narrower panel: its whole vectors, then the rest zero-padded
             const size_t whole = live / lanes, rest = live % lanes;
             for (size_t p = 0; p < kc; p++) {
-                const float *source = rowOfB(b, p0 + p) + j0 + q;
+                const float *source = storedRowOfB(b, p0 + p) + j0 + q;
                 float *target = panel + p * width;
                 for (size_t v = 0; v < whole; v++) store(target + v * lanes, load(source + v * lanes));
                 if (!rest) continue;
@@ -151,17 +156,18 @@ INLINE void copyColumns(Operand b, size_t j0, size_t columns, size_t p0, size_t 
         }
         // op(B)[p][j] = B[j][p]: 16 columns × 16 depths transposed at a time, the rest one by one.
         for (size_t j = 0; j < width; j += lanes) {
-            const float *source = b.data + (j0 + q + j) * b.stride + p0;
+            const float *lines[lanes];
+            for (size_t l = 0; l < lanes; l++) lines[l] = j + l < live ? storedRowOfB(b, j0 + q + j + l) + p0 : NULL;
             size_t p = 0;
             if (j + lanes <= live)
                 for (; p + 16 <= kc; p += 16) {
                     vec t[16];
-                    transposeTile(source + p, b.stride, t);
+                    for (int l = 0; l < 16; l++) t[l] = load(lines[l] + p);
+                    transposeLoadedTile(t);
                     for (int d = 0; d < 16; d++) store(panel + (p + d) * width + j, t[d]);
                 }
             for (; p < kc; p++)
-                for (size_t l = 0; l < lanes; l++)
-                    panel[p * width + j + l] = j + l < live ? source[l * b.stride + p] : 0;
+                for (size_t l = 0; l < lanes; l++) panel[p * width + j + l] = lines[l] ? lines[l][p] : 0;
         }
     }
 }
@@ -288,11 +294,11 @@ int tinct_blocked_gemm(int transA, int transB, size_t m, size_t n, size_t k, flo
     return 0;
 }
 
-int tinct_blocked_gemm_rows(int transA, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
-                            const float *const *rowsOfB, float beta, float *c, size_t ldc) {
+int tinct_blocked_gemm_rows(int transA, int transB, size_t m, size_t n, size_t k, float alpha, const float *a,
+                            size_t lda, const float *const *rowsOfB, float beta, float *c, size_t ldc) {
     static _Atomic int available = -1;
     if (available < 0) available = tinct_blocked_gemm_available();
     if (!available || m < minRows || n < minColumns || k == 0) return 0;
-    const Operand opA = {a, lda, transA != 0, NULL}, opB = {NULL, 0, 0, rowsOfB};
+    const Operand opA = {a, lda, transA != 0, NULL}, opB = {NULL, 0, transB != 0, rowsOfB};
     return blockedProduct(opA, opB, m, n, k, (Destination){c, ldc, 0, alpha, beta}, 0);
 }

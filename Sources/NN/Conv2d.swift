@@ -31,8 +31,13 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
     var columnPairs: [Int32] = []
     private var geometry: ConvGeometry?
     private var columns: Tensor?  // (C·KH·KW, N·OH·OW), kept for backward
-    /// False after a forward that wrote `columnPairs` instead of `columns`: no backward from it.
+    /// False after a forward that wrote `columnPairs` or `parityPlanes` instead of `columns`.
     private var columnsMatchForward = false
+    /// x's parity planes, kept for backward by a forward on them (`ParityPlaneConvolution`).
+    private var parityPlanes: Tensor?
+    private var planesMatchForward = false
+    /// That forward's padded-width products, then its backward's padded-width dY.
+    private var paddedRows: Tensor?
     private var directInput: Tensor?  // x, kept for backward when there is one output channel
     private var tapPlanes: Tensor?  // (N·KH·KW·H·W) scratch of the one-channel path
     private var output: Tensor?
@@ -65,6 +70,11 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
         if outChannels == 1 { return forwardToOneChannel(x, g) }
         let y = Tensor.reuse(output, shape: [d.n, outChannels, g.outH, g.outW])
         output = y
+        if int16Weights == nil, ParityPlaneConvolution.applies(g, outChannels: outChannels) {
+            forwardOnParityPlanes(x, g, into: y)
+            return y
+        }
+        planesMatchForward = false
         let channelMajorOutput = ImageBlock.needChannelMajor(n: d.n, plane: g.outPlane)
         let target = channelMajorOutput ? Tensor.reuse(channelMajor, shape: [outChannels, g.columns]) : y
         if channelMajorOutput { channelMajor = target }
@@ -78,6 +88,21 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
             Layout.channelMajorToBatch(target.data, n: d.n, c: outChannels, plane: g.outPlane, into: y.data)
         }
         return y
+    }
+
+    /// y as W times the column matrix read from x's parity planes, kept for backward
+    /// (`ParityPlaneConvolution`).
+    private func forwardOnParityPlanes(_ x: Tensor, _ g: ConvGeometry, into y: Tensor) {
+        let planes = Tensor.reuse(parityPlanes, shape: [ParityPlaneConvolution.planesCount(g)])
+        parityPlanes = planes
+        let scratch = Tensor.reuse(paddedRows, shape: [g.n * outChannels * ParityPlaneConvolution.Layout(g).columns])
+        paddedRows = scratch
+        ParityPlaneConvolution.split(x.data, g, into: planes.data)
+        ParityPlaneConvolution.forward(
+            weights: weight.value.data, outChannels: outChannels, bias: bias.map { UnsafePointer($0.value.data) },
+            planes: planes.data, g, scratch: scratch.data, into: y.data)
+        planesMatchForward = true
+        columnsMatchForward = false
     }
 
     /// y's blocks (`target`) as W · im2col(x), the column matrix kept for backward; by the int16
@@ -119,7 +144,7 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
         guard let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
         precondition(dy.shape == [g.n, outChannels, g.outH, g.outW], "Conv2d.backward: gradient shape \(dy.shape)")
         if outChannels == 1 { return backwardFromOneChannel(dy, g) }
-        guard let cols = columns, columnsMatchForward else {
+        guard planesMatchForward || columnsMatchForward else {
             preconditionFailure("Conv2d.backward before forward, or after an int16 forward (inference only)")
         }
         let dyBlocks: Tensor
@@ -133,11 +158,19 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
         let blocks = ImageBlock.blocks(n: g.n, channels: outChannels, plane: g.outPlane)
         if computesParameterGradients {
             let weightGradient = weight.gradientForAccumulation()
-            GEMM.accumulate(
-                count: blocks.count, transA: false, transB: true, m: outChannels, n: g.patchSize, k: blocks[0].count,
-                a: { UnsafePointer(dyBlocks.data + blocks[$0].offset) }, lda: blocks[0].rowStride,
-                b: { UnsafePointer(cols.data + blocks[$0].firstColumn) }, ldb: g.columns,
-                beta: weightGradient.beta, c: weightGradient.tensor.data, ldc: g.patchSize)
+            if planesMatchForward, let planes = parityPlanes, let scratch = paddedRows {
+                Profiler.measure("parity-plane weight gradient") {
+                    ParityPlaneConvolution.accumulateWeightGradient(
+                        outputGradient: dy.data, outChannels: outChannels, planes: planes.data, g, scratch: scratch.data,
+                        beta: weightGradient.beta, into: weightGradient.tensor.data)
+                }
+            } else if let cols = columns {
+                GEMM.accumulate(
+                    count: blocks.count, transA: false, transB: true, m: outChannels, n: g.patchSize,
+                    k: blocks[0].count, a: { UnsafePointer(dyBlocks.data + blocks[$0].offset) },
+                    lda: blocks[0].rowStride, b: { UnsafePointer(cols.data + blocks[$0].firstColumn) }, ldb: g.columns,
+                    beta: weightGradient.beta, c: weightGradient.tensor.data, ldc: g.patchSize)
+            }
             if let bias {
                 Profiler.measure("bias gradient") { BiasGradient.accumulate(dy, into: bias.grad) }
             }

@@ -12,7 +12,8 @@ import Tensors
 /// (6 % more work at OW 32, which is why small planes keep the column path: `applies`).
 ///
 /// Each phase is one product (`GEMM.productWithGatheredRows`) whose B rows are the four shifted
-/// planes of every source channel, or four products where no kernel takes gathered rows.
+/// planes of every source channel: taken only where that kernel runs (AVX-512, not the numerics
+/// runs' naive twin).
 ///
 /// Shapes: weights (OC, C, 4, 4); `source` (N, OC, OH, OW); `out` (N, C − start, H, W) where
 /// (OH, OW) is the geometry's output plane over (H, W).
@@ -31,7 +32,7 @@ public enum SubPixelTransposedConvolution {
     /// Whether the transposed product of convolution `g`, computing `channels` channels of its
     /// input plane, is one this handles and repays.
     public static func applies(_ g: ConvGeometry, channels: Int) -> Bool {
-        g.kh == 4 && g.kw == 4 && g.stride == 2 && g.padding == 1 && g.outW >= minimumPlaneWidth
+        GEMM.gatheredRowsAvailable && g.kh == 4 && g.kw == 4 && g.stride == 2 && g.padding == 1 && g.outW >= minimumPlaneWidth
             && channels >= minimumChannels
     }
 
@@ -91,18 +92,13 @@ public enum SubPixelTransposedConvolution {
                     for tap in 0..<4 {
                         for o in 0..<oc { rowsOfB[tap * oc + o] = shifted[tap] + o * plane }
                     }
-                    let gathered = rowsOfB.withUnsafeBufferPointer {
+                    let useful = (g.h - py + 1) / 2 * ((g.w - px + 1) / 2)  // the phase's positions
+                    let ran = rowsOfB.withUnsafeBufferPointer {
                         GEMM.productWithGatheredRows(
                             transA: true, m: kept, n: columns, k: 4 * oc, a: weightsOfPhase, lda: channels,
-                            rowsOfB: $0.baseAddress!, beta: 0, c: target, ldc: phaseSize)
+                            rowsOfB: $0.baseAddress!, beta: 0, c: target, ldc: phaseSize, counted: (kept, useful, 4 * oc))
                     }
-                    if gathered { continue }
-                    for tap in 0..<4 {
-                        GEMM.sgemm(
-                            transA: true, transB: false, m: kept, n: columns, k: oc,
-                            a: weightsOfPhase + tap * oc * channels, lda: channels, b: shifted[tap], ldb: plane,
-                            beta: tap == 0 ? 0 : 1, c: target, ldc: phaseSize, splitAcrossCores: false)
-                    }
+                    precondition(ran, "SubPixelTransposedConvolution: the gathered-rows kernel declined \(g)")
                 }
             }
         }

@@ -69,19 +69,28 @@ public enum GEMM {
         }
     }
 
-    /// C = op(A) · B + beta · C on this core, row p of B starting at `rowsOfB[p]` (N floats each):
-    /// one product over rows gathered from several places (the shifted planes of a convolution's
-    /// taps). False, C untouched, where no kernel runs it — no AVX-512, M < 8 or N < 32, or the
-    /// numerics runs' naive twin: the caller then runs one `sgemm` per evenly strided group of rows.
+    /// Whether `productWithGatheredRows` runs here: AVX-512, and not the numerics runs' naive twin.
+    public static let gatheredRowsAvailable = NumericsEnvironment.gemmBackend == .blas && tinct_blocked_gemm_available() != 0
+
+    /// C = op(A) · op(B) + beta · C on this core, row p of B as stored starting at `rowsOfB[p]`
+    /// (K rows of N floats, or transposed N rows of K): one product over rows gathered from
+    /// several places (the shifted planes of a convolution's taps). False, C untouched, where no
+    /// kernel runs it — no AVX-512 (`gatheredRowsAvailable`), M < 8 or N < 32. A product that
+    /// computes padding (the extra columns of padded-width rows) gives the shape of the operations
+    /// that count (`counted`) for the profile's rate.
     public static func productWithGatheredRows(
-        transA: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-        rowsOfB: UnsafePointer<UnsafePointer<Float>?>, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        transA: Bool, transB: Bool = false, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+        rowsOfB: UnsafePointer<UnsafePointer<Float>?>, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+        counted: (m: Int, n: Int, k: Int)? = nil
     ) -> Bool {
-        guard NumericsEnvironment.gemmBackend == .blas else { return false }
-        let body = { tinct_blocked_gemm_rows(transA ? 1 : 0, m, n, k, 1, a, lda, rowsOfB, beta, c, ldc) != 0 }
+        guard gatheredRowsAvailable else { return false }
+        let body = {
+            tinct_blocked_gemm_rows(transA ? 1 : 0, transB ? 1 : 0, m, n, k, 1, a, lda, rowsOfB, beta, c, ldc) != 0
+        }
         guard Profiler.enabled else { return body() }
-        Profiler.countProduct(m: m, n: n, k: k)
-        return Profiler.measure("gemm rows \(transA ? "T" : "N")N m\(m) n\(n) k\(k)", body)
+        let shape = counted ?? (m, n, k)
+        Profiler.countProduct(m: shape.m, n: shape.n, k: shape.k)
+        return Profiler.measure("gemm rows \(transA ? "T" : "N")\(transB ? "T" : "N") m\(m) n\(n) k\(k)", body)
     }
 
     /// C = beta·C + Σᵢ op(Aᵢ)·op(Bᵢ) over `count` products of one shape (a convolution's weight

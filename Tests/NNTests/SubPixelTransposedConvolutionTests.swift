@@ -24,7 +24,9 @@ struct SubPixelTransposedConvolutionTests {
             let x = Tensor.randomNormal([c.n, c.channels, c.h, c.w], seed: 10 + UInt64(index))
             let y = layer.forward(x)
             let g = ConvGeometry(n: c.n, c: c.channels, h: c.h, w: c.w, kh: 4, kw: 4, stride: 2, padding: 1)
-            #expect(SubPixelTransposedConvolution.applies(g, channels: c.channels - start), "case \(index) does not take the sub-pixel path")
+            #expect(
+                SubPixelTransposedConvolution.applies(g, channels: c.channels - start) == GEMM.gatheredRowsAvailable,
+                "case \(index): the sub-pixel path is taken exactly where its kernel runs")
             let dy = Tensor.randomNormal(y.shape, seed: 20 + UInt64(index))
             let dx = layer.backward(dy)
             let expected = Self.transposed(

@@ -46,26 +46,30 @@ struct BlockedGEMMTests {
         #expect(!Self.compare(transA: true, transB: true, m: 7, n: 300, k: 30, beta: 0))
     }
 
-    /// B given by a pointer to each row (`tinct_blocked_gemm_rows`): its rows copied to scattered
-    /// places in reverse order, the product must equal the naive twin's on B itself, across the
-    /// copied blocks' edges; under 8 rows or 32 columns, or without AVX-512, it is declined.
-    @Test("B as gathered rows equals the naive twin on B", arguments: [(8, 32, 1), (17, 97, 257), (33, 800, 300)])
+    /// B given by a pointer to each of its stored rows (`tinct_blocked_gemm_rows`), transposed or
+    /// not: its rows copied to scattered places in reverse order, the product must equal the naive
+    /// twin's on B itself, across the copied blocks' edges (16-line transposed tiles and their
+    /// remainders included); under 8 rows or 32 columns, or without AVX-512, it is declined.
+    @Test("B as gathered rows equals the naive twin on B", arguments: [(8, 32, 1), (17, 97, 257), (33, 800, 300), (9, 40, 35)])
     func gatheredRows(m: Int, n: Int, k: Int) {
-        for transA in [false, true] {
+        for (transA, transB) in [(false, false), (true, false), (false, true), (true, true)] {
             for beta: Float in [0, 0.3] {
-                let ran = Self.compare(transA: transA, transB: false, m: m, n: n, k: k, beta: beta) { a, lda, b, ldb, c, ldc in
-                    Self.withScatteredRows(of: b, ldb: ldb, rows: k, columns: n) { rows in
-                        tinct_blocked_gemm_rows(transA ? 1 : 0, m, n, k, 0.7, a, lda, rows, beta, c, ldc) != 0
+                // B as stored: K rows of N, or transposed N rows of K.
+                let (rows, columns) = transB ? (n, k) : (k, n)
+                let ran = Self.compare(transA: transA, transB: transB, m: m, n: n, k: k, beta: beta) { a, lda, b, ldb, c, ldc in
+                    Self.withScatteredRows(of: b, ldb: ldb, rows: rows, columns: columns) { rowsOfB in
+                        tinct_blocked_gemm_rows(
+                            transA ? 1 : 0, transB ? 1 : 0, m, n, k, 0.7, a, lda, rowsOfB, beta, c, ldc) != 0
                     }
                 }
-                #expect(ran == Self.available, "transA \(transA) beta \(beta)")
+                #expect(ran == Self.available, "transA \(transA) transB \(transB) beta \(beta)")
             }
         }
         for (m, n) in [(7, 300), (40, 31)] {
             #expect(
                 !Self.compare(transA: true, transB: false, m: m, n: n, k: 5, beta: 0) { a, lda, b, ldb, c, ldc in
                     Self.withScatteredRows(of: b, ldb: ldb, rows: 5, columns: n) { rows in
-                        tinct_blocked_gemm_rows(1, m, n, 5, 0.7, a, lda, rows, 0, c, ldc) != 0
+                        tinct_blocked_gemm_rows(1, 0, m, n, 5, 0.7, a, lda, rows, 0, c, ldc) != 0
                     }
                 })
         }

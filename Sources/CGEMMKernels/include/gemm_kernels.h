@@ -25,12 +25,12 @@ int tinct_skinny_gemm(int transA, size_t m, size_t n, size_t k, float alpha, con
 int tinct_blocked_gemm(int transA, int transB, size_t m, size_t n, size_t k, float alpha, const float *a,
                        size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc);
 
-/// `tinct_blocked_gemm` with B not transposed and each of its K rows starting wherever
-/// rowsOfB[p] points (N floats each): one product over rows gathered from several places (the
-/// shifted planes of a convolution's taps), for M ≥ 8 and N ≥ 32 on CPUs with AVX-512. Returns 1
-/// when it computed C, 0 otherwise (C untouched).
-int tinct_blocked_gemm_rows(int transA, size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
-                            const float *const *rowsOfB, float beta, float *c, size_t ldc);
+/// `tinct_blocked_gemm` with each row of B as stored starting wherever rowsOfB points: K rows of N
+/// floats, or with transB nonzero N rows of K floats. One product over rows gathered from several
+/// places (the shifted planes of a convolution's taps), for M ≥ 8 and N ≥ 32 on CPUs with
+/// AVX-512. Returns 1 when it computed C, 0 otherwise (C untouched).
+int tinct_blocked_gemm_rows(int transA, int transB, size_t m, size_t n, size_t k, float alpha, const float *a,
+                            size_t lda, const float *const *rowsOfB, float beta, float *c, size_t ldc);
 
 /// C = alpha · Aᵀ · B + beta · C, row-major, A stored K×M (row stride lda), B K×N (row stride
 /// ldb), for 9 ≤ N ≤ 16 and M a whole number of 16-float vectors, on CPUs with AVX-512 (the deep
