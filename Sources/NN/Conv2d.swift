@@ -4,8 +4,10 @@ import Tensors
 ///
 /// Shapes: x (N, C, H, W) → y (N, OC, OH, OW); weight (OC, C, KH, KW); bias (OC).
 /// Forward: cols (C·KH·KW, N·OH·OW) = im2col(x); y = W · cols (+ bias).
-/// Backward: dW += dY · colsᵀ; dcols = Wᵀ · dY; dx = col2im(dcols) — or, for a 4×4 stride-2
-/// layer over a large plane, dx as four phase products (`SubPixelTransposedConvolution`).
+/// Backward: dW += dY · colsᵀ; dcols = Wᵀ · dY; dx = col2im(dcols). A 4×4 stride-2 layer over a
+/// large plane reads cols as shifted views of x's parity planes instead (forward and dW,
+/// `ParityPlaneConvolution`) and computes dx as four phase products
+/// (`SubPixelTransposedConvolution`): no column matrix.
 /// The GEMMs run per image, the images shared out among the cores, or over the whole batch
 /// (`ImageBlock`); the weight gradient sums the images' products (`GEMM.accumulate`).
 /// A layer with one output channel (a PatchGAN's last) skips the column matrix and sums in

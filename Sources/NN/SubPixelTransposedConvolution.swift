@@ -5,15 +5,13 @@ import Tensors
 ///
 /// Each output position (iy, ix) of the larger plane takes taps from two kernel rows and two
 /// kernel columns only, chosen by its phase (iy mod 2, ix mod 2): the product splits into four
-/// 2×2 stride-1 convolutions of the smaller plane, one per phase. Each is four products
-/// (one per tap pair) whose B operand is the smaller plane itself, zero-padded by one and
-/// shifted: no im2col and no col2im. A padded row is `OW + 2` wide, so a product's columns run
-/// over the padded width and the two extra columns of each row are computed and dropped
-/// (6 % more work at OW 32, which is why small planes keep the column path: `applies`).
-///
-/// Each phase is one product (`GEMM.productWithGatheredRows`) whose B rows are the four shifted
-/// planes of every source channel: taken only where that kernel runs (AVX-512, not the numerics
-/// runs' naive twin).
+/// 2×2 stride-1 convolutions of the smaller plane, one per phase. Each is one product
+/// (`GEMM.productWithGatheredRows`) whose B rows are the smaller plane of every source channel,
+/// zero-padded by one and shifted for each of the phase's four taps: no im2col and no col2im.
+/// A padded row is `OW + 2` wide, so a product's columns run over the padded width and the two
+/// extra columns of each row are computed and dropped (6 % more work at OW 32, which is why
+/// small planes keep the column path: `applies`). Taken only where that kernel runs (AVX-512,
+/// not the numerics runs' naive twin).
 ///
 /// Shapes: weights (OC, C, 4, 4); `source` (N, OC, OH, OW); `out` (N, C − start, H, W) where
 /// (OH, OW) is the geometry's output plane over (H, W).
