@@ -21,7 +21,8 @@ public enum ParityPlaneConvolution {
             && g.outW >= SubPixelTransposedConvolution.minimumPlaneWidth && outChannels >= 8 && g.c >= 2
     }
 
-    /// Sizes of the padded parity planes and of the products' padded-width rows.
+    /// Sizes of the padded parity planes and of the products' padded-width rows (also the padded
+    /// output gradient of `SubPixelTransposedConvolution`: a plane of the same size).
     struct Layout {
         /// A padded row: OW + 2.
         let width: Int

@@ -40,18 +40,14 @@ public enum SubPixelTransposedConvolution {
 
     /// Floats of scratch `apply` needs: the padded source, the weights by tap, the phase products.
     static func scratchCount(_ g: ConvGeometry, sourceChannels oc: Int, channels: Int, startChannel start: Int) -> Int {
-        let layout = Layout(g)
-        return g.n * oc * layout.paddedPlane + 16 * oc * channels + g.n * 4 * (channels - start) * layout.phaseSize
+        let layout = ParityPlaneConvolution.Layout(g)
+        return g.n * oc * layout.plane + 16 * oc * channels + g.n * 4 * (channels - start) * phaseSize(g, layout)
     }
 
-    /// The padded planes' and the phase products' sizes.
-    private struct Layout {
-        let width: Int, paddedPlane: Int, phaseSize: Int
-        init(_ g: ConvGeometry) {
-            width = g.outW + 2
-            paddedPlane = (g.outH + 3) * width  // a row above, two below: every shifted read stays inside
-            phaseSize = (g.h + 1) / 2 * width
-        }
+    /// A phase product's size per channel: the larger plane's rows of one parity (the more
+    /// numerous, even ones), each a padded row wide.
+    private static func phaseSize(_ g: ConvGeometry, _ layout: ParityPlaneConvolution.Layout) -> Int {
+        (g.h + 1) / 2 * layout.width
     }
 
     /// out[n, c − start, …] = Σ over oc and taps of weights[oc, c, ky, kx] · source[n, oc, …],
@@ -62,8 +58,9 @@ public enum SubPixelTransposedConvolution {
         scratch: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>
     ) {
         precondition(start >= 0 && applies(g, channels: channels - start), "SubPixelTransposedConvolution: \(g)")
-        let layout = Layout(g)
-        let (width, plane, phaseSize) = (layout.width, layout.paddedPlane, layout.phaseSize)
+        // The smaller plane padded as the parity planes are: OW + 2 wide, a row above and two below.
+        let layout = ParityPlaneConvolution.Layout(g)
+        let (width, plane, phaseSize) = (layout.width, layout.plane, phaseSize(g, layout))
         let padded = scratch
         let tapped = padded + g.n * oc * plane
         let phases = tapped + 16 * oc * channels
