@@ -38,13 +38,13 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
     /// x's parity planes, kept for backward by a forward on them (`ParityPlaneConvolution`).
     private var parityPlanes: Tensor?
     private var planesMatchForward = false
-    /// That forward's padded-width products, then its backward's padded-width dY.
+    /// That forward's padded-width products, then the backward's padded dY (`paddedPlanes`).
     private var paddedRows: Tensor?
     private var directInput: Tensor?  // x, kept for backward when there is one output channel
     private var tapPlanes: Tensor?  // (N·KH·KW·H·W) scratch of the one-channel path
     private var output: Tensor?
     private var channelMajor: Tensor?  // (OC, N·OH·OW) scratch for batches over small planes
-    private var gradColumns: Tensor?  // dcols, or the scratch of `SubPixelTransposedConvolution`
+    private var gradColumns: Tensor?  // dcols, or the weights by tap and phase products of `SubPixelTransposedConvolution`
     private var gradInput: Tensor?
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true) {
@@ -97,14 +97,20 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
     private func forwardOnParityPlanes(_ x: Tensor, _ g: ConvGeometry, into y: Tensor) {
         let planes = Tensor.reuse(parityPlanes, shape: [ParityPlaneConvolution.planesCount(g)])
         parityPlanes = planes
-        let scratch = Tensor.reuse(paddedRows, shape: [g.n * outChannels * ParityPlaneConvolution.Layout(g).columns])
-        paddedRows = scratch
+        let scratch = paddedPlanes(g)
         ParityPlaneConvolution.split(x.data, g, into: planes.data)
         ParityPlaneConvolution.forward(
             weights: weight.value.data, outChannels: outChannels, bias: bias.map { UnsafePointer($0.value.data) },
             planes: planes.data, g, scratch: scratch.data, into: y.data)
         planesMatchForward = true
         columnsMatchForward = false
+    }
+
+    /// The forward's padded-width products on parity planes, then the backward's padded dY.
+    private func paddedPlanes(_ g: ConvGeometry) -> Tensor {
+        let planes = Tensor.reuse(paddedRows, shape: [ParityPlaneConvolution.paddedCount(g, channels: outChannels)])
+        paddedRows = planes
+        return planes
     }
 
     /// y's blocks (`target`) as W · im2col(x), the column matrix kept for backward; by the int16
@@ -158,12 +164,22 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
             dyBlocks = dy
         }
         let blocks = ImageBlock.blocks(n: g.n, channels: outChannels, plane: g.outPlane)
+        let start = inputGradientStartChannel
+        precondition(start >= 0 && start < g.c, "Conv2d: input gradient from channel \(start) of \(g.c)")
+        let subPixel = computesInputGradient && SubPixelTransposedConvolution.applies(g, channels: g.c - start)
+        // dY padded once, for the weight gradient on parity planes and the sub-pixel input gradient.
+        var paddedGradient: Tensor?
+        if (planesMatchForward && computesParameterGradients) || subPixel {
+            let padded = paddedPlanes(g)
+            ParityPlaneConvolution.pad(dy.data, planes: g.n * outChannels, g, into: padded.data)
+            paddedGradient = padded
+        }
         if computesParameterGradients {
             let weightGradient = weight.gradientForAccumulation()
-            if planesMatchForward, let planes = parityPlanes, let scratch = paddedRows {
+            if planesMatchForward, let planes = parityPlanes, let padded = paddedGradient {
                 Profiler.measure("parity-plane weight gradient") {
                     ParityPlaneConvolution.accumulateWeightGradient(
-                        outputGradient: dy.data, outChannels: outChannels, planes: planes.data, g, scratch: scratch.data,
+                        paddedGradient: padded.data, outChannels: outChannels, planes: planes.data, g,
                         beta: weightGradient.beta, into: weightGradient.tensor.data)
                 }
             } else if let cols = columns {
@@ -177,8 +193,6 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
                 Profiler.measure("bias gradient") { BiasGradient.accumulate(dy, into: bias.grad) }
             }
         }
-        let start = inputGradientStartChannel
-        precondition(start >= 0 && start < g.c, "Conv2d: input gradient from channel \(start) of \(g.c)")
         // The channels whose gradient is computed, as a geometry of their own: their rows of
         // Wᵀ are the columns of W from channel `start` on.
         var gradientGeometry = g
@@ -186,14 +200,14 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
         let dx = Tensor.reuse(gradInput, shape: [g.n, gradientGeometry.c, g.h, g.w])
         gradInput = dx
         guard computesInputGradient else { return dx }
-        if SubPixelTransposedConvolution.applies(g, channels: g.c - start) {
+        if subPixel, let padded = paddedGradient {
             let count = SubPixelTransposedConvolution.scratchCount(
                 g, sourceChannels: outChannels, channels: g.c, startChannel: start)
             let scratch = Tensor.reuse(gradColumns, shape: [count])
             gradColumns = scratch
             SubPixelTransposedConvolution.apply(
                 weights: weight.value.data, sourceChannels: outChannels, channels: g.c, startChannel: start,
-                source: dy.data, g, scratch: scratch.data, into: dx.data)
+                padded: padded.data, g, scratch: scratch.data, into: dx.data)
             return dx
         }
         let dcols = Tensor.reuse(gradColumns, shape: [gradientGeometry.patchSize, g.columns])

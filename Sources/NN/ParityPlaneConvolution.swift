@@ -10,7 +10,8 @@ import Tensors
 /// one of them, and the products read those views where they lie (`GEMM.productWithGatheredRows`):
 /// y = W · B in the forward, dW += dY · Bᵀ in the backward. A padded row is `OW + 2` wide, so
 /// the products' columns run over the padded width: the forward computes two extra columns per
-/// output row and drops them, and the backward's dY gets two zero columns per row there.
+/// output row and drops them, and the backward reads dY padded (`pad`, shared with
+/// `SubPixelTransposedConvolution`), two zero columns per row there.
 ///
 /// The planes take about as much memory as x, where the column matrix took four times as much.
 /// Taken only where the gathered-rows kernel runs (AVX-512, not the numerics runs' naive twin).
@@ -40,6 +41,33 @@ public enum ParityPlaneConvolution {
 
     /// Floats of the parity planes of `g`'s input.
     static func planesCount(_ g: ConvGeometry) -> Int { g.n * g.c * 4 * Layout(g).plane }
+
+    /// Floats of `channels` padded output planes (`pad`), which also hold the forward's products
+    /// in padded-width rows.
+    static func paddedCount(_ g: ConvGeometry, channels: Int) -> Int { g.n * channels * Layout(g).plane }
+
+    /// Copies each (OH, OW) output plane (an output gradient: `planes` of them) into the middle of
+    /// a zeroed padded plane, from row 1 and column 1. From its row 1, column 0 on, a padded plane
+    /// is also the plane in padded-width rows, its two extra columns zero.
+    static func pad(_ source: UnsafePointer<Float>, planes: Int, _ g: ConvGeometry, into padded: UnsafeMutablePointer<Float>) {
+        let layout = Layout(g)
+        let (src, dst) = (UncheckedSendable(source), UncheckedSendable(padded))
+        Profiler.measure("padded planes") {
+            Parallel.forEachChunk(planes, costPerItem: layout.plane) { range in
+                for p in range {
+                    let from = src.value + p * g.outPlane
+                    let to = dst.value + p * layout.plane
+                    to.update(repeating: 0, count: layout.width + 1)
+                    for row in 0..<g.outH {
+                        let line = to + (row + 1) * layout.width
+                        (line + 1).update(from: from + row * g.outW, count: g.outW)
+                        (line + g.outW + 1).update(repeating: 0, count: 2)  // this row's end, the next row's start
+                    }
+                    (to + (g.outH + 1) * layout.width + 1).update(repeating: 0, count: 2 * layout.width - 1)
+                }
+            }
+        }
+    }
 
     /// For a kernel index along an axis: the parity of the input position it reads and the shift
     /// of its position within that parity's plane.
@@ -84,7 +112,7 @@ public enum ParityPlaneConvolution {
     }
 
     /// y = W · B (+ bias) from the parity planes: weights (OC, C·16), y (N, OC, OH, OW); `scratch`
-    /// holds N·OC·`columns` floats (the padded-width products, then dropped into y).
+    /// holds `paddedCount(g, channels: OC)` floats (the padded-width products, then dropped into y).
     static func forward(
         weights: UnsafePointer<Float>, outChannels: Int, bias: UnsafePointer<Float>?, planes: UnsafePointer<Float>,
         _ g: ConvGeometry, scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
@@ -122,24 +150,15 @@ public enum ParityPlaneConvolution {
         }
     }
 
-    /// dW = beta · dW + Σ over images of dY · Bᵀ, from the parity planes: dY (N, OC, OH, OW),
-    /// dW (OC, C·16); `scratch` holds N·OC·`columns` floats (dY in padded-width rows).
+    /// dW = beta · dW + Σ over images of dY · Bᵀ, from the parity planes: dY (N, OC, OH, OW) as
+    /// `pad` writes it (`paddedGradient`: from row 1 of each padded plane, its padded-width rows
+    /// with zeros in the extra columns, which add nothing), dW (OC, C·16).
     static func accumulateWeightGradient(
-        outputGradient dy: UnsafePointer<Float>, outChannels: Int, planes: UnsafePointer<Float>, _ g: ConvGeometry,
-        scratch: UnsafeMutablePointer<Float>, beta: Float, into weightGradient: UnsafeMutablePointer<Float>
+        paddedGradient: UnsafePointer<Float>, outChannels: Int, planes: UnsafePointer<Float>, _ g: ConvGeometry,
+        beta: Float, into weightGradient: UnsafeMutablePointer<Float>
     ) {
         let layout = Layout(g)
-        let (src, padded) = (UncheckedSendable(dy), UncheckedSendable(scratch))
-        Parallel.forEachChunk(g.n * outChannels, costPerItem: layout.columns) { range in
-            for outputPlane in range {
-                let from = src.value + outputPlane * g.outPlane
-                let to = padded.value + outputPlane * layout.columns
-                for oy in 0..<g.outH {
-                    (to + oy * layout.width).update(from: from + oy * g.outW, count: g.outW)
-                    (to + oy * layout.width + g.outW).update(repeating: 0, count: 2)
-                }
-            }
-        }
+        let rowsOfGradient = UncheckedSendable(paddedGradient + layout.width + 1)
         let (planeData, gradient) = (UncheckedSendable(planes), UncheckedSendable(weightGradient))
         // dW's columns split across the cores (at least 32 each, the kernel's least); each core
         // sums every image's product on its block.
@@ -156,7 +175,7 @@ public enum ParityPlaneConvolution {
                 let ran = rowsOfB.withUnsafeBufferPointer {
                     GEMM.productWithGatheredRows(
                         transA: false, transB: true, m: outChannels, n: block.count, k: layout.columns,
-                        a: padded.value + image * outChannels * layout.columns, lda: layout.columns,
+                        a: rowsOfGradient.value + image * outChannels * layout.plane, lda: layout.plane,
                         rowsOfB: $0.baseAddress!, beta: image == 0 ? beta : 1,
                         c: gradient.value + block.lowerBound, ldc: g.patchSize,
                         counted: (outChannels, block.count, g.outPlane))

@@ -38,10 +38,9 @@ public enum SubPixelTransposedConvolution {
     /// plane's position it reads (position a of the phase reads source a + offset).
     private static let taps: [[(kernel: Int, offset: Int)]] = [[(1, 0), (3, -1)], [(0, 1), (2, 0)]]
 
-    /// Floats of scratch `apply` needs: the padded source, the weights by tap, the phase products.
+    /// Floats of scratch `apply` needs: the weights by tap, the phase products.
     static func scratchCount(_ g: ConvGeometry, sourceChannels oc: Int, channels: Int, startChannel start: Int) -> Int {
-        let layout = ParityPlaneConvolution.Layout(g)
-        return g.n * oc * layout.plane + 16 * oc * channels + g.n * 4 * (channels - start) * phaseSize(g, layout)
+        16 * oc * channels + g.n * 4 * (channels - start) * phaseSize(g, ParityPlaneConvolution.Layout(g))
     }
 
     /// A phase product's size per channel: the larger plane's rows of one parity (the more
@@ -51,20 +50,19 @@ public enum SubPixelTransposedConvolution {
     }
 
     /// out[n, c − start, …] = Σ over oc and taps of weights[oc, c, ky, kx] · source[n, oc, …],
-    /// for c in start..<C; `scratch` holds `scratchCount` floats (overwritten).
+    /// for c in start..<C, from the source as `ParityPlaneConvolution.pad` writes it (`padded`);
+    /// `scratch` holds `scratchCount` floats (overwritten).
     static func apply(
         weights: UnsafePointer<Float>, sourceChannels oc: Int, channels: Int, startChannel start: Int,
-        source: UnsafePointer<Float>, _ g: ConvGeometry,
+        padded: UnsafePointer<Float>, _ g: ConvGeometry,
         scratch: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>
     ) {
         precondition(start >= 0 && applies(g, channels: channels - start), "SubPixelTransposedConvolution: \(g)")
         // The smaller plane padded as the parity planes are: OW + 2 wide, a row above and two below.
         let layout = ParityPlaneConvolution.Layout(g)
         let (width, plane, phaseSize) = (layout.width, layout.plane, phaseSize(g, layout))
-        let padded = scratch
-        let tapped = padded + g.n * oc * plane
+        let tapped = scratch
         let phases = tapped + 16 * oc * channels
-        Profiler.measure("sub-pixel pad") { pad(source, planes: g.n * oc, g, width: width, plane: plane, into: padded) }
         Profiler.measure("sub-pixel taps") { transposeTaps(weights, oc: oc, channels: channels, into: tapped) }
         let kept = channels - start
         let (paddedData, tapData, phaseData) = (
@@ -99,28 +97,6 @@ public enum SubPixelTransposedConvolution {
         }
         Profiler.measure("sub-pixel interleave") {
             interleave(phaseData.value, g, kept: kept, width: width, phaseSize: phaseSize, into: out)
-        }
-    }
-
-    /// Copies each (OH, OW) plane into the middle of a zeroed (OH + 3, OW + 2) one, from row 1 and
-    /// column 1.
-    private static func pad(
-        _ source: UnsafePointer<Float>, planes: Int, _ g: ConvGeometry, width: Int, plane: Int,
-        into padded: UnsafeMutablePointer<Float>
-    ) {
-        let (src, dst) = (UncheckedSendable(source), UncheckedSendable(padded))
-        Parallel.forEachChunk(planes, costPerItem: plane) { range in
-            for p in range {
-                let from = src.value + p * g.outPlane
-                let to = dst.value + p * plane
-                to.update(repeating: 0, count: width + 1)
-                for row in 0..<g.outH {
-                    let line = to + (row + 1) * width
-                    (line + 1).update(from: from + row * g.outW, count: g.outW)
-                    (line + g.outW + 1).update(repeating: 0, count: 2)  // this row's end, the next row's start
-                }
-                (to + (g.outH + 1) * width + 1).update(repeating: 0, count: 2 * width - 1)
-            }
         }
     }
 
