@@ -52,6 +52,36 @@ struct GuidedFilterTests {
         }
     }
 
+    @Test("on a plane shared across cores it matches the definition, and several planes at once match one at a time")
+    func sharedPlanes() {
+        let (w, h, radius, epsilon) = (190, 180, 2, Float(0.01))
+        let guide = FloatPlane(width: w, height: h, values: (0..<(w * h)).map { i in Float((i * 37) % 17) / 16 })
+        let first = FloatPlane(width: w, height: h, values: (0..<(w * h)).map { i in Float((i * 11) % 7) / 3 - 1 })
+        let second = FloatPlane(width: w, height: h, values: (0..<(w * h)).map { i in Float((i * 5) % 13) / 6 - 1 })
+        let filter = GuidedFilter(guide: guide, radius: radius, epsilon: epsilon)
+        let both = filter.smooth(planes: first.values + second.values)
+        #expect(both == filter.smooth(first).values + filter.smooth(second).values)
+        let reference = Self.fromBoxMeans(first, guide: guide, radius: radius, epsilon: Double(epsilon))
+        let worst = zip(both[0..<(w * h)], reference).map { abs(Double($0) - $1) }.max() ?? 0
+        #expect(worst < 1e-4, "largest difference \(worst)")
+    }
+
+    /// The definition again, from window means summed pixel by pixel in Double (`BoxMeanTests`):
+    /// mean_a·g + mean_b with a = cov(g, p)/(var(g) + ε), b = E[p] − a·E[g].
+    private static func fromBoxMeans(_ p: FloatPlane, guide: FloatPlane, radius: Int, epsilon: Double) -> [Double] {
+        let (w, h) = (p.width, p.height)
+        func mean(_ value: (Int) -> Double) -> [Double] {
+            BoxMeanTests.bruteForce(width: w, height: h, radius: radius) { Float(value($0)) }
+        }
+        let (g, q) = (guide.values.map(Double.init), p.values.map(Double.init))
+        let (mg, mq) = (mean { g[$0] }, mean { q[$0] })
+        let (mgg, mgq) = (mean { g[$0] * g[$0] }, mean { g[$0] * q[$0] })
+        let a = (0..<(w * h)).map { (mgq[$0] - mg[$0] * mq[$0]) / (max(mgg[$0] - mg[$0] * mg[$0], 0) + epsilon) }
+        let b = (0..<(w * h)).map { mq[$0] - a[$0] * mg[$0] }
+        let (ma, mb) = (mean { a[$0] }, mean { b[$0] })
+        return (0..<(w * h)).map { ma[$0] * g[$0] + mb[$0] }
+    }
+
     @Test("on a flat guide a checkerboard is averaged away and a constant stays")
     func flatGuideRemovesTexture() {
         let side = 24

@@ -137,7 +137,7 @@ struct LineExtractionTests {
         #expect(lineArt(fromDrawing: RGBImage(width: 8, height: 8)).values.allSatisfy { $0 == 1 })
     }
 
-    @Test("Gaussian blur keeps constants and mass; box means match brute force")
+    @Test("Gaussian blur keeps constants and mass")
     func filters() {
         #expect(abs(GaussianBlur.kernel(sigma: 1.3).reduce(0, +) - 1) < 1e-6)
         let constant = FloatPlane(width: 13, height: 7, repeating: 0.25)
@@ -147,23 +147,6 @@ struct LineExtractionTests {
         let blurred = GaussianBlur.blur(impulse, sigma: 1)
         #expect(abs(blurred.values.reduce(0, +) - 1) < 1e-5)
         #expect(abs(blurred[11, 10] - blurred[10, 11]) < 1e-7)
-
-        var rng = SeededGenerator(seed: 5)
-        let plane = FloatPlane(width: 11, height: 9, values: (0..<99).map { _ in rng.nextUniform() })
-        let means = IntegralImage(plane).boxMean(radius: 2)
-        for y in 0..<9 {
-            for x in 0..<11 {
-                var sum: Float = 0
-                var count = 0
-                for wy in max(y - 2, 0)...min(y + 2, 8) {
-                    for wx in max(x - 2, 0)...min(x + 2, 10) {
-                        sum += plane[wx, wy]
-                        count += 1
-                    }
-                }
-                #expect(abs(means[x, y] - sum / Float(count)) < 1e-5)
-            }
-        }
     }
 }
 

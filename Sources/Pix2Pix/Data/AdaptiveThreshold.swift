@@ -3,7 +3,7 @@ import Tensors
 /// Line extraction by adaptive (local-mean) thresholding: a pixel is ink when it is darker
 /// than the mean of its `(2·radius + 1)²` neighbourhood by more than `offset`.
 ///
-/// The local mean comes from an `IntegralImage`, so the cost does not grow with the window.
+/// The local mean comes from `BoxMean`, so the cost does not grow with the window.
 /// Lines lie on the dark side of each edge and are about `radius` pixels wide; `softness`
 /// turns the hard cut into a linear ramp (a pixel `softness` below the threshold is full ink).
 public struct AdaptiveThreshold: Codable, Sendable, Equatable {
@@ -37,7 +37,7 @@ public struct AdaptiveThreshold: Codable, Sendable, Equatable {
 
     /// Line art (1 = paper, 0 = ink) from a luminance plane in [0, 1].
     public func apply(toLuminance luminance: FloatPlane) -> FloatPlane {
-        let means = IntegralImage(luminance).boxMean(radius: radius)
+        let means = BoxMean.of(luminance, radius: radius)
         var output = luminance
         for index in output.values.indices {
             // How far below the threshold the pixel is; ≤ 0 means paper.
