@@ -74,6 +74,12 @@ extension LabColor {
         return LabColor(l: 116 * fy - 16, a: 500 * (fx - fy), b: 200 * (fy - fz))
     }
 
+    /// L\* of linear-light sRGB: `fromLinearRGB(r, g, b).l`, without a\* and b\*.
+    static func lightness(ofLinearRGB r: Float, _ g: Float, _ b: Float) -> Float {
+        let m = SRGB.toXYZ
+        return 116 * CIELab.f((m[3] * r + m[4] * g + m[5] * b) / SRGB.white.y) - 16
+    }
+
     /// Linear-light sRGB from L\*a\*b\*, unclamped.
     static func toLinearRGB(_ lab: LabColor) -> (Float, Float, Float) {
         let fy = (lab.l + 16) / 116
