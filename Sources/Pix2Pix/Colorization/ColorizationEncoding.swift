@@ -137,13 +137,8 @@ public enum ColorizationEncoding {
             for i in 0..<(2 * plane) { chroma[i] *= photoUnhintedChromaScale }
         }
         let lightness = FloatPlane(width: side, height: side, values: (0..<plane).map { (input[$0] + 1) / 2 })
-        let filter = GuidedFilter(guide: lightness, radius: photoSmoothingRadius, epsilon: photoSmoothingEpsilon)
-        var smoothed = [Float](repeating: 0, count: 2 * plane)
-        for c in 0..<2 {
-            let raw = FloatPlane(width: side, height: side, values: Array(chroma[(c * plane)..<((c + 1) * plane)]))
-            smoothed.replaceSubrange((c * plane)..<((c + 1) * plane), with: filter.smooth(raw).values)
-        }
-        return smoothed
+        return GuidedFilter(guide: lightness, radius: photoSmoothingRadius, epsilon: photoSmoothingEpsilon)
+            .smooth(planes: chroma)
     }
 
     /// Spatial extent (network pixels) of the smoothing in `lineartColors`.
@@ -191,13 +186,11 @@ public enum ColorizationEncoding {
     /// L plane plus chroma planes in network units → RGB picture.
     public static func image(lightness: ArraySlice<Float>, chroma p: UnsafePointer<Float>, width: Int, height: Int) -> RGBImage {
         let plane = width * height
-        var lab = [Float](repeating: 0, count: 3 * plane)
-        for i in 0..<plane {
-            lab[i] = lightness[lightness.startIndex + i]
-            lab[plane + i] = p[i] * chromaScale
-            lab[2 * plane + i] = p[plane + i] * chromaScale
+        precondition(lightness.count == plane, "lightness does not match the picture")
+        return lightness.withUnsafeBufferPointer {
+            RGBImage(
+                lightness: $0.baseAddress!, a: p, b: p + plane, chromaScale: chromaScale, width: width, height: height)
         }
-        return RGBImage(labPlanes: lab, width: width, height: height)
     }
 
     /// Line-art composition, shared by inference and validation so validation scores what

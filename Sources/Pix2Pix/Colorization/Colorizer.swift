@@ -161,11 +161,10 @@ public final class Colorizer {
         let channels = model.generator.config.inputChannels
         let y = try model.run(x, variant: variant)
         let squareChroma = ColorizationEncoding.photoPrediction(output: y.data, input: x.data, channels: channels, side: box.side)
-        let full = image.width * image.height
-        let lab = image.labPlanes()
-        let chroma = PhotoChromaUpsampling.upsample(squareChroma, box: box, lightness: lab[0..<full])
+        let lightness = image.lightnessPlane()
+        let chroma = PhotoChromaUpsampling.upsample(squareChroma, box: box, lightness: lightness[...])
         return chroma.withUnsafeBufferPointer { chromaPointer in
-            ColorizationEncoding.image(lightness: lab[0..<full], chroma: chromaPointer.baseAddress!, width: image.width, height: image.height)
+            ColorizationEncoding.image(lightness: lightness[...], chroma: chromaPointer.baseAddress!, width: image.width, height: image.height)
         }
     }
 
@@ -184,23 +183,34 @@ public final class Colorizer {
 public enum PlaneResize {
     public static func bilinear(_ plane: FloatPlane, width: Int, height: Int) -> FloatPlane {
         var out = [Float](repeating: 0, count: width * height)
+        out.withUnsafeMutableBufferPointer { bilinear(plane, width: width, height: height, into: $0.baseAddress!) }
+        return FloatPlane(width: width, height: height, values: out)
+    }
+
+    /// The same, written into `width × height` floats at `target`.
+    public static func bilinear(_ plane: FloatPlane, width: Int, height: Int, into target: UnsafeMutablePointer<Float>) {
         let sx = Float(plane.width) / Float(width)
         let sy = Float(plane.height) / Float(height)
-        for y in 0..<height {
-            let fy = max(0, min(Float(plane.height - 1), (Float(y) + 0.5) * sy - 0.5))
-            let y0 = Int(fy)
-            let y1 = min(y0 + 1, plane.height - 1)
-            let wy = fy - Float(y0)
-            for x in 0..<width {
-                let fx = max(0, min(Float(plane.width - 1), (Float(x) + 0.5) * sx - 0.5))
-                let x0 = Int(fx)
-                let x1 = min(x0 + 1, plane.width - 1)
-                let wx = fx - Float(x0)
-                let top = plane.values[y0 * plane.width + x0] * (1 - wx) + plane.values[y0 * plane.width + x1] * wx
-                let bottom = plane.values[y1 * plane.width + x0] * (1 - wx) + plane.values[y1 * plane.width + x1] * wx
-                out[y * width + x] = top * (1 - wy) + bottom * wy
+        plane.values.withUnsafeBufferPointer { source in
+            let (target, values) = (UncheckedSendable(target), UncheckedSendable(source.baseAddress!))
+            Parallel.forEachChunk(height, costPerItem: width) { rows in
+                for y in rows {
+                    let fy = max(0, min(Float(plane.height - 1), (Float(y) + 0.5) * sy - 0.5))
+                    let y0 = Int(fy)
+                    let y1 = min(y0 + 1, plane.height - 1)
+                    let wy = fy - Float(y0)
+                    let (top, bottom) = (values.value + y0 * plane.width, values.value + y1 * plane.width)
+                    for x in 0..<width {
+                        let fx = max(0, min(Float(plane.width - 1), (Float(x) + 0.5) * sx - 0.5))
+                        let x0 = Int(fx)
+                        let x1 = min(x0 + 1, plane.width - 1)
+                        let wx = fx - Float(x0)
+                        let upper = top[x0] * (1 - wx) + top[x1] * wx
+                        let lower = bottom[x0] * (1 - wx) + bottom[x1] * wx
+                        target.value[y * width + x] = upper * (1 - wy) + lower * wy
+                    }
+                }
             }
         }
-        return FloatPlane(width: width, height: height, values: out)
     }
 }

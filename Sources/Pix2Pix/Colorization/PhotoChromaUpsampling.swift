@@ -11,20 +11,22 @@ public enum PhotoChromaUpsampling {
         precondition(squareChroma.count == 2 * side * side, "chroma planes do not match the letterbox")
         precondition(lightness.count == width * height, "lightness does not match the picture")
         let scale = Double(max(width, height)) / Double(max(box.width, box.height))
-        let filter = scale > 1 ? guidedFilter(lightness: lightness, width: width, height: height, scale: scale) : nil
         var planes = [Float](repeating: 0, count: 2 * width * height)
-        for c in 0..<2 {
-            var region = [Float](repeating: 0, count: box.width * box.height)
-            for row in 0..<box.height {
-                for col in 0..<box.width {
-                    region[row * box.width + col] = squareChroma[c * side * side + (box.y + row) * side + box.x + col]
+        planes.withUnsafeMutableBufferPointer { target in
+            for c in 0..<2 {
+                var region = [Float](repeating: 0, count: box.width * box.height)
+                for row in 0..<box.height {
+                    for col in 0..<box.width {
+                        region[row * box.width + col] = squareChroma[c * side * side + (box.y + row) * side + box.x + col]
+                    }
                 }
+                PlaneResize.bilinear(
+                    FloatPlane(width: box.width, height: box.height, values: region), width: width, height: height,
+                    into: target.baseAddress! + c * width * height)
             }
-            var plane = PlaneResize.bilinear(FloatPlane(width: box.width, height: box.height, values: region), width: width, height: height)
-            if let filter { plane = filter.smooth(plane) }
-            planes.replaceSubrange((c * width * height)..<((c + 1) * width * height), with: plane.values)
         }
-        return planes
+        guard scale > 1 else { return planes }
+        return guidedFilter(lightness: lightness, width: width, height: height, scale: scale).smooth(planes: planes)
     }
 
     /// Window radius of the upsampling filter in network pixels (scaled to the picture):
