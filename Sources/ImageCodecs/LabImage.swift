@@ -18,19 +18,22 @@ extension RGBImage {
     }
 
     /// L\* alone (0...100), one value per pixel: plane 0 of `labPlanes()`, the same values,
-    /// for a third of the work and memory.
+    /// for a third of the work and memory (and a look-up for gray pixels, r = g = b).
     public func lightnessPlane() -> [Float] {
         let count = pixelCount
         var lightness = [Float](repeating: 0, count: count)
         let table = SRGB.linearTable
+        let grayLightness = table.map { LabColor.lightness(ofLinearRGB: $0, $0, $0) }
         pixels.withUnsafeBufferPointer { rgb in
             lightness.withUnsafeMutableBufferPointer { out in
                 let (rgb, out) = (UncheckedPointer(rgb.baseAddress!), UncheckedPointer(out.baseAddress!))
                 PixelBands.forEach(count) { band in
                     for index in band {
-                        out.pointer[index] = LabColor.lightness(
-                            ofLinearRGB: table[Int(rgb.pointer[3 * index])], table[Int(rgb.pointer[3 * index + 1])],
-                            table[Int(rgb.pointer[3 * index + 2])])
+                        let (r, g, b) = (rgb.pointer[3 * index], rgb.pointer[3 * index + 1], rgb.pointer[3 * index + 2])
+                        out.pointer[index] =
+                            r == g && g == b
+                            ? grayLightness[Int(r)]
+                            : LabColor.lightness(ofLinearRGB: table[Int(r)], table[Int(g)], table[Int(b)])
                     }
                 }
             }
@@ -59,13 +62,14 @@ extension RGBImage {
         var pixels = [UInt8](repeating: 0, count: 3 * count)
         pixels.withUnsafeMutableBufferPointer { out in
             let (l, a, b, out) = (UncheckedPointer(lightness), UncheckedPointer(a), UncheckedPointer(b), UncheckedPointer(out.baseAddress!))
+            let codes = CodeSteps.shared
             PixelBands.forEach(count) { band in
                 for index in band {
                     let (red, green, blue) = LabColor.toLinearRGB(
                         LabColor(l: l.pointer[index], a: a.pointer[index] * chromaScale, b: b.pointer[index] * chromaScale))
-                    out.pointer[3 * index] = SRGB.byte(ofLinear: red)
-                    out.pointer[3 * index + 1] = SRGB.byte(ofLinear: green)
-                    out.pointer[3 * index + 2] = SRGB.byte(ofLinear: blue)
+                    out.pointer[3 * index] = codes.byte(ofLinear: red)
+                    out.pointer[3 * index + 1] = codes.byte(ofLinear: green)
+                    out.pointer[3 * index + 2] = codes.byte(ofLinear: blue)
                 }
             }
         }

@@ -4,15 +4,7 @@ extension SRGB {
     /// The answer is the number of the 255 linear values where the code steps up (`codeSteps`)
     /// that `value` reaches: a bucket of its Float bits gives the code at the bucket's start,
     /// and the few steps inside the bucket are compared one by one.
-    static func byte(ofLinear value: Float) -> UInt8 {
-        guard value.isFinite else { return 0 }
-        let steps = CodeSteps.shared
-        guard value >= steps.thresholds[1] else { return 0 }
-        guard value < 1 else { return 255 }
-        var code = Int(steps.codeAtBucketStart[Int(value.bitPattern >> CodeSteps.bucketShift) - steps.firstBucket])
-        while code < 255 && value >= steps.thresholds[code + 1] { code += 1 }
-        return UInt8(code)
-    }
+    static func byte(ofLinear value: Float) -> UInt8 { CodeSteps.shared.byte(ofLinear: value) }
 
     /// The definition `byte(ofLinear:)` follows: the encoded value times 255, clamped to
     /// 0…255 and rounded half away from zero; 0 for a value that is not finite.
@@ -39,6 +31,15 @@ struct CodeSteps: Sendable {
     static let bucketShift: UInt32 = 15
 
     static let shared = CodeSteps()
+
+    /// `SRGB.byte(ofLinear:)`: a loop over many pixels keeps the steps at hand.
+    func byte(ofLinear value: Float) -> UInt8 {
+        guard value.isFinite, value >= thresholds[1] else { return 0 }
+        guard value < 1 else { return 255 }
+        var code = Int(codeAtBucketStart[Int(value.bitPattern >> Self.bucketShift) - firstBucket])
+        while code < 255 && value >= thresholds[code + 1] { code += 1 }
+        return UInt8(code)
+    }
 
     private init() {
         var thresholds = [Float](repeating: 0, count: 256)

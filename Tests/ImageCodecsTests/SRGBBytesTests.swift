@@ -49,11 +49,18 @@ struct SRGBBytesTests {
         #expect(differing == 0)
     }
 
-    @Test("the lightness plane is plane 0 of the Lab planes, shared across cores")
+    @Test("the lightness plane is plane 0 of the Lab planes, gray pixels and coloured, shared across cores")
     func lightnessPlane() {
         let (width, height) = (300, 250)
         var generator = SeededGenerator(seed: 13)
-        let pixels = (0..<(3 * width * height)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        // The first half gray (r = g = b, looked up), the rest any colour.
+        var pixels = [UInt8]()
+        for index in 0..<(width * height) {
+            let gray = UInt8.random(in: 0...255, using: &generator)
+            pixels +=
+                index < width * height / 2
+                ? [gray, gray, gray] : (0..<3).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        }
         let image = RGBImage(width: width, height: height, pixels: pixels)
         #expect(image.lightnessPlane() == Array(image.labPlanes()[0..<(width * height)]))
     }

@@ -34,15 +34,10 @@ public enum BoxMean {
         let (source, multipliers) = (UncheckedSendable(values), factors.map(UncheckedSendable.init))
         let (rows, out) = (UncheckedSendable(scratch), UncheckedSendable(means))
         Parallel.forEachChunk(height, costPerItem: width) { band in
-            for y in band {
-                let start = y * width
-                if let multipliers {
-                    let (row, factorRow) = (source.value + start, multipliers.value + start)
-                    sumAlongRow(width: width, radius: radius, into: rows.value + start) { row[$0] * factorRow[$0] }
-                } else {
-                    let row = source.value + start
-                    sumAlongRow(width: width, radius: radius, into: rows.value + start) { row[$0] }
-                }
+            if let multipliers {
+                sumAlongRows(band, width: width, radius: radius, into: rows.value) { source.value[$0] * multipliers.value[$0] }
+            } else {
+                sumAlongRows(band, width: width, radius: radius, into: rows.value) { source.value[$0] }
             }
         }
         Parallel.forEachChunk(width, costPerItem: height) { columns in
@@ -50,18 +45,32 @@ public enum BoxMean {
         }
     }
 
-    /// One row's window sums: entry x holds the sum of `value` over columns max(x − r, 0) …
-    /// min(x + r, W − 1).
+    /// The window sums of rows `band` (each entry x the sum of `value` over columns
+    /// max(x − r, 0) … min(x + r, W − 1) of its row) into `sums`, four rows at a time: each
+    /// row's running sum is a chain of dependent additions, and four chains side by side keep
+    /// the adder busy. Every row's sum is the same as alone.
     @inline(__always)
-    private static func sumAlongRow(
-        width: Int, radius: Int, into sums: UnsafeMutablePointer<Float>, value: (Int) -> Float
+    private static func sumAlongRows(
+        _ band: Range<Int>, width: Int, radius: Int, into sums: UnsafeMutablePointer<Float>, value: (Int) -> Float
     ) {
-        var sum: Double = 0
-        for x in 0..<min(radius, width) { sum += Double(value(x)) }
-        for x in 0..<width {
-            if x + radius < width { sum += Double(value(x + radius)) }
-            if x - radius - 1 >= 0 { sum -= Double(value(x - radius - 1)) }
-            sums[x] = Float(sum)
+        var y = band.lowerBound
+        while y < band.upperBound {
+            let rowCount = min(4, band.upperBound - y)
+            // Rows past the band's end repeat its last row; their sums are not stored.
+            let starts = SIMD4<Int>((0..<4).map { (y + min($0, rowCount - 1)) * width })
+            @inline(__always) func column(_ x: Int) -> SIMD4<Double> {
+                SIMD4(
+                    Double(value(starts[0] + x)), Double(value(starts[1] + x)), Double(value(starts[2] + x)),
+                    Double(value(starts[3] + x)))
+            }
+            var sum = SIMD4<Double>.zero
+            for x in 0..<min(radius, width) { sum += column(x) }
+            for x in 0..<width {
+                if x + radius < width { sum += column(x + radius) }
+                if x - radius - 1 >= 0 { sum -= column(x - radius - 1) }
+                for row in 0..<rowCount { sums[starts[row] + x] = Float(sum[row]) }
+            }
+            y += rowCount
         }
     }
 
@@ -85,17 +94,30 @@ public enum BoxMean {
                     for index in 0..<count { sums[index] += Double(row[index]) }
                 }
                 for y in 0..<height {
-                    if y + radius < height {
-                        let entering = rows + (y + radius) * width + first
-                        for index in 0..<count { sums[index] += Double(entering[index]) }
-                    }
-                    if y - radius - 1 >= 0 {
-                        let leaving = rows + (y - radius - 1) * width + first
-                        for index in 0..<count { sums[index] -= Double(leaving[index]) }
-                    }
                     let inverseHeight = 1 / Double(min(y + radius + 1, height) - max(y - radius, 0))
                     let target = means + y * width + first
-                    for index in 0..<count { target[index] = Float(sums[index] * inverseWidths[index] * inverseHeight) }
+                    // The row entering the window below, and the one leaving it above, if any.
+                    let entering = y + radius < height ? rows + (y + radius) * width + first : nil
+                    let leaving = y - radius - 1 >= 0 ? rows + (y - radius - 1) * width + first : nil
+                    switch (entering, leaving) {
+                    case (let entering?, let leaving?):
+                        for index in 0..<count {
+                            sums[index] = (sums[index] + Double(entering[index])) - Double(leaving[index])
+                            target[index] = Float(sums[index] * inverseWidths[index] * inverseHeight)
+                        }
+                    case (let entering?, nil):
+                        for index in 0..<count {
+                            sums[index] += Double(entering[index])
+                            target[index] = Float(sums[index] * inverseWidths[index] * inverseHeight)
+                        }
+                    case (nil, let leaving?):
+                        for index in 0..<count {
+                            sums[index] -= Double(leaving[index])
+                            target[index] = Float(sums[index] * inverseWidths[index] * inverseHeight)
+                        }
+                    case (nil, nil):
+                        for index in 0..<count { target[index] = Float(sums[index] * inverseWidths[index] * inverseHeight) }
+                    }
                 }
             }
         }
