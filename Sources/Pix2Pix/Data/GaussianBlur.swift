@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// Separable Gaussian blur of a `FloatPlane`, edges replicated.
 ///
@@ -28,40 +29,39 @@ public enum GaussianBlur {
         let width = plane.width
         let height = plane.height
         var horizontal = [Float](repeating: 0, count: width * height)
-        var padded = [Float](repeating: 0, count: width + 2 * radius)
-
-        // Rows: copy each into a replicated-edge buffer so the tap loop needs no clamping.
+        var vertical = [Float](repeating: 0, count: width * height)
+        // Each output sums its taps in order, from the first; looping over the taps outside
+        // and the pixels inside keeps that order and lets the pixels run in vector lanes.
         plane.values.withUnsafeBufferPointer { source in
-            horizontal.withUnsafeMutableBufferPointer { output in
-                padded.withUnsafeMutableBufferPointer { row in
+            horizontal.withUnsafeMutableBufferPointer { rows in
+                vertical.withUnsafeMutableBufferPointer { columns in
                     weights.withUnsafeBufferPointer { w in
-                        for y in 0..<height {
-                            let base = y * width
-                            for x in 0..<(width + 2 * radius) {
-                                row[x] = source[base + min(max(x - radius, 0), width - 1)]
-                            }
-                            for x in 0..<width {
-                                var sum: Float = 0
-                                for tap in 0..<w.count { sum += w[tap] * row[x + tap] }
-                                output[base + x] = sum
+                        let (source, rows) = (UncheckedSendable(source.baseAddress!), UncheckedSendable(rows.baseAddress!))
+                        let (columns, w) = (UncheckedSendable(columns.baseAddress!), UncheckedSendable(w))
+                        // Rows: each copied into a replicated-edge buffer so the taps need no clamping.
+                        Parallel.forEachChunk(height, costPerItem: width * w.value.count) { band in
+                            var padded = [Float](repeating: 0, count: width + 2 * radius)
+                            padded.withUnsafeMutableBufferPointer { row in
+                                for y in band {
+                                    let (input, output) = (source.value + y * width, rows.value + y * width)
+                                    for x in 0..<(width + 2 * radius) { row[x] = input[min(max(x - radius, 0), width - 1)] }
+                                    for tap in 0..<w.value.count {
+                                        let weight = w.value[tap]
+                                        for x in 0..<width { output[x] += weight * row[x + tap] }
+                                    }
+                                }
                             }
                         }
-                    }
-                }
-            }
-        }
-
-        // Columns: accumulate whole rows at a time, which walks memory contiguously.
-        var vertical = [Float](repeating: 0, count: width * height)
-        horizontal.withUnsafeBufferPointer { source in
-            vertical.withUnsafeMutableBufferPointer { output in
-                weights.withUnsafeBufferPointer { w in
-                    for y in 0..<height {
-                        let base = y * width
-                        for tap in 0..<w.count {
-                            let sourceBase = min(max(y + tap - radius, 0), height - 1) * width
-                            let weight = w[tap]
-                            for x in 0..<width { output[base + x] += weight * source[sourceBase + x] }
+                        // Columns: whole rows at a time, which walks memory contiguously.
+                        Parallel.forEachChunk(height, costPerItem: width * w.value.count) { band in
+                            for y in band {
+                                let output = columns.value + y * width
+                                for tap in 0..<w.value.count {
+                                    let input = rows.value + min(max(y + tap - radius, 0), height - 1) * width
+                                    let weight = w.value[tap]
+                                    for x in 0..<width { output[x] += weight * input[x] }
+                                }
+                            }
                         }
                     }
                 }
