@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // HTTP parts as the server pipeline carries them (Server/HTTP/ContinueAnswer.swift).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         // Writes the OpenRaster (.ora) zip of a layered export (Pix2Pix/Export/).
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         // Runtime of the generated ONNX protobuf code (Sources/ONNX/Generated/).
@@ -61,8 +63,9 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                // Only for the connection guard in front of the HTTP decoder (Server/HTTP/).
-                .product(name: "NIOCore", package: "swift-nio")
+                // Only for the connection guards around the HTTP decoder (Server/HTTP/).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras")
             ]
         ),
         // `tinct export-onnx`: the generator as an ONNX graph.

@@ -60,12 +60,15 @@ func buildApplication(
         router: router,
         server: HTTPServerBuilder { responder in
             // A connection must send a well-formed first request head within the idle timeout,
-            // and a WebSocket message must arrive whole within its own timeout.
+            // and a WebSocket message must arrive whole within its own timeout; a request that
+            // expects `100 Continue` gets it at once.
             GuardedChildChannel(
                 base: HTTP1WebSocketUpgradeChannel(
                     responder: responder, webSocketResponder: webSocketResponder,
                     configuration: .init(
-                        http1: .init(idleTimeout: .init(configuration.connections.idleTimeout)),
+                        http1: .init(
+                            additionalChannelHandlers: [ContinueAnswerHandler()],
+                            idleTimeout: .init(configuration.connections.idleTimeout)),
                         // Browsers send a message as one frame, so a frame may be as large as a message.
                         ws: .init(maxFrameSize: configuration.limits.maxBodyBytes))),
                 firstHeadDeadline: .init(configuration.connections.idleTimeout), connections: connections,
