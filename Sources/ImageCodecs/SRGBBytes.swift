@@ -1,12 +1,5 @@
 extension SRGB {
-    /// The 8-bit code of a linear-light channel: `encoded` scaled to 0…255, clamped and rounded,
-    /// 0 where the value is not finite — `directByte(ofLinear:)` without a power per channel.
-    /// The answer is the number of the 255 linear values where the code steps up (`codeSteps`)
-    /// that `value` reaches: a bucket of its Float bits gives the code at the bucket's start,
-    /// and the few steps inside the bucket are compared one by one.
-    static func byte(ofLinear value: Float) -> UInt8 { CodeSteps.shared.byte(ofLinear: value) }
-
-    /// The definition `byte(ofLinear:)` follows: the encoded value times 255, clamped to
+    /// The definition `CodeSteps.byte(ofLinear:)` follows: the encoded value times 255, clamped to
     /// 0…255 and rounded half away from zero; 0 for a value that is not finite.
     static func directByte(ofLinear value: Float) -> UInt8 {
         let encodedValue = encoded(value)
@@ -32,7 +25,11 @@ struct CodeSteps: Sendable {
 
     static let shared = CodeSteps()
 
-    /// `SRGB.byte(ofLinear:)`: a loop over many pixels keeps the steps at hand.
+    /// The 8-bit code of a linear-light channel: `SRGB.encoded` scaled to 0…255, clamped and
+    /// rounded, 0 where the value is not finite — `SRGB.directByte(ofLinear:)` without a power.
+    /// The answer is the number of the 255 steps that `value` reaches: a bucket of its Float
+    /// bits gives the code at the bucket's start, and the few steps inside the bucket are
+    /// compared one by one.
     func byte(ofLinear value: Float) -> UInt8 {
         guard value.isFinite, value >= thresholds[1] else { return 0 }
         guard value < 1 else { return 255 }

@@ -18,7 +18,7 @@ struct SRGBBytesTests {
         var generator = SeededGenerator(seed: 11)
         for _ in 0..<200_000 { values.append(Float.random(in: -0.1...1.1, using: &generator)) }
         for _ in 0..<200_000 { values.append(Float(bitPattern: UInt32.random(in: 0...Float(1).bitPattern, using: &generator))) }
-        let mismatches = values.filter { SRGB.byte(ofLinear: $0) != SRGB.directByte(ofLinear: $0) }
+        let mismatches = values.filter { steps.byte(ofLinear: $0) != SRGB.directByte(ofLinear: $0) }
         #expect(mismatches.isEmpty, "first mismatches: \(mismatches.prefix(5))")
     }
 

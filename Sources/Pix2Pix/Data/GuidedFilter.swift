@@ -24,12 +24,14 @@ public struct GuidedFilter {
         precondition(radius >= 0, "radius must not be negative, got \(radius)")
         precondition(epsilon > 0, "epsilon must be positive")
         (self.guide, self.radius, self.epsilon) = (guide, radius, epsilon)
-        let mean = BoxMean.of(guide, radius: radius).values
+        var mean = [Float](repeating: 0, count: guide.values.count)
         var variance = [Float](repeating: 0, count: guide.values.count)
         var scratch = [Float](repeating: 0, count: guide.values.count)
         guide.values.withUnsafeBufferPointer { g in
-            BoxMean.compute(
-                of: g.baseAddress!, times: g.baseAddress!, width: guide.width, height: guide.height, radius: radius,
+            let (width, height) = (guide.width, guide.height)
+            BoxMean.compute(of: g.baseAddress!, width: width, height: height, radius: radius, scratch: &scratch, into: &mean)
+            BoxMean.compute(  // E[g²] for now
+                of: g.baseAddress!, times: g.baseAddress!, width: width, height: height, radius: radius,
                 scratch: &scratch, into: &variance)
         }
         // E[g²] − E[g]², never below 0 (rounding).
