@@ -7,7 +7,8 @@ import Tensors
 /// Backward: dW += dY · colsᵀ; dcols = Wᵀ · dY; dx = col2im(dcols). A 4×4 stride-2 layer over a
 /// large plane reads cols as shifted views of x's parity planes instead (forward and dW,
 /// `ParityPlaneConvolution`) and computes dx as four phase products
-/// (`SubPixelTransposedConvolution`): no column matrix.
+/// (`SubPixelTransposedConvolution`): no column matrix. A wide 4×4 stride-1 layer (a
+/// PatchGAN's widest) runs on Winograd's transforms (`WinogradConvolution`).
 /// The GEMMs run per image, the images shared out among the cores, or over the whole batch
 /// (`ImageBlock`); the weight gradient sums the images' products (`GEMM.accumulate`).
 /// A layer with one output channel (a PatchGAN's last) skips the column matrix and sums in
@@ -46,6 +47,8 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
     private var channelMajor: Tensor?  // (OC, N·OH·OW) scratch for batches over small planes
     private var gradColumns: Tensor?  // dcols, or the weights by tap and phase products of `SubPixelTransposedConvolution`
     private var gradInput: Tensor?
+    private var winograd: WinogradConvolution?
+    private var winogradMatchesForward = false
 
     public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0, bias: Bool = true) {
         precondition(inChannels > 0 && outChannels > 0, "Conv2d: channels must be positive")
@@ -72,6 +75,11 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
         if outChannels == 1 { return forwardToOneChannel(x, g) }
         let y = Tensor.reuse(output, shape: [d.n, outChannels, g.outH, g.outW])
         output = y
+        winogradMatchesForward = false
+        if int16Weights == nil, WinogradConvolution.applies(g, outChannels: outChannels) {
+            forwardByWinograd(x, g, into: y)
+            return y
+        }
         if int16Weights == nil, ParityPlaneConvolution.applies(g, outChannels: outChannels) {
             forwardOnParityPlanes(x, g, into: y)
             return y
@@ -90,6 +98,18 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
             Layout.channelMajorToBatch(target.data, n: d.n, c: outChannels, plane: g.outPlane, into: y.data)
         }
         return y
+    }
+
+    /// y by Winograd's transforms (`WinogradConvolution`), which keeps what backward needs.
+    private func forwardByWinograd(_ x: Tensor, _ g: ConvGeometry, into y: Tensor) {
+        let route = winograd ?? WinogradConvolution()
+        winograd = route
+        route.forward(
+            x.data, weights: weight.value.data, bias: bias.map { UnsafePointer($0.value.data) },
+            outChannels: outChannels, g, into: y.data)
+        winogradMatchesForward = true
+        planesMatchForward = false
+        columnsMatchForward = false
     }
 
     /// y as W times the column matrix read from x's parity planes, kept for backward
@@ -152,6 +172,7 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
         guard let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
         precondition(dy.shape == [g.n, outChannels, g.outH, g.outW], "Conv2d.backward: gradient shape \(dy.shape)")
         if outChannels == 1 { return backwardFromOneChannel(dy, g) }
+        if winogradMatchesForward, let winograd { return backwardByWinograd(dy, g, winograd) }
         guard planesMatchForward || columnsMatchForward else {
             preconditionFailure("Conv2d.backward before forward, or after an int16 forward (inference only)")
         }
@@ -219,6 +240,25 @@ public final class Conv2d: Layer, ParameterGradientToggle, InputGradientSelectio
                 ldb: block.rowStride, c: dcols.data + block.firstColumn, ldc: g.columns, splitAcrossCores: splits)
         }
         Im2Col.col2im(dcols.data, gradientGeometry, into: dx.data)
+        return dx
+    }
+
+    private func backwardByWinograd(_ dy: Tensor, _ g: ConvGeometry, _ route: WinogradConvolution) -> Tensor {
+        let start = inputGradientStartChannel
+        precondition(start >= 0 && start < g.c, "Conv2d: input gradient from channel \(start) of \(g.c)")
+        let dx = Tensor.reuse(gradInput, shape: [g.n, g.c - start, g.h, g.w])
+        gradInput = dx
+        var weightGradient: (data: UnsafeMutablePointer<Float>, beta: Float)?
+        if computesParameterGradients {
+            let gradient = weight.gradientForAccumulation()
+            weightGradient = (gradient.tensor.data, gradient.beta)
+            if let bias {
+                Profiler.measure("bias gradient") { BiasGradient.accumulate(dy, into: bias.grad) }
+            }
+        }
+        route.backward(
+            dy.data, weights: weight.value.data, outChannels: outChannels, g, startChannel: start,
+            weightGradient: weightGradient, inputGradient: computesInputGradient ? dx.data : nil)
         return dx
     }
 

@@ -35,6 +35,22 @@ public enum Profiler {
         lock.unlock()
     }
 
+    /// Runs `body`, products computing another route to one result (a convolution by
+    /// Winograd's transforms), and counts for `productFlops` the operations `flops` of the
+    /// products it stands for instead of its own: the rate stays work done over time taken.
+    @inline(__always)
+    public static func countingProducts<T>(as flops: Int, _ body: () -> T) -> T {
+        guard enabled else { return body() }
+        lock.lock()
+        let before = productFlops
+        lock.unlock()
+        let result = body()
+        lock.lock()
+        productFlops = before + flops
+        lock.unlock()
+        return result
+    }
+
     public static func reset() {
         totals = [:]
         productFlops = 0

@@ -1,0 +1,306 @@
+import Tensors
+
+/// A stride-1 4×4 convolution (a PatchGAN's widest layer) by Winograd's minimal filtering
+/// (`WinogradTransform`): the output in m×m tiles, T = N·⌈OH/m⌉·⌈OW/m⌉ of them, each from an
+/// α×α window of x (zeros outside it).
+///
+/// Shapes (ξ runs over the α² transformed positions, q over the m² tile positions):
+///
+///     windows   P  (α², C, T)    gathered from x (N, C, H, W)
+///     V = (Bᵀ⊗Bᵀ) · P            (α², C, T)     kept for the weight gradient
+///     U = (G⊗G) · Wᵀ             (α², OC, C)    W (OC·C, 16) as stored
+///     M[ξ] = U[ξ] · V[ξ]         (α², OC, T)    α² independent products, shared over the cores
+///     Y = (Aᵀ⊗Aᵀ) · M            (m², OC, T)    scattered into y (N, OC, OH, OW), plus bias
+///
+/// Backward is the exact adjoint of those steps: dM = (Aᵀ⊗Aᵀ)ᵀ · dY, dV[ξ] = U[ξ]ᵀ · dM[ξ],
+/// dP = (Bᵀ⊗Bᵀ)ᵀ · dV added back into dx window by window, dU[ξ] = dM[ξ] · V[ξ]ᵀ and
+/// dW += dUᵀ · (G⊗G). The products are α²·OC·C·T multiply-adds against 16·OC·C·m²·T for the
+/// direct convolution; the profile counts the direct convolution's operations for them, the
+/// model's work whichever way it is computed. The results differ from the direct sum's by
+/// rounding only (a few units in the sixth digit; the tests bound it against im2col + GEMM).
+public final class WinogradConvolution {
+    let transform: WinogradTransform
+    // Four working arrays, each holding in turn what the steps need at once:
+    private var windowsOrTiles: Tensor?  // P (α², C, T), then Y (m², OC, T); backward: dY's tiles, then dV
+    private var transformedInput: Tensor?  // V (α², C, T), kept for the weight gradient
+    private var transformedWeights: Tensor?  // U (α², OC, C), then dU in backward
+    private var products: Tensor?  // M (α², OC, T); backward: dM, then dP (α², C − start, T)
+    private var forwardGeometry: ConvGeometry?
+
+    init(_ transform: WinogradTransform = .threeByThree) {
+        self.transform = transform
+    }
+
+    /// Layers worth it: 4×4, stride 1, wide enough on both sides and at least one tile across.
+    public static func applies(_ g: ConvGeometry, outChannels: Int) -> Bool {
+        g.kh == 4 && g.kw == 4 && g.stride == 1 && g.c >= 32 && outChannels >= 32 && g.outH >= 3 && g.outW >= 3
+    }
+
+    /// The tile grid over one output plane.
+    struct Tiling {
+        let side: Int  // m
+        let window: Int  // α
+        let rows: Int  // ⌈OH/m⌉
+        let columns: Int  // ⌈OW/m⌉
+        let count: Int  // T = N · rows · columns
+
+        init(_ g: ConvGeometry, _ transform: WinogradTransform) {
+            side = transform.outputTile
+            window = transform.window
+            rows = (g.outH + side - 1) / side
+            columns = (g.outW + side - 1) / side
+            count = g.n * rows * columns
+        }
+
+        /// Tiles `t` along one axis whose element `t·m + offset` lies in `0..<size`.
+        func valid(offset: Int, size: Int, tiles: Int) -> Range<Int> {
+            let low = offset < 0 ? (side - 1 - offset) / side : 0
+            let high = size - 1 - offset < 0 ? 0 : min(tiles, (size - 1 - offset) / side + 1)
+            return low < high ? low..<high : 0..<0
+        }
+    }
+
+    /// y = conv(x, W) + bias; keeps V and U for `backward`.
+    func forward(
+        _ x: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outChannels oc: Int,
+        _ g: ConvGeometry, into y: UnsafeMutablePointer<Float>
+    ) {
+        forwardGeometry = g
+        let t = Tiling(g, transform)
+        let a2 = t.window * t.window
+        let m2 = t.side * t.side
+        let p = scratch(&windowsOrTiles, max(a2 * g.c, m2 * oc) * t.count)
+        let v = scratch(&transformedInput, a2 * g.c * t.count)
+        let u = scratch(&transformedWeights, a2 * oc * g.c)
+        let mx = scratch(&products, a2 * max(oc, g.c) * t.count)
+        let yp = p  // P is spent once V is made
+        Profiler.measure("winograd windows") { Self.gatherWindows(x, g, t, into: p) }
+        Profiler.countingProducts(as: 2 * oc * g.patchSize * g.columns) {
+            transform.inputKron.withUnsafeBufferPointer { kron in
+                GEMM.sgemm(
+                    transA: false, transB: false, m: a2, n: g.c * t.count, k: a2, a: kron.baseAddress!, lda: a2,
+                    b: p, ldb: g.c * t.count, c: v, ldc: g.c * t.count)
+            }
+            transform.weightKron.withUnsafeBufferPointer { kron in
+                GEMM.sgemm(
+                    transA: false, transB: true, m: a2, n: oc * g.c, k: 16, a: kron.baseAddress!, lda: 16,
+                    b: weights, ldb: 16, c: u, ldc: oc * g.c)
+            }
+            Self.eachPosition(a2) { xi in
+                GEMM.sgemm(
+                    transA: false, transB: false, m: oc, n: t.count, k: g.c, a: u + xi * oc * g.c, lda: g.c,
+                    b: v + xi * g.c * t.count, ldb: t.count, c: mx + xi * oc * t.count, ldc: t.count,
+                    splitAcrossCores: false)
+            }
+            transform.outputKron.withUnsafeBufferPointer { kron in
+                GEMM.sgemm(
+                    transA: false, transB: false, m: m2, n: oc * t.count, k: a2, a: kron.baseAddress!, lda: a2,
+                    b: mx, ldb: oc * t.count, c: yp, ldc: oc * t.count)
+            }
+        }
+        Profiler.measure("winograd tiles") { Self.scatterTiles(yp, bias: bias, outChannels: oc, g, t, into: y) }
+    }
+
+    /// From dy (N, OC, OH, OW): dW = beta·dW + ∂/∂W (when `weightGradient` is set) and dx for the
+    /// channels from `startChannel` on (N, C − start, H, W), when `inputGradient` is set.
+    func backward(
+        _ dy: UnsafePointer<Float>, weights: UnsafePointer<Float>, outChannels oc: Int, _ g: ConvGeometry,
+        startChannel start: Int, weightGradient: (data: UnsafeMutablePointer<Float>, beta: Float)?,
+        inputGradient: UnsafeMutablePointer<Float>?
+    ) {
+        guard g == forwardGeometry, let v = transformedInput?.data, let u = transformedWeights?.data,
+            let mx = products?.data, let yp = windowsOrTiles?.data
+        else { preconditionFailure("WinogradConvolution.backward before forward") }
+        let t = Tiling(g, transform)
+        let a2 = t.window * t.window
+        let m2 = t.side * t.side
+        let channels = g.c - start
+        Profiler.measure("winograd tiles") { Self.gatherTiles(dy, outChannels: oc, g, t, into: yp) }
+        let direct = 2 * oc * g.patchSize * g.columns
+        let inputShare = direct / g.c * channels
+        Profiler.countingProducts(as: (inputGradient == nil ? 0 : inputShare) + (weightGradient == nil ? 0 : direct)) {
+            transform.outputKron.withUnsafeBufferPointer { kron in
+                GEMM.sgemm(
+                    transA: true, transB: false, m: a2, n: oc * t.count, k: m2, a: kron.baseAddress!, lda: a2,
+                    b: yp, ldb: oc * t.count, c: mx, ldc: oc * t.count)
+            }
+            let dv = yp  // dY's tiles are spent once dM is made
+            if inputGradient != nil {
+                Self.eachPosition(a2) { xi in
+                    GEMM.sgemm(
+                        transA: true, transB: false, m: channels, n: t.count, k: oc, a: u + xi * oc * g.c + start,
+                        lda: g.c, b: mx + xi * oc * t.count, ldb: t.count, c: dv + xi * channels * t.count,
+                        ldc: t.count, splitAcrossCores: false)
+                }
+            }
+            if let weightGradient {
+                Self.eachPosition(a2) { xi in
+                    GEMM.sgemm(
+                        transA: false, transB: true, m: oc, n: g.c, k: t.count, a: mx + xi * oc * t.count,
+                        lda: t.count, b: v + xi * g.c * t.count, ldb: t.count, c: u + xi * oc * g.c, ldc: g.c,
+                        splitAcrossCores: false)
+                }
+                // In runs of rows: the kernel for few columns sums a whole block of rows at once.
+                let weights = oc * g.c
+                transform.weightKron.withUnsafeBufferPointer { kron in
+                    for first in stride(from: 0, to: weights, by: Self.weightGradientRows) {
+                        GEMM.sgemm(
+                            transA: true, transB: false, m: min(Self.weightGradientRows, weights - first), n: 16,
+                            k: a2, a: u + first, lda: weights, b: kron.baseAddress!, ldb: 16,
+                            beta: weightGradient.beta, c: weightGradient.data + first * 16, ldc: 16)
+                    }
+                }
+                // U now holds dU; the next forward transforms the weights again.
+            }
+            if inputGradient != nil {
+                transform.inputKron.withUnsafeBufferPointer { kron in
+                    GEMM.sgemm(
+                        transA: true, transB: false, m: a2, n: channels * t.count, k: a2, a: kron.baseAddress!,
+                        lda: a2, b: dv, ldb: channels * t.count, c: mx, ldc: channels * t.count)
+                }
+            }
+        }
+        guard let dx = inputGradient else { return }
+        let dp = mx  // dM is spent once dV and dU are made
+        var gradientGeometry = g
+        gradientGeometry.c = channels
+        Profiler.measure("winograd windows") { Self.addWindows(dp, gradientGeometry, t, into: dx) }
+    }
+
+    /// Rows of dW per product of its transform: its working sums stay at 0.5 MB, not 16 floats
+    /// per weight.
+    static let weightGradientRows = 8192
+
+    private func scratch(_ stored: inout Tensor?, _ count: Int) -> UnsafeMutablePointer<Float> {
+        let tensor = Tensor.reuse(stored, shape: [count])
+        stored = tensor
+        return tensor.data
+    }
+
+    /// The α² products, a contiguous run of them per core, each product on one core.
+    private static func eachPosition(_ count: Int, _ body: (Int) -> Void) {
+        Parallel.forEachChunk(count, costPerItem: Parallel.alwaysShared) { range in
+            for xi in range { body(xi) }
+        }
+    }
+
+    /// P[(i, j)][c][t] = x[image][c][m·row + i − P][m·column + j − P], zero outside x.
+    static func gatherWindows(
+        _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ t: Tiling, into p: UnsafeMutablePointer<Float>
+    ) {
+        let plane = g.h * g.w
+        Parallel.forEachChunk(g.c, costPerItem: t.window * t.window * t.count) { range in
+            for c in range {
+                for i in 0..<t.window {
+                    for j in 0..<t.window {
+                        let columns = t.valid(offset: j - g.padding, size: g.w, tiles: t.columns)
+                        let rows = t.valid(offset: i - g.padding, size: g.h, tiles: t.rows)
+                        var out = p + ((i * t.window + j) * g.c + c) * t.count
+                        for image in 0..<g.n {
+                            let source = x + (image * g.c + c) * plane + (j - g.padding)
+                            for row in 0..<t.rows {
+                                if rows.contains(row) {
+                                    let line = source + (t.side * row + i - g.padding) * g.w
+                                    for column in 0..<t.columns {
+                                        out[column] = columns.contains(column) ? line[t.side * column] : 0
+                                    }
+                                } else {
+                                    out.update(repeating: 0, count: t.columns)
+                                }
+                                out += t.columns
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// dx = Σ over windows of dP, each back where `gatherWindows` read it (dx overwritten).
+    static func addWindows(
+        _ dp: UnsafePointer<Float>, _ g: ConvGeometry, _ t: Tiling, into dx: UnsafeMutablePointer<Float>
+    ) {
+        let plane = g.h * g.w
+        Parallel.forEachChunk(g.c, costPerItem: t.window * t.window * t.count) { range in
+            for c in range {
+                for image in 0..<g.n { (dx + (image * g.c + c) * plane).update(repeating: 0, count: plane) }
+                for i in 0..<t.window {
+                    for j in 0..<t.window {
+                        let columns = t.valid(offset: j - g.padding, size: g.w, tiles: t.columns)
+                        let rows = t.valid(offset: i - g.padding, size: g.h, tiles: t.rows)
+                        let window = dp + ((i * t.window + j) * g.c + c) * t.count
+                        for image in 0..<g.n {
+                            let target = dx + (image * g.c + c) * plane + (j - g.padding)
+                            for row in rows {
+                                let line = target + (t.side * row + i - g.padding) * g.w
+                                let values = window + (image * t.rows + row) * t.columns
+                                for column in columns { line[t.side * column] += values[column] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// y[image][oc][m·row + a][m·column + b] = Y[(a, b)][oc][t] + bias[oc], inside y only.
+    static func scatterTiles(
+        _ yp: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outChannels oc: Int, _ g: ConvGeometry,
+        _ t: Tiling, into y: UnsafeMutablePointer<Float>
+    ) {
+        let plane = g.outPlane
+        Parallel.forEachChunk(oc, costPerItem: t.side * t.side * t.count) { range in
+            for channel in range {
+                let shift = bias?[channel] ?? 0
+                for a in 0..<t.side {
+                    for b in 0..<t.side {
+                        let rows = t.valid(offset: a, size: g.outH, tiles: t.rows)
+                        let columns = t.valid(offset: b, size: g.outW, tiles: t.columns)
+                        let tile = yp + ((a * t.side + b) * oc + channel) * t.count
+                        for image in 0..<g.n {
+                            let target = y + (image * oc + channel) * plane + b
+                            for row in rows {
+                                let line = target + (t.side * row + a) * g.outW
+                                let values = tile + (image * t.rows + row) * t.columns
+                                for column in columns { line[t.side * column] = values[column] + shift }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// dY[(a, b)][oc][t] = dy[image][oc][m·row + a][m·column + b], zero past dy's edge.
+    static func gatherTiles(
+        _ dy: UnsafePointer<Float>, outChannels oc: Int, _ g: ConvGeometry, _ t: Tiling,
+        into yp: UnsafeMutablePointer<Float>
+    ) {
+        let plane = g.outPlane
+        Parallel.forEachChunk(oc, costPerItem: t.side * t.side * t.count) { range in
+            for channel in range {
+                for a in 0..<t.side {
+                    for b in 0..<t.side {
+                        let rows = t.valid(offset: a, size: g.outH, tiles: t.rows)
+                        let columns = t.valid(offset: b, size: g.outW, tiles: t.columns)
+                        var out = yp + ((a * t.side + b) * oc + channel) * t.count
+                        for image in 0..<g.n {
+                            let source = dy + (image * oc + channel) * plane + b
+                            for row in 0..<t.rows {
+                                if rows.contains(row) {
+                                    let line = source + (t.side * row + a) * g.outW
+                                    for column in 0..<t.columns {
+                                        out[column] = columns.contains(column) ? line[t.side * column] : 0
+                                    }
+                                } else {
+                                    out.update(repeating: 0, count: t.columns)
+                                }
+                                out += t.columns
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
