@@ -27,6 +27,8 @@ enum { blockRows = 8, blockVectors = 3, blockColumns = blockVectors * lanes };
 enum { depthBlock = 256, columnBlock = 768, rowBlock = 128 };
 enum { minRows = 8, minColumns = 32, minTransposedRows = 64, minTransposedColumns = 9 };
 enum { maxRowsReadingBInPlace = 32 };
+/// Depth blocks this shallow run each 8 rows of C across every panel (see blockedProduct).
+enum { shallowDepth = 64 };
 
 #if defined(__x86_64__)
 #define AVX512 __attribute__((target("arch=x86-64-v4")))
@@ -250,18 +252,26 @@ AVX512 static int blockedProduct(Operand a, Operand b, size_t m, size_t n, size_
             for (size_t i0 = 0; i0 < m; i0 += rowBlock) {
                 const size_t mc = m - i0 < rowBlock ? m - i0 : rowBlock;
                 copyRows(a, i0, mc, p0, kc, rowPanels);
-                for (size_t j = 0; j < nc; j += blockColumns) {
-                    const size_t columns = nc - j < blockColumns ? nc - j : blockColumns;
-                    const int vectors = (int)((columns + lanes - 1) / lanes);
-                    const float *bPanel = columnPanels + j * kc;
-                    size_t bStride = (size_t)vectors * lanes;
-                    if (bInPlace && j < raggedPanel) {
-                        bPanel = b.data + p0 * b.stride + j0 + j;
-                        bStride = b.stride;
-                    } else if (bInPlace) {
-                        bPanel = columnPanels;
-                    }
-                    for (size_t i = 0; i < mc; i += blockRows) {
+                // Shallow products (a weight gradient over a few positions) write C much faster
+                // than they compute it: there each 8 rows are swept across all panels, a few long
+                // runs of C at a time, instead of a panel's 8-row blocks down all rows.
+                const int rowsOuter = kc <= shallowDepth;
+                const size_t panels = (nc + blockColumns - 1) / blockColumns;
+                const size_t rowBlocks = (mc + blockRows - 1) / blockRows;
+                for (size_t outer = 0; outer < (rowsOuter ? rowBlocks : panels); outer++) {
+                    for (size_t inner = 0; inner < (rowsOuter ? panels : rowBlocks); inner++) {
+                        const size_t j = (rowsOuter ? inner : outer) * blockColumns;
+                        const size_t i = (rowsOuter ? outer : inner) * blockRows;
+                        const size_t columns = nc - j < blockColumns ? nc - j : blockColumns;
+                        const int vectors = (int)((columns + lanes - 1) / lanes);
+                        const float *bPanel = columnPanels + j * kc;
+                        size_t bStride = (size_t)vectors * lanes;
+                        if (bInPlace && j < raggedPanel) {
+                            bPanel = b.data + p0 * b.stride + j0 + j;
+                            bStride = b.stride;
+                        } else if (bInPlace) {
+                            bPanel = columnPanels;
+                        }
                         Destination block = out;
                         const size_t row = i0 + i, column = j0 + j;
                         block.c = out.transposed ? out.c + column * out.ldc + row : out.c + row * out.ldc + column;

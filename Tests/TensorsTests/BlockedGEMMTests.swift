@@ -8,7 +8,9 @@ import Testing
 /// blocks (256 depths, 128 rows, 768 columns) and end inside register blocks (8 rows, 16 and
 /// 48 columns), B read in place (at most 32 rows, B not transposed: whole panels from B, a
 /// ragged last panel copied, in the first column block and past it), few columns run as the
-/// transposed product, and C full of NaN under beta 0, which must be overwritten, not scaled. On a CPU without AVX-512 the kernel must decline
+/// transposed product, shallow depth blocks (at most 64, swept row block by row block) over
+/// several row and column blocks, and C full of NaN under beta 0, which must be overwritten,
+/// not scaled. On a CPU without AVX-512 the kernel must decline
 /// every product and leave C as it was (`GEMM.sgemm` then runs OpenBLAS).
 @Suite("Blocked product kernel")
 struct BlockedGEMMTests {
@@ -18,7 +20,7 @@ struct BlockedGEMMTests {
         "the blocked kernel equals the naive twin for every transpose, edge and block boundary",
         arguments: [
             (8, 32, 1), (9, 33, 5), (16, 48, 256), (17, 97, 257), (23, 50, 40), (32, 1000, 300), (33, 100, 20),
-            (130, 800, 300)
+            (130, 800, 300), (137, 1601, 16), (300, 100, 64)
         ])
     func blockedProduct(m: Int, n: Int, k: Int) {
         for transA in [false, true] {
