@@ -33,15 +33,21 @@ public final class Dropout: Layer, TrainingModeDependent {
         mask = m
         let keep = 1 / (1 - p)
         let perItem = x.shape.dropFirst().reduce(1, *)
-        if let batchSlice { skipDraws(batchSlice.first * perItem) }
-        for i in 0..<m.count { m.data[i] = rng.nextUniform() < p ? 0 : keep }
-        if let batchSlice { skipDraws((batchSlice.globalCount - batchSlice.first - x.shape[0]) * perItem) }
+        // Drawn from a local copy, not through the stored property draw by draw.
+        var generator = rng
+        defer { rng = generator }
+        if let batchSlice { Self.skipDraws(batchSlice.first * perItem, from: &generator) }
+        let values = m.data
+        for i in 0..<m.count { values[i] = generator.nextUniform() < p ? 0 : keep }
+        if let batchSlice {
+            Self.skipDraws((batchSlice.globalCount - batchSlice.first - x.shape[0]) * perItem, from: &generator)
+        }
         return apply(mask: m, to: x)
     }
 
     /// Draws `count` uniforms that other ranks' items use.
-    private func skipDraws(_ count: Int) {
-        for _ in 0..<max(count, 0) { _ = rng.nextUniform() }
+    private static func skipDraws(_ count: Int, from generator: inout SeededGenerator) {
+        for _ in 0..<max(count, 0) { _ = generator.nextUniform() }
     }
 
     /// Forward with a given 0/1 mask (tests compare against PyTorch with the same mask).
