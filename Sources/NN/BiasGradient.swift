@@ -1,17 +1,21 @@
+import CVectorLoops
 import Tensors
 
 /// A convolution's bias gradient: for each channel, the sum of the output gradient over the
-/// batch and the plane, added to `gradient`.
+/// batch and the plane, added to `gradient`. Summed in Double in a fixed order
+/// (`tinct_sum_double`), channels shared over the cores.
 enum BiasGradient {
     static func accumulate(_ dy: Tensor, into gradient: Tensor) {
         let d = NCHW(dy, op: "bias gradient")
-        for channel in 0..<d.c {
-            var s: Float = 0
-            for image in 0..<d.n {
-                let plane = dy.data + (image * d.c + channel) * d.plane
-                for i in 0..<d.plane { s += plane[i] }
+        let (source, target) = (UncheckedSendable(dy.data), UncheckedSendable(gradient.data))
+        Parallel.forEachChunk(d.c, costPerItem: d.n * d.plane) { channels in
+            for channel in channels {
+                var s = 0.0
+                for image in 0..<d.n {
+                    s += tinct_sum_double(source.value + (image * d.c + channel) * d.plane, d.plane, 0, 0)
+                }
+                target.value[channel] += Float(s)
             }
-            gradient.data[channel] += s
         }
     }
 }
