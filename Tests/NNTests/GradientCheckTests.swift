@@ -37,6 +37,17 @@ struct GradientCheckTests {
         }
     }
 
+    /// A 4×4 stride-1 layer with 32 channels in and out runs on Winograd's transforms
+    /// (`WinogradConvolution`): its planes end inside a tile or fill the last one.
+    @Test("conv2d on Winograd's transforms", arguments: [(1, [1, 32, 5, 5]), (2, [2, 32, 6, 7]), (0, [1, 32, 7, 6])])
+    func conv2dWinograd(padding: Int, shape: [Int]) {
+        let conv = Self.randomized(Conv2d(32, 32, kernel: 4, stride: 1, padding: padding), seed: 3)
+        let g = ConvGeometry(n: shape[0], c: 32, h: shape[2], w: shape[3], kh: 4, kw: 4, stride: 1, padding: padding)
+        #expect(WinogradConvolution.applies(g, outChannels: 32))
+        Self.expectClean(
+            GradientCheck().check(conv, input: Self.input(shape, seed: 30)), "conv2d Winograd p\(padding) \(shape)")
+    }
+
     /// One output channel takes `SingleChannelConvolution`'s path instead of im2col + GEMM.
     @Test("conv2d to one channel", arguments: [(4, 1, 1, true), (4, 2, 1, false), (3, 2, 0, true), (1, 1, 0, true)])
     func conv2dToOneChannel(kernel: Int, stride: Int, padding: Int, bias: Bool) {
