@@ -74,7 +74,7 @@ public final class WinogradConvolution {
         let u = scratch(&transformedWeights, a2 * oc * g.c)
         let mx = scratch(&products, a2 * max(oc, g.c) * t.count)
         let yp = p  // P is spent once V is made
-        Profiler.measure("winograd windows") { Self.gatherWindows(x, g, t, into: p) }
+        Profiler.measure("winograd windows") { Self.gather(x, .windows(g, t), t, into: p) }
         Profiler.countingProducts(as: 2 * oc * g.patchSize * g.columns) {
             transform.inputKron.withUnsafeBufferPointer { kron in
                 GEMM.sgemm(
@@ -98,7 +98,9 @@ public final class WinogradConvolution {
                     b: mx, ldb: oc * t.count, c: yp, ldc: oc * t.count)
             }
         }
-        Profiler.measure("winograd tiles") { Self.scatterTiles(yp, bias: bias, outChannels: oc, g, t, into: y) }
+        Profiler.measure("winograd tiles") {
+            Self.scatter(yp, .tiles(g, outChannels: oc, t), t, adding: false, bias: bias, into: y)
+        }
     }
 
     /// From dy (N, OC, OH, OW): dW = beta·dW + ∂/∂W (when `weightGradient` is set) and dx for the
@@ -115,7 +117,7 @@ public final class WinogradConvolution {
         let a2 = t.window * t.window
         let m2 = t.side * t.side
         let channels = g.c - start
-        Profiler.measure("winograd tiles") { Self.gatherTiles(dy, outChannels: oc, g, t, into: yp) }
+        Profiler.measure("winograd tiles") { Self.gather(dy, .tiles(g, outChannels: oc, t), t, into: yp) }
         let direct = 2 * oc * g.patchSize * g.columns
         let inputShare = direct / g.c * channels
         Profiler.countingProducts(as: (inputGradient == nil ? 0 : inputShare) + (weightGradient == nil ? 0 : direct)) {
@@ -164,7 +166,7 @@ public final class WinogradConvolution {
         let dp = mx  // dM is spent once dV and dU are made
         var gradientGeometry = g
         gradientGeometry.c = channels
-        Profiler.measure("winograd windows") { Self.addWindows(dp, gradientGeometry, t, into: dx) }
+        Profiler.measure("winograd windows") { Self.scatter(dp, .windows(gradientGeometry, t), t, adding: true, into: dx) }
     }
 
     /// Rows of dW per product of its transform: its working sums stay at 0.5 MB, not 16 floats
@@ -184,30 +186,49 @@ public final class WinogradConvolution {
         }
     }
 
-    /// P[(i, j)][c][t] = x[image][c][m·row + i − P][m·column + j − P], zero outside x.
-    static func gatherWindows(
-        _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ t: Tiling, into p: UnsafeMutablePointer<Float>
+    /// Where the tiles read or write a (N, C, H, W) tensor: position (u, v) of tile (row, column)
+    /// of an image is element (m·row + u + shift, m·column + v + shift) of its planes, for
+    /// `positions` × `positions` positions — a window's α² of x (shift −P) or a tile's m² of y
+    /// (shift 0).
+    struct PlaneGrid {
+        let n: Int, channels: Int, height: Int, width: Int
+        let positions: Int
+        let shift: Int
+
+        static func windows(_ g: ConvGeometry, _ t: Tiling) -> PlaneGrid {
+            PlaneGrid(n: g.n, channels: g.c, height: g.h, width: g.w, positions: t.window, shift: -g.padding)
+        }
+
+        static func tiles(_ g: ConvGeometry, outChannels: Int, _ t: Tiling) -> PlaneGrid {
+            PlaneGrid(n: g.n, channels: outChannels, height: g.outH, width: g.outW, positions: t.side, shift: 0)
+        }
+    }
+
+    /// out[(u·positions + v)][c][t] = the planes' element at position (u, v) of tile t, zero
+    /// outside them: P from x, dY's tiles from dy.
+    static func gather(
+        _ planes: UnsafePointer<Float>, _ grid: PlaneGrid, _ t: Tiling, into out: UnsafeMutablePointer<Float>
     ) {
-        let plane = g.h * g.w
-        Parallel.forEachChunk(g.c, costPerItem: t.window * t.window * t.count) { range in
+        let plane = grid.height * grid.width
+        Parallel.forEachChunk(grid.channels, costPerItem: grid.positions * grid.positions * t.count) { range in
             for c in range {
-                for i in 0..<t.window {
-                    for j in 0..<t.window {
-                        let columns = t.valid(offset: j - g.padding, size: g.w, tiles: t.columns)
-                        let rows = t.valid(offset: i - g.padding, size: g.h, tiles: t.rows)
-                        var out = p + ((i * t.window + j) * g.c + c) * t.count
-                        for image in 0..<g.n {
-                            let source = x + (image * g.c + c) * plane + (j - g.padding)
+                for u in 0..<grid.positions {
+                    for v in 0..<grid.positions {
+                        let rows = t.valid(offset: u + grid.shift, size: grid.height, tiles: t.rows)
+                        let columns = t.valid(offset: v + grid.shift, size: grid.width, tiles: t.columns)
+                        var target = out + ((u * grid.positions + v) * grid.channels + c) * t.count
+                        for image in 0..<grid.n {
+                            let source = planes + (image * grid.channels + c) * plane + (v + grid.shift)
                             for row in 0..<t.rows {
                                 if rows.contains(row) {
-                                    let line = source + (t.side * row + i - g.padding) * g.w
+                                    let line = source + (t.side * row + u + grid.shift) * grid.width
                                     for column in 0..<t.columns {
-                                        out[column] = columns.contains(column) ? line[t.side * column] : 0
+                                        target[column] = columns.contains(column) ? line[t.side * column] : 0
                                     }
                                 } else {
-                                    out.update(repeating: 0, count: t.columns)
+                                    target.update(repeating: 0, count: t.columns)
                                 }
-                                out += t.columns
+                                target += t.columns
                             }
                         }
                     }
@@ -216,86 +237,35 @@ public final class WinogradConvolution {
         }
     }
 
-    /// dx = Σ over windows of dP, each back where `gatherWindows` read it (dx overwritten).
-    static func addWindows(
-        _ dp: UnsafePointer<Float>, _ g: ConvGeometry, _ t: Tiling, into dx: UnsafeMutablePointer<Float>
+    /// Each value of `values` (laid out as `gather` writes them) back to its place in the
+    /// planes, those outside dropped: added up, the planes cleared first (dx from dP: windows
+    /// overlap), or written with `bias[c]` added (y from its tiles: each element once).
+    static func scatter(
+        _ values: UnsafePointer<Float>, _ grid: PlaneGrid, _ t: Tiling, adding: Bool, bias: UnsafePointer<Float>? = nil,
+        into planes: UnsafeMutablePointer<Float>
     ) {
-        let plane = g.h * g.w
-        Parallel.forEachChunk(g.c, costPerItem: t.window * t.window * t.count) { range in
+        let plane = grid.height * grid.width
+        Parallel.forEachChunk(grid.channels, costPerItem: grid.positions * grid.positions * t.count) { range in
             for c in range {
-                for image in 0..<g.n { (dx + (image * g.c + c) * plane).update(repeating: 0, count: plane) }
-                for i in 0..<t.window {
-                    for j in 0..<t.window {
-                        let columns = t.valid(offset: j - g.padding, size: g.w, tiles: t.columns)
-                        let rows = t.valid(offset: i - g.padding, size: g.h, tiles: t.rows)
-                        let window = dp + ((i * t.window + j) * g.c + c) * t.count
-                        for image in 0..<g.n {
-                            let target = dx + (image * g.c + c) * plane + (j - g.padding)
-                            for row in rows {
-                                let line = target + (t.side * row + i - g.padding) * g.w
-                                let values = window + (image * t.rows + row) * t.columns
-                                for column in columns { line[t.side * column] += values[column] }
-                            }
-                        }
-                    }
+                if adding {
+                    for image in 0..<grid.n { (planes + (image * grid.channels + c) * plane).update(repeating: 0, count: plane) }
                 }
-            }
-        }
-    }
-
-    /// y[image][oc][m·row + a][m·column + b] = Y[(a, b)][oc][t] + bias[oc], inside y only.
-    static func scatterTiles(
-        _ yp: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outChannels oc: Int, _ g: ConvGeometry,
-        _ t: Tiling, into y: UnsafeMutablePointer<Float>
-    ) {
-        let plane = g.outPlane
-        Parallel.forEachChunk(oc, costPerItem: t.side * t.side * t.count) { range in
-            for channel in range {
-                let shift = bias?[channel] ?? 0
-                for a in 0..<t.side {
-                    for b in 0..<t.side {
-                        let rows = t.valid(offset: a, size: g.outH, tiles: t.rows)
-                        let columns = t.valid(offset: b, size: g.outW, tiles: t.columns)
-                        let tile = yp + ((a * t.side + b) * oc + channel) * t.count
-                        for image in 0..<g.n {
-                            let target = y + (image * oc + channel) * plane + b
+                let shift = bias?[c] ?? 0
+                for u in 0..<grid.positions {
+                    for v in 0..<grid.positions {
+                        let rows = t.valid(offset: u + grid.shift, size: grid.height, tiles: t.rows)
+                        let columns = t.valid(offset: v + grid.shift, size: grid.width, tiles: t.columns)
+                        let source = values + ((u * grid.positions + v) * grid.channels + c) * t.count
+                        for image in 0..<grid.n {
+                            let target = planes + (image * grid.channels + c) * plane + (v + grid.shift)
                             for row in rows {
-                                let line = target + (t.side * row + a) * g.outW
-                                let values = tile + (image * t.rows + row) * t.columns
-                                for column in columns { line[t.side * column] = values[column] + shift }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// dY[(a, b)][oc][t] = dy[image][oc][m·row + a][m·column + b], zero past dy's edge.
-    static func gatherTiles(
-        _ dy: UnsafePointer<Float>, outChannels oc: Int, _ g: ConvGeometry, _ t: Tiling,
-        into yp: UnsafeMutablePointer<Float>
-    ) {
-        let plane = g.outPlane
-        Parallel.forEachChunk(oc, costPerItem: t.side * t.side * t.count) { range in
-            for channel in range {
-                for a in 0..<t.side {
-                    for b in 0..<t.side {
-                        let rows = t.valid(offset: a, size: g.outH, tiles: t.rows)
-                        let columns = t.valid(offset: b, size: g.outW, tiles: t.columns)
-                        var out = yp + ((a * t.side + b) * oc + channel) * t.count
-                        for image in 0..<g.n {
-                            let source = dy + (image * oc + channel) * plane + b
-                            for row in 0..<t.rows {
-                                if rows.contains(row) {
-                                    let line = source + (t.side * row + a) * g.outW
-                                    for column in 0..<t.columns {
-                                        out[column] = columns.contains(column) ? line[t.side * column] : 0
-                                    }
+                                let line = target + (t.side * row + u + grid.shift) * grid.width
+                                let tiles = source + (image * t.rows + row) * t.columns
+                                if adding {
+                                    for column in columns { line[t.side * column] += tiles[column] }
                                 } else {
-                                    out.update(repeating: 0, count: t.columns)
+                                    for column in columns { line[t.side * column] = tiles[column] + shift }
                                 }
-                                out += t.columns
                             }
                         }
                     }
