@@ -17,7 +17,7 @@ import Tensors
 /// dW += dUᵀ · (G⊗G). The products are α²·OC·C·T multiply-adds against 16·OC·C·m²·T for the
 /// direct convolution; the profile counts the direct convolution's operations for them, the
 /// model's work whichever way it is computed. The results differ from the direct sum's by
-/// rounding only (a few units in the sixth digit; the tests bound it against im2col + GEMM).
+/// rounding only (a few units in the sixth digit; the tests bound it against the definition).
 public final class WinogradConvolution {
     let transform: WinogradTransform
     // Four working arrays, each holding in turn what the steps need at once:
@@ -26,6 +26,8 @@ public final class WinogradConvolution {
     private var transformedWeights: Tensor?  // U (α², OC, C), then dU in backward
     private var products: Tensor?  // M (α², OC, T); backward: dM, then dP (α², C − start, T)
     private var forwardGeometry: ConvGeometry?
+    /// Whether U is the last forward's weights transformed (false once a backward made it dU).
+    private var weightsTransformed = false
 
     init(_ transform: WinogradTransform = .threeByThree) {
         self.transform = transform
@@ -81,11 +83,7 @@ public final class WinogradConvolution {
                     transA: false, transB: false, m: a2, n: g.c * t.count, k: a2, a: kron.baseAddress!, lda: a2,
                     b: p, ldb: g.c * t.count, c: v, ldc: g.c * t.count)
             }
-            transform.weightKron.withUnsafeBufferPointer { kron in
-                GEMM.sgemm(
-                    transA: false, transB: true, m: a2, n: oc * g.c, k: 16, a: kron.baseAddress!, lda: 16,
-                    b: weights, ldb: 16, c: u, ldc: oc * g.c)
-            }
+            transformWeights(weights, outChannels: oc, channels: g.c, into: u)
             Self.eachPosition(a2) { xi in
                 GEMM.sgemm(
                     transA: false, transB: false, m: oc, n: t.count, k: g.c, a: u + xi * oc * g.c, lda: g.c,
@@ -117,6 +115,9 @@ public final class WinogradConvolution {
         let a2 = t.window * t.window
         let m2 = t.side * t.side
         let channels = g.c - start
+        if inputGradient != nil && !weightsTransformed {  // a second backward after one forward
+            transformWeights(weights, outChannels: oc, channels: g.c, into: u)
+        }
         Profiler.measure("winograd tiles") { Self.gather(dy, .tiles(g, outChannels: oc, t), t, into: yp) }
         let direct = 2 * oc * g.patchSize * g.columns
         let inputShare = direct / g.c * channels
@@ -152,7 +153,7 @@ public final class WinogradConvolution {
                             beta: weightGradient.beta, c: weightGradient.data + first * 16, ldc: 16)
                     }
                 }
-                // U now holds dU; the next forward transforms the weights again.
+                weightsTransformed = false  // U now holds dU
             }
             if inputGradient != nil {
                 transform.inputKron.withUnsafeBufferPointer { kron in
@@ -167,6 +168,18 @@ public final class WinogradConvolution {
         var gradientGeometry = g
         gradientGeometry.c = channels
         Profiler.measure("winograd windows") { Self.scatter(dp, .windows(gradientGeometry, t), t, adding: true, into: dx) }
+    }
+
+    /// U = (G⊗G) · Wᵀ, W (OC·C, 16) as stored.
+    private func transformWeights(
+        _ weights: UnsafePointer<Float>, outChannels oc: Int, channels c: Int, into u: UnsafeMutablePointer<Float>
+    ) {
+        transform.weightKron.withUnsafeBufferPointer { kron in
+            GEMM.sgemm(
+                transA: false, transB: true, m: kron.count / 16, n: oc * c, k: 16, a: kron.baseAddress!, lda: 16,
+                b: weights, ldb: 16, c: u, ldc: oc * c)
+        }
+        weightsTransformed = true
     }
 
     /// Rows of dW per product of its transform: its working sums stay at 0.5 MB, not 16 floats
